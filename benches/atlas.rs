@@ -1,0 +1,57 @@
+//! Criterion benchmarks on generated data: 1k, 100k and 1M events across up to 100k places.
+//!
+//! `cargo bench --bench atlas` (set CROSSINGS_BENCH_SIZES=1000,100000 to pick sizes).
+//! Datasets are generated once into target/bench-data/.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use crossings::chronology::{Histogram, TimeFilter, TimeWindow};
+use crossings::export::{self, ExportRequest};
+use crossings::generate::{Spec, generate};
+use crossings::query::{Themes, visibility};
+
+fn sizes() -> Vec<usize> {
+    std::env::var("CROSSINGS_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 100_000, 1_000_000])
+}
+
+fn dataset_dir(events: usize) -> PathBuf {
+    let places = (events / 10).clamp(100, 100_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/e{events}"));
+    if !dir.join("events.json").exists() {
+        generate(Spec { places, events, people: places / 2, seed: 7 }, &dir).expect("generate");
+    }
+    dir
+}
+
+fn benches(c: &mut Criterion) {
+    for n in sizes() {
+        let dir = dataset_dir(n);
+        let loaded = crossings::dataset::load_dir(&dir).expect("load");
+        let d = &loaded.dataset;
+        let window = TimeFilter::window(TimeWindow::parse("1945-08/1946-02").expect("window"));
+        let mut g = c.benchmark_group("atlas");
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_function(BenchmarkId::new("load_and_validate", n), |b| {
+            b.iter(|| crossings::dataset::load_dir(&dir).expect("load"))
+        });
+        g.bench_function(BenchmarkId::new("time_filter", n), |b| b.iter(|| visibility(d, &window, &Themes::default())));
+        let (first, last) = d.date_extent().map(|(a, b)| (a.month_index(), b.month_index())).unwrap_or((0, 0));
+        g.bench_function(BenchmarkId::new("histogram", n), |b| {
+            b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.span()), first, last))
+        });
+        let vis = visibility(d, &window, &Themes::default());
+        g.bench_function(BenchmarkId::new("marker_batch", n), |b| b.iter(|| crossings::ui::batch::MarkerBatch::build(d, &vis)));
+        g.bench_function(BenchmarkId::new("export_geojson", n), |b| {
+            b.iter(|| export::export(d, &ExportRequest::default()).text.len())
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(atlas, benches);
+criterion_main!(atlas);

@@ -1,0 +1,272 @@
+//! The offline basemap: Natural Earth land, borders and countries, embedded in the binary.
+//!
+//! `assets/basemap/` holds GeoJSON converted once from the Natural Earth TopoJSON of the
+//! world-atlas package (see `assets/basemap/README.md`). Here it is parsed once and
+//! triangulated once into plain lon/lat meshes; the UI only projects them. The country polygons
+//! also serve validation: a place must lie in or near the country it names.
+//!
+//! Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com.
+
+use std::sync::OnceLock;
+
+use geo::{BoundingRect, ClosestPoint, Contains, Distance, Haversine, MultiPolygon, Point, Rect, TriangulateEarcut};
+
+use crate::model::LonLat;
+
+/// The credit shown on the map and in the README.
+pub const ATTRIBUTION: &str = "Made with Natural Earth (naturalearthdata.com)";
+
+/// Level of detail: Natural Earth scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    /// 1:110 million, the whole world, for far-out views.
+    Coarse,
+    /// 1:50 million, East Asia.
+    Medium,
+    /// 1:10 million, East Asia, for close views.
+    Fine,
+}
+
+impl Detail {
+    /// Every level, coarse first.
+    pub const ALL: [Detail; 3] = [Detail::Coarse, Detail::Medium, Detail::Fine];
+
+    /// The detail fit for a web-mercator zoom level.
+    pub fn for_zoom(zoom: f64) -> Detail {
+        if zoom < 3.5 {
+            Detail::Coarse
+        } else if zoom < 5.5 {
+            Detail::Medium
+        } else {
+            Detail::Fine
+        }
+    }
+
+    fn land_geojson(self) -> &'static str {
+        match self {
+            Detail::Coarse => include_str!("../../assets/basemap/land-110m.geojson"),
+            Detail::Medium => include_str!("../../assets/basemap/land-50m.geojson"),
+            Detail::Fine => include_str!("../../assets/basemap/land-10m.geojson"),
+        }
+    }
+
+    fn borders_geojson(self) -> &'static str {
+        match self {
+            Detail::Coarse => include_str!("../../assets/basemap/borders-110m.geojson"),
+            Detail::Medium => include_str!("../../assets/basemap/borders-50m.geojson"),
+            Detail::Fine => include_str!("../../assets/basemap/borders-10m.geojson"),
+        }
+    }
+}
+
+/// Triangles of one polygon, in lon/lat degrees, with its bounding box for culling.
+#[derive(Clone, Debug, Default)]
+pub struct LandPiece {
+    /// Vertices `[lon, lat]`.
+    pub vertices: Vec<[f64; 2]>,
+    /// Triangle indices into `vertices`.
+    pub indices: Vec<u32>,
+    /// Outline rings (exterior and holes), `[lon, lat]`.
+    pub rings: Vec<Vec<[f64; 2]>>,
+    /// `[min_lon, min_lat, max_lon, max_lat]`.
+    pub bbox: [f64; 4],
+}
+
+/// A border line in lon/lat degrees with its bounding box.
+#[derive(Clone, Debug, Default)]
+pub struct BorderLine {
+    /// Points `[lon, lat]`.
+    pub points: Vec<[f64; 2]>,
+    /// `[min_lon, min_lat, max_lon, max_lat]`.
+    pub bbox: [f64; 4],
+}
+
+/// One level of the basemap, ready to project.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    /// Land, triangulated.
+    pub land: Vec<LandPiece>,
+    /// Country borders.
+    pub borders: Vec<BorderLine>,
+}
+
+fn bbox_of(points: impl Iterator<Item = [f64; 2]>) -> [f64; 4] {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for [x, y] in points {
+        b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+    }
+    b
+}
+
+/// Just enough GeoJSON for the basemap assets (which this crate writes itself).
+#[derive(serde::Deserialize)]
+struct Collection {
+    features: Vec<Feature>,
+}
+
+#[derive(serde::Deserialize)]
+struct Feature {
+    geometry: Option<Geometry>,
+    #[serde(default)]
+    properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(tag = "type", content = "coordinates")]
+enum Geometry {
+    Polygon(Vec<Vec<[f64; 2]>>),
+    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
+    LineString(Vec<[f64; 2]>),
+    MultiLineString(Vec<Vec<[f64; 2]>>),
+}
+
+fn features(text: &str) -> Vec<Feature> {
+    serde_json::from_str::<Collection>(text).map(|c| c.features).unwrap_or_default()
+}
+
+fn polygon(rings: Vec<Vec<[f64; 2]>>) -> Option<geo::Polygon<f64>> {
+    let mut rings = rings.into_iter().map(geo::LineString::from);
+    let exterior = rings.next()?;
+    Some(geo::Polygon::new(exterior, rings.collect()))
+}
+
+fn polygons_of(g: Geometry) -> Vec<geo::Polygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => polygon(p).into_iter().collect(),
+        Geometry::MultiPolygon(m) => m.into_iter().filter_map(polygon).collect(),
+        Geometry::LineString(_) | Geometry::MultiLineString(_) => Vec::new(),
+    }
+}
+
+fn polygons(text: &str) -> Vec<geo::Polygon<f64>> {
+    features(text).into_iter().filter_map(|f| f.geometry).flat_map(polygons_of).collect()
+}
+
+/// Parses and triangulates one level. Costly (tens of ms for the fine level); done once.
+pub fn build_layer(detail: Detail) -> Layer {
+    let land = polygons(detail.land_geojson())
+        .into_iter()
+        .filter_map(|poly| {
+            let tri = poly.earcut_triangles_raw();
+            if tri.triangle_indices.is_empty() {
+                return None;
+            }
+            let vertices: Vec<[f64; 2]> = tri.vertices;
+            let indices = tri.triangle_indices.iter().map(|&i| i as u32).collect();
+            let mut rings = vec![poly.exterior().coords().map(|c| [c.x, c.y]).collect::<Vec<_>>()];
+            rings.extend(poly.interiors().iter().map(|r| r.coords().map(|c| [c.x, c.y]).collect()));
+            let bbox = bbox_of(vertices.iter().copied());
+            Some(LandPiece { vertices, indices, rings, bbox })
+        })
+        .collect();
+    let mut borders = Vec::new();
+    for f in features(detail.borders_geojson()) {
+        let lines = match f.geometry {
+            Some(Geometry::LineString(l)) => vec![l],
+            Some(Geometry::MultiLineString(m)) => m,
+            _ => Vec::new(),
+        };
+        for points in lines {
+            let bbox = bbox_of(points.iter().copied());
+            borders.push(BorderLine { points, bbox });
+        }
+    }
+    Layer { land, borders }
+}
+
+/// A country outline for validation.
+struct Country {
+    name: String,
+    shape: MultiPolygon<f64>,
+    bbox: Option<Rect<f64>>,
+}
+
+fn countries() -> &'static [Country] {
+    static COUNTRIES: OnceLock<Vec<Country>> = OnceLock::new();
+    COUNTRIES.get_or_init(|| {
+        let text = include_str!("../../assets/basemap/countries-50m.geojson");
+        features(text)
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.properties.get("name")?.as_str()?.to_owned();
+                let shape = MultiPolygon(polygons_of(f.geometry?));
+                let bbox = shape.bounding_rect();
+                Some(Country { name, shape, bbox })
+            })
+            .collect()
+    })
+}
+
+/// The names of the countries validation knows (those in or near East Asia).
+pub fn country_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = countries().iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    names
+}
+
+/// Distance in km from a point to a country (0 inside).
+fn distance_km(country: &Country, p: Point<f64>) -> f64 {
+    if country.bbox.is_some_and(|b| b.contains(&p)) && country.shape.contains(&p) {
+        return 0.0;
+    }
+    match country.shape.closest_point(&p) {
+        geo::Closest::Intersection(_) => 0.0,
+        geo::Closest::SinglePoint(q) => Haversine.distance(p, q) / 1000.0,
+        geo::Closest::Indeterminate => f64::INFINITY,
+    }
+}
+
+/// Checks that a point lies in (or within [`crate::dataset::COUNTRY_TOLERANCE_KM`] of) the
+/// named country. Returns the problem in words, or `None` when all is well.
+pub fn check_country(name: &str, lon_lat: LonLat) -> Option<String> {
+    let Some(country) = countries().iter().find(|c| c.name == name) else {
+        return Some(format!(
+            "unknown country '{name}'; use a Natural Earth name such as China, Japan, Vietnam, Russia or North Korea, or leave country out"
+        ));
+    };
+    let p = Point::new(lon_lat.lon, lon_lat.lat);
+    let km = distance_km(country, p);
+    let tolerance = crate::dataset::COUNTRY_TOLERANCE_KM;
+    if km <= tolerance {
+        return None;
+    }
+    let swapped = Point::new(lon_lat.lat, lon_lat.lon);
+    if (-90.0..=90.0).contains(&lon_lat.lon) && distance_km(country, swapped) <= tolerance {
+        return Some(format!(
+            "point ({}, {}) lies {:.0} km outside {name}, but inside it with longitude and latitude swapped",
+            lon_lat.lon, lon_lat.lat, km
+        ));
+    }
+    Some(format!("point ({}, {}) lies {:.0} km outside {name}, its country; check the coordinates", lon_lat.lon, lon_lat.lat, km))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cities_lie_in_their_countries_and_sea_points_do_not() {
+        assert_eq!(check_country("China", LonLat { lon: 126.63, lat: 45.75 }), None);
+        assert_eq!(check_country("Japan", LonLat { lon: 135.33, lat: 35.47 }), None);
+        let sea = check_country("China", LonLat { lon: 150.0, lat: 20.0 }).unwrap();
+        assert!(sea.contains("km outside China"), "{sea}");
+        assert!(check_country("Chnia", LonLat { lon: 126.63, lat: 45.75 }).unwrap().contains("unknown country"));
+    }
+
+    #[test]
+    fn a_swapped_point_is_called_swapped() {
+        // Moscow written as [latitude, longitude] lands in Iran, and swaps back into Russia.
+        let msg = check_country("Russia", LonLat { lon: 55.75, lat: 37.62 }).unwrap();
+        assert!(msg.contains("swapped"), "{msg}");
+    }
+
+    #[test]
+    fn every_level_triangulates_into_land() {
+        for d in Detail::ALL {
+            let layer = build_layer(d);
+            assert!(layer.land.len() > 10, "{d:?}");
+            assert!(layer.land.iter().all(|p| p.indices.len() % 3 == 0));
+            assert!(!layer.borders.is_empty(), "{d:?}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Time: fuzzy dates, windows, the overlap rule and histograms. No UI here.
+//!
+//! - [`control`]: the slider state and its commands ([`TimeControl`]).
+//! - [`day`]: calendar days as integers ([`Day`]).
+//! - [`edtf`]: EDTF date strings parsed once into [`FuzzyDate`] spans.
+//! - [`window`]: [`TimeWindow`], [`TimeFilter`] and the single overlap rule ([`Match`]).
+//! - [`histogram`]: events per month or year, from a prefix sum.
+
+pub mod control;
+pub mod day;
+pub mod edtf;
+pub mod histogram;
+pub mod window;
+
+pub use control::{TimeCommand, TimeControl, TimeMode};
+pub use day::Day;
+pub use edtf::{Bound, DateError, DatePoint, Edtf, FuzzyDate, Precision, Qualifiers};
+pub use histogram::Histogram;
+pub use window::{Match, TimeFilter, TimeWindow};

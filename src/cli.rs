@@ -1,0 +1,176 @@
+//! The command line: parsed once by clap into ready-to-use values, then run.
+//!
+//! `crossings` opens the window; `crossings validate` checks a dataset; `crossings export`
+//! writes GeoJSON or Linked Places with the same filter as the time slider.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::chronology::{TimeFilter, TimeWindow};
+use crate::dataset::{self, Loaded};
+use crate::export::{self, ExportRequest, Format};
+
+/// Crossings: an offline atlas of the Japanese who crossed the lines, 1931-1958.
+#[derive(Debug, Parser)]
+#[command(name = "crossings", version, about, long_about = None)]
+pub struct Cli {
+    /// Dataset folder (sources.json, places.geojson, people.json, events.json).
+    /// Default: the bundled dataset.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// What to do (default: open the atlas window).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a dataset and report every problem as FILE:LINE:COL: RECORD-ID: message.
+    Validate,
+    /// Export places (all, or --place ...) as GeoJSON or Linked Places.
+    Export(ExportArgs),
+    /// Write a synthetic dataset (for benchmarks and scale tests).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// `crossings generate` options.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of places.
+    #[arg(long, default_value_t = 1000)]
+    pub places: usize,
+    /// Number of events.
+    #[arg(long, default_value_t = 10_000)]
+    pub events: usize,
+    /// Number of people.
+    #[arg(long, default_value_t = 1000)]
+    pub people: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 1931)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `crossings export` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A place id to export (repeatable). Default: every place.
+    #[arg(long = "place", value_name = "ID")]
+    pub places: Vec<String>,
+    /// Start of the time window (EDTF or plain date: 1939, 1945-08, 1945-08-09).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// End of the time window (inclusive: --to 1945 runs to 31 December 1945).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Also export undated events while a window is set.
+    #[arg(long)]
+    pub include_undated: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Geojson)]
+    pub format: Format,
+    /// Output file, or - for standard output.
+    #[arg(long, short, value_name = "PATH", default_value = "-")]
+    pub output: String,
+}
+
+/// Errors that stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The dataset folder could not be read.
+    #[error(transparent)]
+    Load(#[from] dataset::LoadError),
+    /// A bad --from/--to.
+    #[error("bad time window: {0}")]
+    Window(#[from] crate::chronology::DateError),
+    /// A --place that does not exist.
+    #[error("unknown place '{0}' (crossings validate lists the dataset)")]
+    UnknownPlace(String),
+    /// Writing failed.
+    #[error(transparent)]
+    Write(#[from] export::WriteError),
+    /// Generating failed.
+    #[error("cannot write the dataset: {0}")]
+    Generate(std::io::Error),
+    /// Standard output failed.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+/// Loads the dataset named on the command line.
+pub fn load(cli: &Cli) -> Result<Loaded, dataset::LoadError> {
+    dataset::load(cli.data.as_deref())
+}
+
+/// `crossings validate`: prints every problem and a summary; exit status 1 when any.
+pub fn validate(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let loaded = load(cli)?;
+    for p in &loaded.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = writeln!(out, "{}", loaded.summary());
+    if loaded.problems.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let n = loaded.problems.len();
+        let _ = writeln!(out, "{n} problem{}", if n == 1 { "" } else { "s" });
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Turns export options into a request against a loaded dataset.
+pub fn export_request(loaded: &Loaded, args: &ExportArgs) -> Result<ExportRequest, CliError> {
+    let window = match (&args.from, &args.to) {
+        (None, None) => None,
+        (from, to) => Some(TimeWindow::from_to(from.as_deref(), to.as_deref())?),
+    };
+    let time = TimeFilter { window, include_undated: window.is_none() || args.include_undated };
+    let places = if args.places.is_empty() {
+        None
+    } else {
+        let mut list = Vec::new();
+        for id in &args.places {
+            list.push(loaded.dataset.place_by_id(id).ok_or_else(|| CliError::UnknownPlace(id.clone()))?);
+        }
+        Some(list)
+    };
+    Ok(ExportRequest { places, time, themes: Default::default(), format: args.format })
+}
+
+/// `crossings export`.
+pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let loaded = load(cli)?;
+    if !loaded.problems.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: {} has {} problem(s); exporting what is valid (run crossings validate to list them)",
+            loaded.label,
+            loaded.problems.len()
+        );
+    }
+    let request = export_request(&loaded, args)?;
+    let out = export::export(&loaded.dataset, &request);
+    if args.output == "-" {
+        std::io::stdout().lock().write_all(out.text.as_bytes()).map_err(CliError::Stdout)?;
+    } else {
+        export::write_atomic(std::path::Path::new(&args.output), out.text.as_bytes())?;
+        let _ = writeln!(err, "wrote {} places ({} events) to {}", out.place_count, out.event_count, args.output);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crossings generate`.
+pub fn generate(args: &GenerateArgs, err: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let spec = crate::generate::Spec { places: args.places, events: args.events, people: args.people, seed: args.seed };
+    crate::generate::generate(spec, &args.out).map_err(CliError::Generate)?;
+    let _ = writeln!(err, "wrote {} places, {} people, {} events to {}", args.places, args.people, args.events, args.out.display());
+    Ok(ExitCode::SUCCESS)
+}

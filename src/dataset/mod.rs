@@ -1,0 +1,627 @@
+//! Reading a dataset folder (`geodata/` or the user's own) and checking it.
+//!
+//! Loading never stops at the first problem: every problem is reported with its file, line,
+//! column and record id ([`Problem`]), invalid records are left out, and the rest is kept.
+//! Only input that cannot be read at all (a missing or unreadable folder) is an error.
+//!
+//! The bundled dataset is embedded in the binary ([`load_bundled`]), so `crossings` works from
+//! any directory and after `cargo install`.
+
+mod problem;
+mod records;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::value::RawValue;
+
+pub use problem::{LineIndex, Problem};
+
+use crate::chronology::FuzzyDate;
+use crate::model::{
+    Dataset, Event, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie,
+};
+use records::{RawEvent, RawFeature, RawFeatureCollection, RawPerson, RawSource};
+
+/// The four files of a dataset folder.
+pub const FILES: [&str; 4] = ["sources.json", "places.geojson", "people.json", "events.json"];
+
+/// The largest file Crossings reads (larger files are refused with a message).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// The longest text field accepted, in bytes.
+pub const MAX_STRING_BYTES: usize = 1 << 20;
+
+/// How far a place may lie outside its named country before it is reported, in km.
+pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
+
+/// A dataset as loaded, with every problem found.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// What was valid.
+    pub dataset: Dataset,
+    /// Every problem, in file order.
+    pub problems: Vec<Problem>,
+    /// The folder's name as given (for messages).
+    pub label: String,
+}
+
+impl Loaded {
+    /// `geodata: 42 places, 61 people, 84 events, 5 sources`.
+    pub fn summary(&self) -> String {
+        let d = &self.dataset;
+        format!(
+            "{}: {} places, {} people, {} events, {} sources",
+            self.label,
+            d.places.len(),
+            d.people.len(),
+            d.events.len(),
+            d.sources.len()
+        )
+    }
+}
+
+/// Why a dataset could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder does not exist or cannot be listed.
+    #[error("cannot read dataset folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The path is not a folder.
+    #[error("{0} is not a folder; a dataset is a folder holding {files}", files = FILES.join(", "))]
+    NotAFolder(PathBuf),
+}
+
+/// The text of the four files (any may be missing), named for messages.
+#[derive(Clone, Debug, Default)]
+pub struct Texts {
+    /// `(display name, text)` per file, in [`FILES`] order; `None` when missing.
+    pub files: [Option<(String, String)>; 4],
+    /// Problems met while reading (unreadable, too large, invalid UTF-8).
+    pub problems: Vec<Problem>,
+}
+
+/// The bundled `geodata/`, embedded at build time.
+pub fn bundled_texts() -> Texts {
+    let named = |name: &str, text: &str| Some((format!("geodata/{name}"), text.to_owned()));
+    Texts {
+        files: [
+            named("sources.json", include_str!("../../geodata/sources.json")),
+            named("places.geojson", include_str!("../../geodata/places.geojson")),
+            named("people.json", include_str!("../../geodata/people.json")),
+            named("events.json", include_str!("../../geodata/events.json")),
+        ],
+        problems: Vec::new(),
+    }
+}
+
+/// Loads the bundled dataset.
+pub fn load_bundled() -> Loaded {
+    load_texts("geodata", &bundled_texts())
+}
+
+/// Reads the four files of a folder. A missing file is a problem, not an error.
+pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
+    let meta = std::fs::metadata(dir).map_err(|source| LoadError::Folder { path: dir.to_owned(), source })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotAFolder(dir.to_owned()));
+    }
+    std::fs::read_dir(dir).map_err(|source| LoadError::Folder { path: dir.to_owned(), source })?;
+    let mut texts = Texts::default();
+    for (slot, name) in texts.files.iter_mut().zip(FILES) {
+        let path = dir.join(name);
+        let display = path.display().to_string();
+        let at_start = |message: String| Problem { file: display.clone(), line: 1, column: 1, record: None, message };
+        match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                texts.problems.push(at_start(format!("missing {name}; the dataset has no {}", what_file(name))));
+                continue;
+            }
+            Err(e) => {
+                texts.problems.push(at_start(format!("cannot read: {e}")));
+                continue;
+            }
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                texts.problems.push(at_start(format!(
+                    "file is {} MB; the largest file Crossings reads is {} MB",
+                    m.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                )));
+                continue;
+            }
+            Ok(_) => {}
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let valid = e.utf8_error().valid_up_to();
+                        let bytes = e.into_bytes();
+                        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+                        let (line, column) = LineIndex::new(&prefix).locate(prefix.len());
+                        texts.problems.push(Problem {
+                            file: display.clone(),
+                            line,
+                            column,
+                            record: None,
+                            message: "invalid UTF-8 (replaced with \u{FFFD}); save the file as UTF-8".to_owned(),
+                        });
+                        lossy
+                    }
+                };
+                *slot = Some((display, text));
+            }
+            Err(e) => texts.problems.push(at_start(format!("cannot read: {e}"))),
+        }
+    }
+    Ok(texts)
+}
+
+fn what_file(name: &str) -> &'static str {
+    match name {
+        "sources.json" => "sources",
+        "places.geojson" => "places",
+        "people.json" => "people",
+        _ => "events",
+    }
+}
+
+/// Loads and checks a dataset folder.
+///
+/// ```no_run
+/// let loaded = crossings::dataset::load_dir(std::path::Path::new("geodata")).unwrap();
+/// for p in &loaded.problems { eprintln!("{p}"); }
+/// println!("{}", loaded.summary());
+/// ```
+pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
+    let texts = read_dir_texts(dir)?;
+    let label = dir.display().to_string();
+    Ok(load_texts(label.trim_end_matches('/'), &texts))
+}
+
+/// One file being checked: its name, text and line index.
+struct FileCx<'a> {
+    name: &'a str,
+    text: &'a str,
+    lines: LineIndex<'a>,
+}
+
+impl<'a> FileCx<'a> {
+    fn new(name: &'a str, text: &'a str) -> Self {
+        FileCx { name, text, lines: LineIndex::new(text) }
+    }
+
+    fn problem(&self, offset: usize, record: Option<&str>, message: impl Into<String>) -> Problem {
+        let (line, column) = self.lines.locate(offset);
+        Problem {
+            file: self.name.to_owned(),
+            line,
+            column,
+            record: record.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// The byte offset of a raw value inside this file.
+    fn offset_of(&self, raw: &RawValue) -> usize {
+        (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+
+    /// A problem for a serde error inside `raw` (or the whole file when `raw` is `None`).
+    fn serde_problem(&self, raw: Option<&RawValue>, record: Option<&str>, e: &serde_json::Error) -> Problem {
+        let base = raw.map_or(0, |r| self.offset_of(r));
+        let sub = raw.map_or(self.text, |r| r.get());
+        let offset = base + LineIndex::new(sub).offset_of(e.line(), e.column());
+        let message = clean_serde_message(e);
+        self.problem(offset, record, message)
+    }
+
+    /// The offset of `"key"` (or of a string `value` after it) inside a record.
+    fn field(&self, raw: &RawValue, key: &str, value: Option<&str>) -> usize {
+        let base = self.offset_of(raw);
+        let body = raw.get();
+        let needle = format!("\"{key}\"");
+        let Some(k) = body.find(&needle) else { return base };
+        if let Some(v) = value {
+            let quoted = serde_json::to_string(v).unwrap_or_default();
+            if let Some(p) = body[k..].find(&quoted) {
+                return base + k + p;
+            }
+        }
+        base + k
+    }
+}
+
+fn clean_serde_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; we give the location ourselves.
+    match full.rfind(" at line ") {
+        Some(i) => full[..i].to_owned(),
+        None => full,
+    }
+}
+
+/// The id of a record that failed to deserialize, if it has one.
+fn salvage_id(raw: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct JustId {
+        id: Option<serde_json::Value>,
+    }
+    let v: JustId = serde_json::from_str(raw.get()).ok()?;
+    match v.id? {
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn valid_lang(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Parses a top-level JSON array into raw records, or reports why it is not one.
+fn raw_array<'a>(cx: &FileCx<'a>, problems: &mut Vec<Problem>) -> Vec<&'a RawValue> {
+    match serde_json::from_str::<Vec<&RawValue>>(cx.text) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(cx.serde_problem(None, None, &e));
+            Vec::new()
+        }
+    }
+}
+
+/// Checks the common text fields of a record.
+fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)], problems: &mut Vec<Problem>) {
+    for (key, value) in fields {
+        if value.trim().is_empty() {
+            problems.push(cx.problem(cx.field(raw, key, None), Some(id), format!("empty {key}")));
+        } else if value.len() > MAX_STRING_BYTES {
+            problems.push(cx.problem(
+                cx.field(raw, key, None),
+                Some(id),
+                format!("{key} is {} bytes long; the limit is {MAX_STRING_BYTES}", value.len()),
+            ));
+        }
+    }
+}
+
+fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], problems: &mut Vec<Problem>) {
+    for n in names {
+        if n.text.trim().is_empty() {
+            problems.push(cx.problem(cx.field(raw, "names", None), Some(id), "empty name in names"));
+        }
+        if !valid_lang(&n.lang) {
+            problems.push(cx.problem(
+                cx.field(raw, "lang", Some(&n.lang)),
+                Some(id),
+                format!("'{}' is not a BCP-47 language tag (like zh-Hans, ja, vi, ru)", n.lang),
+            ));
+        }
+    }
+}
+
+/// Registers an id, reporting a malformed or duplicate one. Returns false to skip the record.
+fn register_id(
+    cx: &FileCx<'_>,
+    raw: &RawValue,
+    id: &str,
+    seen: &mut HashMap<String, usize>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let at = cx.field(raw, "id", Some(id));
+    if !valid_id(id) {
+        problems.push(cx.problem(
+            at,
+            Some(id),
+            format!("id '{id}' must be lowercase letters, digits and '-' (at most 200)"),
+        ));
+        return false;
+    }
+    if let Some(first) = seen.get(id) {
+        let (line, _) = cx.lines.locate(*first);
+        problems.push(cx.problem(at, Some(id), format!("duplicate id (first defined at line {line}); this one is ignored")));
+        return false;
+    }
+    seen.insert(id.to_owned(), at);
+    true
+}
+
+/// Resolves source ids, reporting unknown ones.
+fn resolve_sources(
+    cx: &FileCx<'_>,
+    raw: &RawValue,
+    id: &str,
+    ids: &[String],
+    index: &HashMap<String, SourceIx>,
+    required: bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<SourceIx> {
+    let mut out = Vec::with_capacity(ids.len());
+    for s in ids {
+        match index.get(s) {
+            Some(ix) => out.push(*ix),
+            None => problems.push(cx.problem(cx.field(raw, "sources", Some(s)), Some(id), format!("unknown source '{s}'"))),
+        }
+    }
+    if required && ids.is_empty() {
+        problems.push(cx.problem(cx.field(raw, "sources", None), Some(id), "no sources: every event cites at least one document"));
+    }
+    out
+}
+
+/// Loads a dataset from file texts, reporting every problem.
+pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
+    let mut problems = texts.problems.clone();
+    let empty = (String::new(), String::new());
+    let [sources_f, places_f, people_f, events_f] = texts.files.each_ref().map(|f| f.as_ref().unwrap_or(&empty));
+    let present = texts.files.each_ref().map(Option::is_some);
+
+    // Sources.
+    let cx = FileCx::new(&sources_f.0, &sources_f.1);
+    let mut sources = Vec::new();
+    let mut source_index: HashMap<String, SourceIx> = HashMap::new();
+    let mut seen = HashMap::new();
+    if present[0] {
+        for raw in raw_array(&cx, &mut problems) {
+            let rec: RawSource = match serde_json::from_str(raw.get()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                    continue;
+                }
+            };
+            if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
+                continue;
+            }
+            check_texts(&cx, raw, &rec.id, &[("title", &rec.title), ("file", &rec.file)], &mut problems);
+            source_index.insert(rec.id.clone(), SourceIx(sources.len() as u32));
+            sources.push(Source { id: rec.id, title: rec.title, file: rec.file, note: rec.note });
+        }
+    }
+
+    // Places.
+    let cx = FileCx::new(&places_f.0, &places_f.1);
+    let mut places = Vec::new();
+    let mut place_index: HashMap<String, PlaceIx> = HashMap::new();
+    let mut seen = HashMap::new();
+    if present[1] {
+        let features = match serde_json::from_str::<RawFeatureCollection<'_>>(cx.text) {
+            Ok(fc) => {
+                if fc.kind != "FeatureCollection" {
+                    problems.push(cx.problem(0, None, format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind)));
+                }
+                fc.features
+            }
+            Err(e) => {
+                problems.push(cx.serde_problem(None, None, &e));
+                Vec::new()
+            }
+        };
+        for raw in features {
+            let rec: RawFeature = match serde_json::from_str(raw.get()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                    continue;
+                }
+            };
+            let id = match &rec.id {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => {
+                    problems.push(cx.problem(cx.offset_of(raw), None, format!("feature id {other} must be a string")));
+                    continue;
+                }
+                None => {
+                    problems.push(cx.problem(cx.offset_of(raw), None, "feature has no id; every place needs a stable id"));
+                    continue;
+                }
+            };
+            if !register_id(&cx, raw, &id, &mut seen, &mut problems) {
+                continue;
+            }
+            if rec.kind != "Feature" {
+                problems.push(cx.problem(cx.field(raw, "type", None), Some(&id), format!("type is '{}', expected 'Feature'", rec.kind)));
+            }
+            let Some(props) = rec.properties else {
+                problems.push(cx.problem(cx.offset_of(raw), Some(&id), "feature has no properties (name, precision, category)"));
+                continue;
+            };
+            let lon_lat = match records::point(rec.geometry.as_ref()) {
+                Ok(p) => p,
+                Err(msg) => {
+                    problems.push(cx.problem(cx.field(raw, "geometry", None), Some(&id), msg));
+                    continue;
+                }
+            };
+            check_texts(&cx, raw, &id, &[("name", &props.name)], &mut problems);
+            check_names(&cx, raw, &id, &props.names, &mut problems);
+            if let Some(country) = &props.country {
+                if let Some(msg) = crate::basemap::check_country(country, lon_lat) {
+                    problems.push(cx.problem(cx.field(raw, "coordinates", None), Some(&id), msg));
+                }
+            }
+            let place_sources = resolve_sources(&cx, raw, &id, &props.sources, &source_index, false, &mut problems);
+            place_index.insert(id.clone(), PlaceIx(places.len() as u32));
+            places.push(Place {
+                id,
+                name: props.name,
+                names: props.names,
+                aliases: props.aliases,
+                lon_lat,
+                country: props.country,
+                precision: props.precision,
+                category: props.category,
+                sources: place_sources,
+                note: props.note,
+            });
+        }
+    }
+
+    // People (ties resolved now; "tied to nothing" checked after events).
+    let cx = FileCx::new(&people_f.0, &people_f.1);
+    let mut people = Vec::new();
+    let mut person_index: HashMap<String, PersonIx> = HashMap::new();
+    let mut person_at: Vec<usize> = Vec::new();
+    let mut seen = HashMap::new();
+    if present[2] {
+        for raw in raw_array(&cx, &mut problems) {
+            let rec: RawPerson = match serde_json::from_str(raw.get()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                    continue;
+                }
+            };
+            if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
+                continue;
+            }
+            check_texts(&cx, raw, &rec.id, &[("name", &rec.name)], &mut problems);
+            check_names(&cx, raw, &rec.id, &rec.names, &mut problems);
+            let mut ties = Vec::new();
+            for t in rec.places {
+                match place_index.get(&t.place) {
+                    Some(ix) => ties.push(Tie { place: *ix, basis: t.basis, note: t.note }),
+                    None => problems.push(cx.problem(
+                        cx.field(raw, "place", Some(&t.place)),
+                        Some(&rec.id),
+                        format!("unknown place '{}'", t.place),
+                    )),
+                }
+            }
+            let person_sources = resolve_sources(&cx, raw, &rec.id, &rec.sources, &source_index, false, &mut problems);
+            person_index.insert(rec.id.clone(), PersonIx(people.len() as u32));
+            person_at.push(cx.field(raw, "id", Some(&rec.id)));
+            people.push(Person {
+                id: rec.id,
+                name: rec.name,
+                names: rec.names,
+                aliases: rec.aliases,
+                role: rec.role,
+                biography: rec.biography,
+                places: ties,
+                sources: person_sources,
+                note: rec.note,
+            });
+        }
+    }
+    let people_cx_name = people_f.0.clone();
+    let people_text = people_f.1.clone();
+
+    // Events.
+    let cx = FileCx::new(&events_f.0, &events_f.1);
+    let mut events = Vec::new();
+    let mut seen = HashMap::new();
+    if present[3] {
+        for raw in raw_array(&cx, &mut problems) {
+            let rec: RawEvent = match serde_json::from_str(raw.get()) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                    continue;
+                }
+            };
+            if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
+                continue;
+            }
+            let id = rec.id;
+            let date = match FuzzyDate::parse_optional(rec.date.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
+                    continue;
+                }
+            };
+            check_texts(&cx, raw, &id, &[("title", &rec.title)], &mut problems);
+            let place = match &rec.place {
+                None => None,
+                Some(p) => match place_index.get(p) {
+                    Some(ix) => Some(*ix),
+                    None => {
+                        problems.push(cx.problem(cx.field(raw, "place", Some(p)), Some(&id), format!("unknown place '{p}'")));
+                        None
+                    }
+                },
+            };
+            let mut who = Vec::with_capacity(rec.people.len());
+            for p in &rec.people {
+                match person_index.get(p) {
+                    Some(ix) if who.contains(ix) => {
+                        problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("'{p}' is listed twice")))
+                    }
+                    Some(ix) => who.push(*ix),
+                    None => problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("unknown person '{p}'"))),
+                }
+            }
+            for f in &rec.figures {
+                if let (Some(lo), Some(hi)) = (f.low, f.high) {
+                    if hi < lo {
+                        problems.push(cx.problem(
+                            cx.field(raw, "figures", None),
+                            Some(&id),
+                            format!("figure '{}': high {hi} is below low {lo}", f.label),
+                        ));
+                    }
+                }
+            }
+            let event_sources = resolve_sources(&cx, raw, &id, &rec.sources, &source_index, true, &mut problems);
+            events.push(Event {
+                id,
+                date,
+                date_basis: rec.date_basis.unwrap_or_default(),
+                place,
+                place_basis: rec.place_basis.unwrap_or_default(),
+                people: who,
+                title: rec.title,
+                summary: rec.summary,
+                figures: rec.figures,
+                category: rec.category,
+                sources: event_sources,
+                note: rec.note,
+            });
+        }
+    }
+
+    // A person tied to nothing.
+    let mut tied = vec![false; people.len()];
+    for e in &events {
+        for p in &e.people {
+            tied[p.ix()] = true;
+        }
+    }
+    let people_cx = FileCx::new(&people_cx_name, &people_text);
+    for (i, person) in people.iter().enumerate() {
+        if !tied[i] && person.places.is_empty() {
+            problems.push(people_cx.problem(
+                person_at[i],
+                Some(&person.id),
+                "person is tied to nothing: no event lists them and they have no places",
+            ));
+        }
+    }
+
+    Loaded { dataset: Dataset::new(sources, places, people, events), problems, label: label.to_owned() }
+}
+
+/// Reads the bundled data or a folder, as the command line asks.
+pub fn load(data: Option<&Path>) -> Result<Loaded, LoadError> {
+    match data {
+        None => Ok(load_bundled()),
+        Some(dir) => load_dir(dir),
+    }
+}

@@ -1,0 +1,86 @@
+//! Problems found while loading: each with its file, line, column and record.
+
+use std::fmt;
+
+/// One problem in a dataset, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Problem {
+    /// The file, as the user named it (`geodata/events.json`).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The record's id, when known.
+    pub record: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    /// `FILE:LINE:COL: RECORD-ID: message` (the record part only when known).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if let Some(r) = &self.record {
+            write!(f, "{r}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Maps byte offsets of a text to 1-based lines and character columns.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// `(line, column)` of a byte offset, both 1-based; the column counts characters.
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts[line];
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// The byte offset of a 1-based line and 1-based byte column (as serde_json reports).
+    pub fn offset_of(&self, line: usize, byte_column: usize) -> usize {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        (start + byte_column.saturating_sub(1)).min(self.text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_character_columns() {
+        let idx = LineIndex::new("ab\n延安x\n");
+        assert_eq!(idx.locate(0), (1, 1));
+        assert_eq!(idx.locate(3), (2, 1));
+        assert_eq!(idx.locate(9), (2, 3));
+        assert_eq!(idx.offset_of(2, 1), 3);
+    }
+
+    #[test]
+    fn a_problem_prints_as_file_line_column_record_message() {
+        let p = Problem {
+            file: "geodata/events.json".into(),
+            line: 3,
+            column: 5,
+            record: Some("e1".into()),
+            message: "bad".into(),
+        };
+        assert_eq!(p.to_string(), "geodata/events.json:3:5: e1: bad");
+    }
+}

@@ -1,0 +1,52 @@
+//! Atomic file writes: a temporary file in the same folder, synced, then renamed over the
+//! target. Renaming is atomic, so a crash or a kill mid-write leaves the old file intact and
+//! never a truncated one.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Why a write failed, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The folder is missing.
+    #[error("the folder {0} does not exist")]
+    NoFolder(String),
+    /// Anything the OS refused.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The target.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Writes `bytes` to `path` atomically.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("out.geojson");
+/// crossings::export::write_atomic(&path, b"{}").unwrap();
+/// assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+/// ```
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let display = path.display().to_string();
+    let io = |source| WriteError::Io { path: display.clone(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(WriteError::NoFolder(dir.display().to_string()));
+    }
+    let mut tmp = tempfile::Builder::new().prefix(".crossings-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    // Make the rename itself durable.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

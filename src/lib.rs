@@ -1,0 +1,32 @@
+//! # Crossings
+//!
+//! A native, offline desktop atlas of the Japanese soldiers and civilians who crossed the
+//! lines between 1931 and 1958. This crate is the whole application; `src/main.rs` only
+//! parses the command line.
+//!
+//! | module | role | UI? |
+//! | --- | --- | --- |
+//! | [`model`] | places, people, events, sources; ids and names with language tags | no |
+//! | [`chronology`] | fuzzy EDTF dates, time windows, the overlap rule, histograms | no |
+//! | [`dataset`] | reading `geodata/` (or a user's folder) and reporting every problem | no |
+//! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
+//! | [`export`] | GeoJSON and Linked Places writers, atomic file writes | no |
+//! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
+//! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
+//! | [`cli`] | the command line (`validate`, `export`) | no |
+//! | [`ui`] | the egui/walkers window: app state, actions, map plugins, panels, timeline | yes |
+//!
+//! The domain modules never import egui, walkers or rfd, so the headless commands, the
+//! benchmarks and most tests run without a window.
+
+#![deny(clippy::unwrap_used)]
+
+pub mod basemap;
+pub mod chronology;
+pub mod cli;
+pub mod dataset;
+pub mod export;
+pub mod generate;
+pub mod model;
+pub mod query;
+pub mod ui;

@@ -1,0 +1,23 @@
+//! The `crossings` binary: parse the command line, then open the window or run a command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use crossings::cli::{self, Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        None => crossings::ui::run_native(cli.data.clone()),
+        Some(Command::Validate) => cli::validate(&cli, &mut std::io::stdout()),
+        Some(Command::Export(args)) => cli::export(&cli, args, &mut std::io::stderr()),
+        Some(Command::Generate(args)) => cli::generate(args, &mut std::io::stderr()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crossings: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

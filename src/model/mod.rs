@@ -1,0 +1,436 @@
+//! The domain: sources, places, people and events, resolved and indexed. No UI here.
+//!
+//! Records refer to each other by index ([`PlaceIx`], [`PersonIx`], ...) once loaded; the
+//! string ids of the files are kept for output. A [`Dataset`] is only built by
+//! [`crate::dataset`], which checks every reference first ("parse, don't validate").
+
+use serde::{Deserialize, Serialize};
+
+use crate::chronology::FuzzyDate;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The position in its `Vec`.
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of a [`Place`] in [`Dataset::places`].
+    PlaceIx
+);
+index_type!(
+    /// Index of a [`Person`] in [`Dataset::people`].
+    PersonIx
+);
+index_type!(
+    /// Index of an [`Event`] in [`Dataset::events`].
+    EventIx
+);
+index_type!(
+    /// Index of a [`Source`] in [`Dataset::sources`].
+    SourceIx
+);
+
+/// A point in WGS84, longitude first (as GeoJSON).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LonLat {
+    /// Degrees east, -180..=180.
+    pub lon: f64,
+    /// Degrees north, -90..=90.
+    pub lat: f64,
+}
+
+/// A name in some language or script.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Name {
+    /// The name as written.
+    pub text: String,
+    /// A BCP-47 language tag: `zh-Hans`, `ja`, `vi`, `ru`, ...
+    pub lang: String,
+    /// An editorial remark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Whether a document states a fact or the dataset infers it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A source document says so.
+    #[default]
+    Stated,
+    /// The editors inferred it (the record's note says why).
+    Inferred,
+}
+
+impl Basis {
+    /// `stated` or `inferred`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Stated => "stated",
+            Basis::Inferred => "inferred",
+        }
+    }
+}
+
+/// How well a place's point is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocationPrecision {
+    /// A site: a building, a hill, a cemetery.
+    Exact,
+    /// Somewhere in a town or city.
+    City,
+    /// Somewhere in a province, mountain range or sea.
+    Region,
+    /// The documents do not say where; the point is inferred.
+    Inferred,
+}
+
+impl LocationPrecision {
+    /// The lowercase name used in files and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationPrecision::Exact => "exact",
+            LocationPrecision::City => "city",
+            LocationPrecision::Region => "region",
+            LocationPrecision::Inferred => "inferred",
+        }
+    }
+
+    /// True for region and inferred points, which the map draws as approximate.
+    pub fn is_approximate(self) -> bool {
+        matches!(self, LocationPrecision::Region | LocationPrecision::Inferred)
+    }
+}
+
+/// What kind of place it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum PlaceCategory {
+    City,
+    Port,
+    Camp,
+    School,
+    Headquarters,
+    Battlefield,
+    Memorial,
+    Museum,
+    Cemetery,
+    Region,
+}
+
+impl PlaceCategory {
+    /// The lowercase name used in files and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceCategory::City => "city",
+            PlaceCategory::Port => "port",
+            PlaceCategory::Camp => "camp",
+            PlaceCategory::School => "school",
+            PlaceCategory::Headquarters => "headquarters",
+            PlaceCategory::Battlefield => "battlefield",
+            PlaceCategory::Memorial => "memorial",
+            PlaceCategory::Museum => "museum",
+            PlaceCategory::Cemetery => "cemetery",
+            PlaceCategory::Region => "region",
+        }
+    }
+}
+
+/// The themes the atlas colours by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    /// The Eighth Route Army and the Japanese anti-war leagues.
+    EighthRouteArmy,
+    /// Nationalist POW camps ("Peace Village").
+    NationalistPow,
+    /// The Soviet offensive and captivity in Siberia.
+    Soviet,
+    /// Repatriation to Japan.
+    Repatriation,
+    /// Japanese officers with the Viet Minh.
+    VietMinh,
+    /// Background events.
+    Context,
+}
+
+impl Theme {
+    /// Every theme, in legend order.
+    pub const ALL: [Theme; 6] = [
+        Theme::EighthRouteArmy,
+        Theme::NationalistPow,
+        Theme::Soviet,
+        Theme::Repatriation,
+        Theme::VietMinh,
+        Theme::Context,
+    ];
+
+    /// The kebab-case name used in files and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::EighthRouteArmy => "eighth-route-army",
+            Theme::NationalistPow => "nationalist-pow",
+            Theme::Soviet => "soviet",
+            Theme::Repatriation => "repatriation",
+            Theme::VietMinh => "viet-minh",
+            Theme::Context => "context",
+        }
+    }
+
+    /// The legend's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::EighthRouteArmy => "Eighth Route Army and anti-war leagues",
+            Theme::NationalistPow => "Nationalist POW camps",
+            Theme::Soviet => "Soviet offensive and captivity",
+            Theme::Repatriation => "Repatriation",
+            Theme::VietMinh => "Viet Minh",
+            Theme::Context => "Background",
+        }
+    }
+}
+
+/// A document the dataset is drawn from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Stable id.
+    pub id: String,
+    /// The document's title.
+    pub title: String,
+    /// Its file name.
+    pub file: String,
+    /// An editorial remark.
+    pub note: Option<String>,
+}
+
+/// A place on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// Stable id.
+    pub id: String,
+    /// The English name.
+    pub name: String,
+    /// Names in other scripts and languages.
+    pub names: Vec<Name>,
+    /// Spellings as written in the sources.
+    pub aliases: Vec<String>,
+    /// Where it is.
+    pub lon_lat: LonLat,
+    /// The present-day country, as Natural Earth names it.
+    pub country: Option<String>,
+    /// How well the point is known.
+    pub precision: LocationPrecision,
+    /// What kind of place.
+    pub category: PlaceCategory,
+    /// Sources that name the place.
+    pub sources: Vec<SourceIx>,
+    /// An editorial remark.
+    pub note: Option<String>,
+}
+
+/// A tie between a person and a place that no event expresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tie {
+    /// The place.
+    pub place: PlaceIx,
+    /// Stated or inferred.
+    pub basis: Basis,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A named person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Stable id.
+    pub id: String,
+    /// The name in Latin script, in the order the atlas uses.
+    pub name: String,
+    /// Native-script names.
+    pub names: Vec<Name>,
+    /// Other forms in which the sources write the name.
+    pub aliases: Vec<String>,
+    /// Their role, in a line.
+    pub role: String,
+    /// A short biography.
+    pub biography: String,
+    /// Ties to places beyond their events.
+    pub places: Vec<Tie>,
+    /// Sources that name them.
+    pub sources: Vec<SourceIx>,
+    /// An editorial remark.
+    pub note: Option<String>,
+}
+
+/// A number a document gives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// What is counted.
+    pub label: String,
+    /// The figure as written ("between 1.6 and 1.7 million").
+    pub value: String,
+    /// The low end, when it can be read off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// The high end, when it can be read off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+/// Something that happened, at a place, at a (fuzzy) time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Stable id.
+    pub id: String,
+    /// When.
+    pub date: FuzzyDate,
+    /// Whether the document gives the date.
+    pub date_basis: Basis,
+    /// Where (`None`: the documents give no place; not mapped).
+    pub place: Option<PlaceIx>,
+    /// Whether the document gives the place.
+    pub place_basis: Basis,
+    /// Who.
+    pub people: Vec<PersonIx>,
+    /// A short title.
+    pub title: String,
+    /// A summary in the dataset's own words.
+    pub summary: String,
+    /// Numbers given.
+    pub figures: Vec<Figure>,
+    /// The theme.
+    pub category: Theme,
+    /// Where it is told.
+    pub sources: Vec<SourceIx>,
+    /// An editorial remark.
+    pub note: Option<String>,
+}
+
+/// A whole dataset, with reverse indexes. Built by [`crate::dataset`].
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// Documents.
+    pub sources: Vec<Source>,
+    /// Places.
+    pub places: Vec<Place>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Events, sorted by (earliest day, id); undated last.
+    pub events: Vec<Event>,
+    /// Events at each place, in date order.
+    pub place_events: Vec<Vec<EventIx>>,
+    /// Events of each person, in date order.
+    pub person_events: Vec<Vec<EventIx>>,
+    /// People tied to each place (through events or ties), sorted by name.
+    pub place_people: Vec<Vec<PersonIx>>,
+}
+
+impl Dataset {
+    /// Builds a dataset from resolved records and computes its indexes.
+    /// Events are sorted into date order here.
+    pub fn new(sources: Vec<Source>, places: Vec<Place>, people: Vec<Person>, mut events: Vec<Event>) -> Dataset {
+        events.sort_by(|a, b| {
+            (a.date.is_undated(), a.date.earliest, a.date.latest, &a.id).cmp(&(
+                b.date.is_undated(),
+                b.date.earliest,
+                b.date.latest,
+                &b.id,
+            ))
+        });
+        let mut place_events = vec![Vec::new(); places.len()];
+        let mut person_events = vec![Vec::new(); people.len()];
+        let mut place_people: Vec<Vec<PersonIx>> = vec![Vec::new(); places.len()];
+        for (i, e) in events.iter().enumerate() {
+            let ix = EventIx(i as u32);
+            if let Some(p) = e.place {
+                place_events[p.ix()].push(ix);
+                place_people[p.ix()].extend(e.people.iter().copied());
+            }
+            for person in &e.people {
+                person_events[person.ix()].push(ix);
+            }
+        }
+        for (i, person) in people.iter().enumerate() {
+            for tie in &person.places {
+                place_people[tie.place.ix()].push(PersonIx(i as u32));
+            }
+        }
+        for list in &mut place_people {
+            list.sort_by(|a, b| people[a.ix()].name.cmp(&people[b.ix()].name).then(a.cmp(b)));
+            list.dedup();
+        }
+        Dataset { sources, places, people, events, place_events, person_events, place_people }
+    }
+
+    /// The place with this id.
+    pub fn place_by_id(&self, id: &str) -> Option<PlaceIx> {
+        self.places.iter().position(|p| p.id == id).map(|i| PlaceIx(i as u32))
+    }
+
+    /// The person with this id.
+    pub fn person_by_id(&self, id: &str) -> Option<PersonIx> {
+        self.people.iter().position(|p| p.id == id).map(|i| PersonIx(i as u32))
+    }
+
+    /// The place.
+    pub fn place(&self, ix: PlaceIx) -> &Place {
+        &self.places[ix.ix()]
+    }
+
+    /// The person.
+    pub fn person(&self, ix: PersonIx) -> &Person {
+        &self.people[ix.ix()]
+    }
+
+    /// The event.
+    pub fn event(&self, ix: EventIx) -> &Event {
+        &self.events[ix.ix()]
+    }
+
+    /// The theme most of a place's events belong to (ties go to the first in legend order).
+    pub fn place_theme(&self, ix: PlaceIx) -> Theme {
+        let mut counts = [0usize; Theme::ALL.len()];
+        for e in &self.place_events[ix.ix()] {
+            let t = self.events[e.ix()].category;
+            if let Some(pos) = Theme::ALL.iter().position(|x| *x == t) {
+                counts[pos] += 1;
+            }
+        }
+        let mut best = (0, Theme::Context);
+        for (i, c) in counts.iter().enumerate() {
+            if *c > best.0 {
+                best = (*c, Theme::ALL[i]);
+            }
+        }
+        best.1
+    }
+
+    /// The span of all dated events `(first, last)` with open ends ignored, or `None`.
+    pub fn date_extent(&self) -> Option<(crate::chronology::Day, crate::chronology::Day)> {
+        let mut lo = None;
+        let mut hi = None;
+        for e in &self.events {
+            for d in [e.date.earliest, e.date.latest] {
+                if e.date.is_undated() || d.is_open() {
+                    continue;
+                }
+                lo = Some(lo.map_or(d, |x: crate::chronology::Day| x.min(d)));
+                hi = Some(hi.map_or(d, |x: crate::chronology::Day| x.max(d)));
+            }
+        }
+        lo.zip(hi)
+    }
+}

@@ -1,0 +1,145 @@
+//! The filtered view of a dataset: which events and places show for a time filter, themes and
+//! a search. The map, the place list, the panels and `crossings export` all call these
+//! functions, so they can never disagree.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::chronology::{Match, TimeFilter};
+use crate::model::{Dataset, EventIx, PlaceIx, Theme};
+
+/// What shows for one filter: a [`Match`] per event and per place.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Visibility {
+    /// Per event, in [`Dataset::events`] order.
+    pub events: Vec<Match>,
+    /// Per place: the best match among its events.
+    pub places: Vec<Match>,
+}
+
+impl Visibility {
+    /// The shown places, in dataset order.
+    pub fn shown_places(&self) -> impl Iterator<Item = PlaceIx> + '_ {
+        self.places.iter().enumerate().filter(|(_, m)| m.is_shown()).map(|(i, _)| PlaceIx(i as u32))
+    }
+
+    /// How many events show.
+    pub fn shown_event_count(&self) -> usize {
+        self.events.iter().filter(|m| m.is_shown()).count()
+    }
+}
+
+/// Themes switched on (all by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Themes(pub [bool; Theme::ALL.len()]);
+
+impl Default for Themes {
+    fn default() -> Self {
+        Themes([true; Theme::ALL.len()])
+    }
+}
+
+impl Themes {
+    /// True when the theme is switched on.
+    pub fn on(&self, theme: Theme) -> bool {
+        Theme::ALL.iter().position(|t| *t == theme).is_some_and(|i| self.0[i])
+    }
+
+    /// Switches a theme on or off.
+    pub fn set(&mut self, theme: Theme, on: bool) {
+        if let Some(i) = Theme::ALL.iter().position(|t| *t == theme) {
+            self.0[i] = on;
+        }
+    }
+
+    /// True when every theme is on.
+    pub fn all_on(&self) -> bool {
+        self.0.iter().all(|x| *x)
+    }
+}
+
+/// Classifies every event and place for a time filter and themes.
+///
+/// A place with no events shows only when there is no time window (it is on the map because
+/// someone is tied to it).
+pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visibility {
+    let events: Vec<Match> = dataset
+        .events
+        .iter()
+        .map(|e| if themes.on(e.category) { time.classify(&e.date) } else { Match::Hidden })
+        .collect();
+    let places = dataset
+        .place_events
+        .iter()
+        .map(|evs| {
+            if evs.is_empty() {
+                return if time.window.is_none() && themes.all_on() { Match::Partial } else { Match::Hidden };
+            }
+            evs.iter().map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
+        })
+        .collect();
+    Visibility { events, places }
+}
+
+/// The events of a place that show, in date order.
+pub fn place_events_shown<'a>(dataset: &'a Dataset, vis: &'a Visibility, place: PlaceIx) -> impl Iterator<Item = EventIx> + 'a {
+    dataset.place_events[place.ix()].iter().copied().filter(|e| vis.events[e.ix()].is_shown())
+}
+
+/// Folds text for search: lowercase, no diacritics (Quảng Ngãi → quang ngai), no apostrophes
+/// or hyphens (Yan'an → yanan), Đ → d. CJK passes through unchanged.
+///
+/// ```
+/// assert_eq!(crossings::query::fold("Quảng Ngãi"), "quang ngai");
+/// assert_eq!(crossings::query::fold("Yan'an"), "yanan");
+/// ```
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .filter(|c| !matches!(c, '\'' | '’' | '‘' | '-' | '‐' | 'ʻ' | 'ʼ' | '.'))
+        .map(|c| match c {
+            'Đ' | 'đ' => 'd',
+            'ı' => 'i',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when the folded query occurs in any name form of the place.
+pub fn place_matches(dataset: &Dataset, place: PlaceIx, folded_query: &str) -> bool {
+    if folded_query.is_empty() {
+        return true;
+    }
+    let p = dataset.place(place);
+    std::iter::once(p.name.as_str())
+        .chain(p.names.iter().map(|n| n.text.as_str()))
+        .chain(p.aliases.iter().map(String::as_str))
+        .chain(std::iter::once(p.id.as_str()))
+        .any(|n| fold(n).contains(folded_query))
+}
+
+/// True when the folded query occurs in any name form of the person.
+pub fn person_matches(dataset: &Dataset, person: crate::model::PersonIx, folded_query: &str) -> bool {
+    if folded_query.is_empty() {
+        return true;
+    }
+    let p = dataset.person(person);
+    std::iter::once(p.name.as_str())
+        .chain(p.names.iter().map(|n| n.text.as_str()))
+        .chain(p.aliases.iter().map(String::as_str))
+        .any(|n| fold(n).contains(folded_query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_diacritics_and_apostrophes_but_keeps_cjk() {
+        assert_eq!(fold("QUẢNG NGÃI"), "quang ngai");
+        assert_eq!(fold("Đà Nẵng"), "da nang");
+        assert_eq!(fold("延安"), "延安");
+        assert_eq!(fold("Lüshun"), "lushun");
+        assert!(fold("Yan'an").contains(&fold("yanan")));
+    }
+}

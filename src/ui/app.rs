@@ -1,0 +1,729 @@
+//! The application: persisted [`AppState`], runtime resources, and the frame that draws the
+//! panels and the map and then applies the [`Action`]s they returned.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{Key, Ui};
+use serde::{Deserialize, Serialize};
+use walkers::{Map, MapMemory, lon_lat};
+
+use crate::basemap::Detail;
+use crate::chronology::{Histogram, TimeCommand, TimeControl, TimeFilter};
+use crate::dataset::{Loaded, Problem};
+use crate::export::{ExportRequest, Format};
+use crate::model::{Dataset, PersonIx, PlaceIx};
+use crate::query::{Themes, Visibility, visibility};
+
+use super::batch::MarkerBatch;
+use super::map::{BasemapPlugin, JourneyPlugin, MapEvent, MarkersPlugin, MercatorLayer, Stop, mercator_normalized};
+use super::panels;
+use super::timeline::{DateField, TimelineView, timeline_ui};
+
+/// A map view: centre and zoom.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    /// Centre longitude.
+    pub lon: f64,
+    /// Centre latitude.
+    pub lat: f64,
+    /// Web-mercator zoom.
+    pub zoom: f64,
+}
+
+/// What survives a restart. Unknown or missing fields fall back to defaults, and a state that
+/// cannot be read at all is ignored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// Selected place ids; the last is the one the right panel shows.
+    pub selection: Vec<String>,
+    /// The person the right panel shows.
+    pub person: Option<String>,
+    /// The search text.
+    pub search: String,
+    /// Themes switched on.
+    pub themes: Themes,
+    /// The time slider.
+    pub time: TimeControl,
+    /// The visible stretch of the timeline.
+    pub timeline: Option<TimelineView>,
+    /// The map view.
+    pub view: Option<MapView>,
+}
+
+/// Something the user asked for, applied after the frame is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Select one place (and centre the map on it when `true`).
+    SelectPlace(PlaceIx, bool),
+    /// Add a place to the selection or remove it.
+    TogglePlace(PlaceIx),
+    /// Clear the selection and the person.
+    ClearSelection,
+    /// Show a person (or go back).
+    SelectPerson(Option<PersonIx>),
+    /// New search text.
+    Search(String),
+    /// New theme filter.
+    SetThemes(Themes),
+    /// A time command.
+    Time(TimeCommand),
+    /// Fit the map to the places that show.
+    FitAll,
+    /// Zoom in (+1) or out (-1).
+    Zoom(i32),
+    /// Show or hide the problems window.
+    ShowProblems(bool),
+    /// Choose a dataset folder to open.
+    OpenDataset,
+    /// Export the selection (or all shown places when nothing is selected).
+    Export,
+}
+
+/// A message in the status bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    /// The words.
+    pub text: String,
+    /// An error.
+    pub error: bool,
+}
+
+/// A save-dialog stand-in (tests inject one; the app uses rfd).
+pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+/// A folder-dialog stand-in.
+pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
+
+enum JobResult {
+    Exported(Result<(PathBuf, usize), String>),
+    Opened(Result<Loaded, String>),
+    Layers(Detail, MercatorLayer),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CacheKey {
+    filter: TimeFilter,
+    themes: Themes,
+    generation: u64,
+}
+
+/// The Crossings window.
+pub struct CrossingsApp {
+    /// Persisted state.
+    pub state: AppState,
+    dataset: Arc<Dataset>,
+    problems: Vec<Problem>,
+    label: String,
+    generation: u64,
+    bounds: (i32, i32),
+    histogram: Histogram,
+    selection: Vec<PlaceIx>,
+    person: Option<PersonIx>,
+    map_memory: MapMemory,
+    layers: [Option<MercatorLayer>; 3],
+    cache: Option<(CacheKey, Visibility, MarkerBatch)>,
+    date_field: DateField,
+    /// The last status message.
+    pub status: Option<Status>,
+    show_problems: bool,
+    pending_fit: bool,
+    jobs_tx: Sender<JobResult>,
+    jobs_rx: Receiver<JobResult>,
+    busy: Option<String>,
+    save_dialog: SaveDialog,
+    folder_dialog: FolderDialog,
+    fonts_installed: bool,
+}
+
+/// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px tiles).
+pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2) -> Option<MapView> {
+    if points.is_empty() {
+        return None;
+    }
+    let n: Vec<[f64; 2]> = points.iter().map(|p| mercator_normalized(p[0], p[1])).collect();
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for p in &n {
+        x0 = x0.min(p[0]);
+        y0 = y0.min(p[1]);
+        x1 = x1.max(p[0]);
+        y1 = y1.max(p[1]);
+    }
+    let margin = 60.0;
+    let w = (f64::from(size.x) - 2.0 * margin).max(50.0);
+    let h = (f64::from(size.y) - 2.0 * margin).max(50.0);
+    let zx = (w / ((x1 - x0).max(1e-6) * 256.0)).log2();
+    let zy = (h / ((y1 - y0).max(1e-6) * 256.0)).log2();
+    let zoom = zx.min(zy).clamp(1.0, 12.0);
+    let cx = (x0 + x1) / 2.0;
+    let cy = (y0 + y1) / 2.0;
+    let lon = cx * 360.0 - 180.0;
+    let lat = ((1.0 - 2.0 * cy) * std::f64::consts::PI).sinh().atan().to_degrees();
+    Some(MapView { lon, lat, zoom })
+}
+
+fn data_bounds(dataset: &Dataset) -> (i32, i32) {
+    match dataset.date_extent() {
+        Some((a, b)) => (a.month_index(), b.month_index()),
+        None => (1931 * 12, 1958 * 12 + 11),
+    }
+}
+
+fn histogram_of(dataset: &Dataset, bounds: (i32, i32)) -> Histogram {
+    Histogram::build(dataset.events.iter().filter_map(|e| e.date.span()), bounds.0, bounds.1)
+}
+
+/// The places the atlas is about: the first view shows them all.
+const CORE_PLACES: [&str; 6] = ["taihang", "yanan", "zhenyuan", "harbin", "maizuru", "quang-ngai"];
+
+impl CrossingsApp {
+    /// Creates the app inside eframe: restores state, installs fonts, starts building the basemap.
+    pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded, data_dir: Option<PathBuf>) -> CrossingsApp {
+        let state: AppState = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        let _ = data_dir;
+        super::fonts::install(&cc.egui_ctx);
+        let mut app = CrossingsApp::with_state(loaded, state);
+        let ctx = cc.egui_ctx.clone();
+        app.build_basemap_in_background(Some(ctx));
+        app
+    }
+
+    /// Creates the app without eframe (tests): the basemap is built on demand, dialogs do nothing.
+    pub fn with_state(loaded: Loaded, state: AppState) -> CrossingsApp {
+        let (jobs_tx, jobs_rx) = channel();
+        let mut app = CrossingsApp {
+            state,
+            dataset: Arc::new(Dataset::default()),
+            problems: Vec::new(),
+            label: String::new(),
+            generation: 0,
+            bounds: (0, 0),
+            histogram: Histogram::default(),
+            selection: Vec::new(),
+            person: None,
+            map_memory: MapMemory::default(),
+            layers: [None, None, None],
+            cache: None,
+            date_field: DateField::default(),
+            status: None,
+            show_problems: false,
+            pending_fit: true,
+            jobs_tx,
+            jobs_rx,
+            busy: None,
+            save_dialog: Arc::new(|name: &str| rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()),
+            folder_dialog: Arc::new(|| rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder()),
+            fonts_installed: false,
+        };
+        app.set_data(loaded);
+        if let Some(v) = app.state.view {
+            app.map_memory.center_at(lon_lat(v.lon, v.lat));
+            let _ = app.map_memory.set_zoom(v.zoom);
+            app.pending_fit = false;
+        }
+        app
+    }
+
+    /// Replaces the save dialog (tests).
+    pub fn set_save_dialog(&mut self, dialog: SaveDialog) {
+        self.save_dialog = dialog;
+    }
+
+    /// Replaces the folder dialog (tests).
+    pub fn set_folder_dialog(&mut self, dialog: FolderDialog) {
+        self.folder_dialog = dialog;
+    }
+
+    /// The dataset shown.
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// The selected places.
+    pub fn selection(&self) -> &[PlaceIx] {
+        &self.selection
+    }
+
+    /// The person shown.
+    pub fn person(&self) -> Option<PersonIx> {
+        self.person
+    }
+
+    /// The current visibility (computing it if needed).
+    pub fn visibility(&mut self) -> &Visibility {
+        self.refresh_cache();
+        &self.cache.as_ref().expect("cache was just refreshed").1
+    }
+
+    /// The map view now.
+    pub fn map_view(&self) -> MapView {
+        let c = self.map_memory.detached().unwrap_or(lon_lat(120.0, 35.0));
+        MapView { lon: c.x(), lat: c.y(), zoom: self.map_memory.zoom() }
+    }
+
+    fn set_data(&mut self, loaded: Loaded) {
+        self.dataset = Arc::new(loaded.dataset);
+        self.problems = loaded.problems;
+        self.label = loaded.label;
+        self.generation += 1;
+        self.bounds = data_bounds(&self.dataset);
+        self.histogram = histogram_of(&self.dataset, self.bounds);
+        self.selection = self.state.selection.iter().filter_map(|id| self.dataset.place_by_id(id)).collect();
+        self.person = self.state.person.as_deref().and_then(|id| self.dataset.person_by_id(id));
+        self.cache = None;
+        if self.state.timeline.is_none() {
+            // Open on the dense part: 1937-1958 when the data covers it.
+            let first = (1937 * 12).clamp(self.bounds.0, self.bounds.1);
+            let last = (1958 * 12 + 11).clamp(self.bounds.0, self.bounds.1);
+            self.state.timeline = Some(TimelineView { first, last: last.max(first + 12) });
+        }
+    }
+
+    fn build_basemap_in_background(&mut self, ctx: Option<egui::Context>) {
+        let tx = self.jobs_tx.clone();
+        std::thread::spawn(move || {
+            for d in Detail::ALL {
+                let layer = MercatorLayer::new(&crate::basemap::build_layer(d));
+                if tx.send(JobResult::Layers(d, layer)).is_err() {
+                    return;
+                }
+                if let Some(c) = &ctx {
+                    c.request_repaint();
+                }
+            }
+        });
+    }
+
+    fn layer_slot(d: Detail) -> usize {
+        match d {
+            Detail::Coarse => 0,
+            Detail::Medium => 1,
+            Detail::Fine => 2,
+        }
+    }
+
+    /// The slot of the best basemap level ready for a zoom (building the coarse one on demand).
+    fn layer_for(&mut self, zoom: f64) -> usize {
+        let want = Self::layer_slot(Detail::for_zoom(zoom));
+        if self.layers.iter().all(Option::is_none) {
+            self.layers[0] = Some(MercatorLayer::new(&crate::basemap::build_layer(Detail::Coarse)));
+        }
+        (0..=want).rev().find(|i| self.layers[*i].is_some()).unwrap_or(0)
+    }
+
+    fn refresh_cache(&mut self) {
+        let key = CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation };
+        if self.cache.as_ref().is_some_and(|(k, _, _)| *k == key) {
+            return;
+        }
+        let vis = visibility(&self.dataset, &key.filter, &key.themes);
+        let batch = MarkerBatch::build(&self.dataset, &vis);
+        self.cache = Some((key, vis, batch));
+    }
+
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        while let Ok(job) = self.jobs_rx.try_recv() {
+            match job {
+                JobResult::Layers(d, layer) => self.layers[Self::layer_slot(d)] = Some(layer),
+                JobResult::Exported(Ok((path, n))) => {
+                    self.busy = None;
+                    self.status = Some(Status { text: format!("Exported {n} places to {}", path.display()), error: false });
+                }
+                JobResult::Exported(Err(e)) => {
+                    self.busy = None;
+                    self.status = Some(Status { text: format!("Export failed: {e}"), error: true });
+                }
+                JobResult::Opened(Ok(loaded)) => {
+                    self.busy = None;
+                    let n = loaded.problems.len();
+                    let label = loaded.label.clone();
+                    self.state.selection.clear();
+                    self.state.person = None;
+                    self.set_data(loaded);
+                    self.pending_fit = true;
+                    self.show_problems = n > 0;
+                    self.status = Some(Status {
+                        text: if n == 0 { format!("Opened {label}") } else { format!("Opened {label} with {n} problems (invalid records left out)") },
+                        error: n > 0,
+                    });
+                }
+                JobResult::Opened(Err(e)) => {
+                    self.busy = None;
+                    self.status = Some(Status { text: format!("Could not open the dataset: {e}. The current data is kept."), error: true });
+                }
+            }
+        }
+        if self.busy.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut out = Vec::new();
+        let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+            ctx.memory_mut(|m| m.request_focus(panels::search_id()));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::E)) {
+            out.push(Action::Export);
+        }
+        if ctx.input(|i| i.key_pressed(Key::Escape)) {
+            out.push(Action::ClearSelection);
+            ctx.memory_mut(|m| {
+                if let Some(f) = m.focused() {
+                    m.surrender_focus(f);
+                }
+            });
+        }
+        if typing {
+            return out;
+        }
+        ctx.input(|i| {
+            let year = i.modifiers.shift;
+            if i.key_pressed(Key::ArrowRight) {
+                out.push(Action::Time(TimeCommand::Step(if year { 12 } else { 1 })));
+            }
+            if i.key_pressed(Key::ArrowLeft) {
+                out.push(Action::Time(TimeCommand::Step(if year { -12 } else { -1 })));
+            }
+            if i.key_pressed(Key::Home) {
+                out.push(Action::Time(TimeCommand::Home));
+            }
+            if i.key_pressed(Key::End) {
+                out.push(Action::Time(TimeCommand::End));
+            }
+            if i.key_pressed(Key::Space) {
+                out.push(Action::Time(TimeCommand::TogglePlay));
+            }
+            if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+                out.push(Action::Zoom(1));
+            }
+            if i.key_pressed(Key::Minus) {
+                out.push(Action::Zoom(-1));
+            }
+        });
+        out
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SelectPlace(p, center) => {
+                self.selection = vec![p];
+                self.person = None;
+                if center {
+                    let ll = self.dataset.place(p).lon_lat;
+                    self.map_memory.center_at(lon_lat(ll.lon, ll.lat));
+                }
+            }
+            Action::TogglePlace(p) => {
+                if let Some(i) = self.selection.iter().position(|x| *x == p) {
+                    self.selection.remove(i);
+                } else {
+                    self.selection.push(p);
+                }
+                self.person = None;
+            }
+            Action::ClearSelection => {
+                self.selection.clear();
+                self.person = None;
+            }
+            Action::SelectPerson(p) => self.person = p,
+            Action::Search(s) => self.state.search = s,
+            Action::SetThemes(t) => self.state.themes = t,
+            Action::Time(cmd) => self.state.time.apply(cmd, self.bounds),
+            Action::FitAll => self.pending_fit = true,
+            Action::Zoom(d) => {
+                let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
+            }
+            Action::ShowProblems(on) => self.show_problems = on,
+            Action::OpenDataset => {
+                if self.busy.is_some() {
+                    return;
+                }
+                self.busy = Some("Opening dataset…".to_owned());
+                let tx = self.jobs_tx.clone();
+                let dialog = self.folder_dialog.clone();
+                std::thread::spawn(move || {
+                    let result = match dialog() {
+                        None => Err("no folder chosen".to_owned()),
+                        Some(dir) => crate::dataset::load_dir(&dir).map_err(|e| e.to_string()),
+                    };
+                    let _ = tx.send(JobResult::Opened(result));
+                });
+            }
+            Action::Export => self.start_export(),
+        }
+        self.state.selection = self.selection.iter().map(|p| self.dataset.place(*p).id.clone()).collect();
+        self.state.person = self.person.map(|p| self.dataset.person(p).id.clone());
+    }
+
+    fn start_export(&mut self) {
+        if self.busy.is_some() {
+            return;
+        }
+        self.refresh_cache();
+        let places: Vec<PlaceIx> = if self.selection.is_empty() {
+            self.cache.as_ref().map(|c| c.1.shown_places().collect()).unwrap_or_default()
+        } else {
+            self.selection.clone()
+        };
+        let request = ExportRequest {
+            places: Some(places),
+            time: self.state.time.filter(),
+            themes: self.state.themes,
+            format: Format::Geojson,
+        };
+        let name = match self.selection.as_slice() {
+            [one] => format!("crossings-{}.geojson", self.dataset.place(*one).id),
+            _ => "crossings-export.geojson".to_owned(),
+        };
+        self.busy = Some("Exporting…".to_owned());
+        let tx = self.jobs_tx.clone();
+        let dialog = self.save_dialog.clone();
+        let dataset = self.dataset.clone();
+        std::thread::spawn(move || {
+            let result = match dialog(&name) {
+                None => Err("cancelled; nothing was written".to_owned()),
+                Some(path) => {
+                    let out = crate::export::export(&dataset, &request);
+                    crate::export::write_atomic(&path, out.text.as_bytes())
+                        .map(|()| (path, out.place_count))
+                        .map_err(|e| e.to_string())
+                }
+            };
+            let _ = tx.send(JobResult::Exported(result));
+        });
+    }
+
+    fn journey(&self, vis: &Visibility) -> Vec<Stop> {
+        let Some(person) = self.person else { return Vec::new() };
+        let mut stops: Vec<Stop> = Vec::new();
+        for e in &self.dataset.person_events[person.ix()] {
+            if !vis.events[e.ix()].is_shown() {
+                continue;
+            }
+            let ev = self.dataset.event(*e);
+            let Some(p) = ev.place else { continue };
+            let ll = self.dataset.place(p).lon_lat;
+            let date = ev.date.describe();
+            match stops.last_mut() {
+                Some(last) if last.lon_lat == [ll.lon, ll.lat] => {
+                    if !last.date.ends_with(&date) {
+                        last.date = format!("{}, {date}", last.date);
+                    }
+                }
+                _ => stops.push(Stop { lon_lat: [ll.lon, ll.lat], date }),
+            }
+        }
+        stops
+    }
+
+    fn fit(&mut self, size: egui::Vec2, vis: &Visibility) {
+        let core: Vec<[f64; 2]> =
+            CORE_PLACES.iter().filter_map(|id| self.dataset.place_by_id(id)).map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
+        let shown: Vec<[f64; 2]> = vis.shown_places().map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
+        let points = if self.generation == 1 && core.len() == CORE_PLACES.len() && self.state.view.is_none() { core } else { shown };
+        if let Some(v) = fit_view(&points, size) {
+            self.map_memory.center_at(lon_lat(v.lon, v.lat));
+            let _ = self.map_memory.set_zoom(v.zoom);
+        }
+    }
+
+    /// Draws one frame into `ui` and applies what the user did.
+    pub fn ui_frame(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if !self.fonts_installed {
+            super::fonts::install(&ctx);
+            self.fonts_installed = true;
+        }
+        self.poll_jobs(&ctx);
+        let dt = ctx.input(|i| i.stable_dt).min(0.1);
+        if self.state.time.tick(dt, self.bounds) || self.state.time.playing {
+            ctx.request_repaint();
+        }
+        let mut actions = self.keyboard(&ctx);
+        self.refresh_cache();
+        let dataset = self.dataset.clone();
+        let (_, vis, batch) = self.cache.take().expect("cache was just refreshed");
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    if ui.button("Open dataset…").clicked() {
+                        actions.push(Action::OpenDataset);
+                    }
+                    if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
+                        actions.push(Action::Export);
+                    }
+                });
+                ui.menu_button("View", |ui| {
+                    if ui.button("Fit all").clicked() {
+                        actions.push(Action::FitAll);
+                    }
+                    if ui.button("Data problems").clicked() {
+                        actions.push(Action::ShowProblems(true));
+                    }
+                });
+                ui.separator();
+                ui.label(&self.label);
+                if !self.problems.is_empty() && ui.small_button(format!("⚠ {} problems", self.problems.len())).clicked() {
+                    actions.push(Action::ShowProblems(true));
+                }
+                if let Some(b) = &self.busy {
+                    ui.spinner();
+                    ui.label(b);
+                }
+                if let Some(s) = &self.status {
+                    if s.error {
+                        ui.colored_label(egui::Color32::from_rgb(180, 30, 30), &s.text);
+                    } else {
+                        ui.label(&s.text);
+                    }
+                }
+            });
+        });
+        egui::Panel::bottom("timeline").resizable(false).show(ui, |ui| {
+            let mut view = self.state.timeline.unwrap_or(TimelineView { first: self.bounds.0, last: self.bounds.1 });
+            let cmds = timeline_ui(ui, &self.state.time, &self.histogram, self.bounds, &mut view, &mut self.date_field, vis.shown_event_count());
+            self.state.timeline = Some(view);
+            actions.extend(cmds.into_iter().map(Action::Time));
+        });
+        egui::Panel::left("places").resizable(true).default_size(270.0).show(ui, |ui| {
+            actions.extend(panels::place_list_ui(ui, &dataset, &vis, &self.state.search, &self.state.themes, &self.selection));
+        });
+        egui::Panel::right("detail").resizable(true).default_size(360.0).show(ui, |ui| {
+            let more = match (self.person, self.selection.last()) {
+                (Some(p), _) => panels::person_ui(ui, &dataset, &vis, p),
+                (None, Some(p)) => {
+                    let mut a = Vec::new();
+                    if self.selection.len() > 1 {
+                        ui.label(format!("{} places selected", self.selection.len()));
+                        ui.horizontal_wrapped(|ui| {
+                            for s in &self.selection {
+                                if ui.small_button(format!("{} ✕", dataset.place(*s).name)).on_hover_text("Remove from the selection").clicked() {
+                                    a.push(Action::TogglePlace(*s));
+                                }
+                            }
+                        });
+                        ui.separator();
+                    }
+                    a.extend(panels::place_ui(ui, &dataset, &vis, *p));
+                    a
+                }
+                (None, None) => panels::overview_ui(ui, &dataset, self.problems.len()),
+            };
+            actions.extend(more);
+        });
+        let journey = self.journey(&vis);
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            if self.pending_fit {
+                self.fit(ui.available_size(), &vis);
+                self.pending_fit = false;
+            }
+            let zoom = self.map_memory.zoom();
+            let slot = self.layer_for(zoom);
+            let empty = MercatorLayer::default();
+            let layer = self.layers[slot].as_ref().unwrap_or(&empty);
+            let mut events = Vec::new();
+            let selected = self.selection.clone();
+            let ds = dataset.clone();
+            let tooltip = move |p: PlaceIx| {
+                let n = ds.place_events[p.ix()].len();
+                let place = ds.place(p);
+                format!("{} event{} · {}", n, if n == 1 { "" } else { "s" }, place.precision.as_str())
+            };
+            let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
+                .with_plugin(BasemapPlugin { layer })
+                .with_plugin(JourneyPlugin { stops: &journey })
+                .with_plugin(MarkersPlugin { batch: &batch, selected: &selected, tooltip: &tooltip, events: &mut events })
+                .double_click_to_zoom(true)
+                .show(ui, |ui, _response, _projector, _memory| {
+                    map_overlay_ui(ui)
+                });
+            actions.extend(response.inner);
+            for e in events {
+                match e {
+                    MapEvent::Clicked { place, toggle: true } => actions.push(Action::TogglePlace(place)),
+                    MapEvent::Clicked { place, toggle: false } => actions.push(Action::SelectPlace(place, false)),
+                }
+            }
+        });
+        if self.show_problems {
+            let mut open = true;
+            egui::Window::new(format!("Data problems ({})", self.problems.len())).open(&mut open).default_width(700.0).show(&ctx, |ui| {
+                ui.label("Each problem names its file, line and column, and the record. Invalid records are left out; the rest is shown.");
+                egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
+                    for p in &self.problems {
+                        ui.monospace(p.to_string());
+                    }
+                });
+            });
+            if !open {
+                actions.push(Action::ShowProblems(false));
+            }
+        }
+        self.cache = Some((CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation }, vis, batch));
+        // The cache key above may be stale if actions change the filter; refresh_cache compares keys.
+        for a in actions {
+            self.apply(a);
+        }
+        self.state.view = Some(self.map_view());
+    }
+}
+
+/// Zoom buttons, fit-all, the legend and the credit, over the map.
+fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
+    let mut out = Vec::new();
+    let rect = ui.max_rect();
+    egui::Area::new(ui.scope_id().with("zoom"))
+        .fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
+                    out.push(Action::Zoom(1));
+                }
+                if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
+                    out.push(Action::Zoom(-1));
+                }
+                if ui.button("Fit all").on_hover_text("Show every place that is shown now").clicked() {
+                    out.push(Action::FitAll);
+                }
+            });
+        });
+    egui::Area::new(ui.scope_id().with("legend"))
+        .fixed_pos(rect.left_bottom() + egui::vec2(10.0, -150.0))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                for t in crate::model::Theme::ALL {
+                    ui.horizontal(|ui| {
+                        let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        ui.painter().circle_filled(r.center(), 5.0, super::style::theme_color(t));
+                        ui.small(t.label());
+                    });
+                }
+                ui.small("dashed ring: approximate location · pale: partly in window");
+            });
+        });
+    let credit = ui.painter();
+    credit.text(
+        rect.right_bottom() + egui::vec2(-6.0, -4.0),
+        egui::Align2::RIGHT_BOTTOM,
+        crate::basemap::ATTRIBUTION,
+        egui::FontId::proportional(11.0),
+        egui::Color32::from_gray(60),
+    );
+    out
+}
+
+impl eframe::App for CrossingsApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.ui_frame(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.state.view = Some(self.map_view());
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}

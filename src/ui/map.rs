@@ -1,0 +1,391 @@
+//! The map: walkers plugins that project and paint the basemap, the place markers and a
+//! person's journey. Everything they draw was prepared beforehand ([`MercatorLayer`],
+//! [`MarkerBatch`]); a frame only projects, culls and paints.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, epaint::Mesh};
+use walkers::{MapMemory, Plugin, Projector, lon_lat};
+
+use crate::basemap::Layer;
+use crate::chronology::Match;
+use crate::model::PlaceIx;
+
+use super::batch::{Marker, MarkerBatch};
+use super::style;
+
+/// Web-mercator x, y in 0..1 (y down), from lon/lat.
+pub fn mercator_normalized(lon: f64, lat: f64) -> [f64; 2] {
+    let lat = lat.clamp(-85.0511, 85.0511);
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0;
+    [x, y]
+}
+
+/// The affine map from normalized mercator to screen for one projector: `screen = origin + norm * scale`.
+#[derive(Clone, Copy, Debug)]
+pub struct ScreenTransform {
+    origin: Vec2,
+    scale: f64,
+}
+
+impl ScreenTransform {
+    /// Derived from two projected points, so it matches walkers exactly.
+    pub fn new(projector: &Projector<'_>) -> ScreenTransform {
+        let west = projector.project(lon_lat(-90.0, 0.0));
+        let east = projector.project(lon_lat(90.0, 0.0));
+        let scale = f64::from(east.x - west.x) * 2.0;
+        let center = projector.project(lon_lat(0.0, 0.0));
+        let origin = center - Vec2::splat((scale * 0.5) as f32);
+        ScreenTransform { origin, scale }
+    }
+
+    /// Screen position of a normalized mercator point.
+    pub fn apply(&self, n: [f64; 2]) -> Pos2 {
+        Pos2::new(self.origin.x + (n[0] * self.scale) as f32, self.origin.y + (n[1] * self.scale) as f32)
+    }
+
+    /// Screen position of a lon/lat point.
+    pub fn lon_lat(&self, lon_lat: [f64; 2]) -> Pos2 {
+        self.apply(mercator_normalized(lon_lat[0], lon_lat[1]))
+    }
+
+    /// The normalized rectangle visible in a screen rect.
+    pub fn visible(&self, rect: Rect) -> [f64; 4] {
+        let inv = |p: Pos2| {
+            [f64::from(p.x - self.origin.x) / self.scale, f64::from(p.y - self.origin.y) / self.scale]
+        };
+        let a = inv(rect.min);
+        let b = inv(rect.max);
+        [a[0], a[1], b[0], b[1]]
+    }
+}
+
+/// One basemap level in normalized mercator, prepared once.
+#[derive(Clone, Debug, Default)]
+pub struct MercatorLayer {
+    land: Vec<(Vec<[f64; 2]>, Vec<u32>, [f64; 4])>,
+    coast: Vec<(Vec<[f64; 2]>, [f64; 4])>,
+    borders: Vec<(Vec<[f64; 2]>, [f64; 4])>,
+}
+
+fn bbox(points: &[[f64; 2]]) -> [f64; 4] {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for p in points {
+        b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+    }
+    b
+}
+
+fn intersects(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
+}
+
+impl MercatorLayer {
+    /// Converts a triangulated lon/lat layer.
+    pub fn new(layer: &Layer) -> MercatorLayer {
+        let conv = |pts: &[[f64; 2]]| pts.iter().map(|p| mercator_normalized(p[0], p[1])).collect::<Vec<_>>();
+        let land = layer
+            .land
+            .iter()
+            .map(|piece| {
+                let v = conv(&piece.vertices);
+                let b = bbox(&v);
+                (v, piece.indices.clone(), b)
+            })
+            .collect();
+        let coast = layer
+            .land
+            .iter()
+            .flat_map(|piece| piece.rings.iter())
+            .map(|r| {
+                let v = conv(r);
+                let b = bbox(&v);
+                (v, b)
+            })
+            .collect();
+        let borders = layer
+            .borders
+            .iter()
+            .map(|l| {
+                let v = conv(&l.points);
+                let b = bbox(&v);
+                (v, b)
+            })
+            .collect();
+        MercatorLayer { land, coast, borders }
+    }
+
+    /// Shapes for the visible part of the layer.
+    pub fn shapes(&self, t: &ScreenTransform, rect: Rect) -> Vec<Shape> {
+        let view = t.visible(rect.expand(4.0));
+        let mut shapes = Vec::new();
+        let mut mesh = Mesh::default();
+        for (v, idx, b) in &self.land {
+            if !intersects(*b, view) {
+                continue;
+            }
+            // Keep each mesh under u32 overflow and reasonably sized.
+            if mesh.vertices.len() + v.len() > 60_000 {
+                shapes.push(Shape::mesh(std::mem::take(&mut mesh)));
+            }
+            let base = mesh.vertices.len() as u32;
+            for p in v {
+                mesh.colored_vertex(t.apply(*p), style::LAND);
+            }
+            mesh.indices.extend(idx.iter().map(|i| base + i));
+        }
+        if !mesh.is_empty() {
+            shapes.push(Shape::mesh(mesh));
+        }
+        let coast = Stroke::new(0.8, style::COAST);
+        for (v, b) in &self.coast {
+            if intersects(*b, view) {
+                shapes.push(Shape::line(v.iter().map(|p| t.apply(*p)).collect(), coast));
+            }
+        }
+        let border = Stroke::new(1.0, style::BORDER);
+        for (v, b) in &self.borders {
+            if intersects(*b, view) {
+                shapes.extend(Shape::dashed_line(&v.iter().map(|p| t.apply(*p)).collect::<Vec<_>>(), border, 4.0, 2.0));
+            }
+        }
+        shapes
+    }
+}
+
+/// Paints the sea and one basemap level.
+pub struct BasemapPlugin<'a> {
+    /// The level to draw.
+    pub layer: &'a MercatorLayer,
+}
+
+impl Plugin for BasemapPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _response: &Response, projector: &Projector, _memory: &MapMemory) {
+        let rect = ui.max_rect();
+        let t = ScreenTransform::new(projector);
+        let painter = ui.painter();
+        painter.rect_filled(rect, 0.0, style::SEA);
+        painter.extend(self.layer.shapes(&t, rect));
+    }
+}
+
+/// A marker on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenMarker {
+    /// Index into the batch.
+    pub index: usize,
+    /// Centre on screen.
+    pub pos: Pos2,
+    /// Radius.
+    pub radius: f32,
+}
+
+/// Projects the batch, culling what lies outside `rect`.
+pub fn project_markers(batch: &MarkerBatch, t: &ScreenTransform, rect: Rect) -> Vec<ScreenMarker> {
+    let area = rect.expand(20.0);
+    batch
+        .markers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, m)| {
+            let pos = t.lon_lat(m.lon_lat);
+            area.contains(pos).then_some(ScreenMarker { index, pos, radius: m.radius })
+        })
+        .collect()
+}
+
+/// The shown marker under the pointer (the topmost, i.e. last painted), if any.
+pub fn hit_test(batch: &MarkerBatch, screen: &[ScreenMarker], pointer: Pos2) -> Option<PlaceIx> {
+    screen
+        .iter()
+        .rev()
+        .filter(|s| batch.markers[s.index].time_match.is_shown())
+        .find(|s| s.pos.distance(pointer) <= s.radius + 3.0)
+        .map(|s| batch.markers[s.index].place)
+}
+
+/// Chooses which labels to draw: most important first, none overlapping another label or a
+/// marker. Returns `(screen marker index, label rect)`.
+pub fn place_labels(
+    batch: &MarkerBatch,
+    screen: &[ScreenMarker],
+    sizes: &dyn Fn(&Marker) -> Vec2,
+    must: &[PlaceIx],
+) -> Vec<(usize, Rect)> {
+    let mut order: Vec<usize> = (0..screen.len()).filter(|i| batch.markers[screen[*i].index].time_match.is_shown()).collect();
+    order.sort_by_key(|i| {
+        let m = &batch.markers[screen[*i].index];
+        (!must.contains(&m.place), std::cmp::Reverse(m.shown_events), m.place)
+    });
+    let mut taken: Vec<Rect> = Vec::new();
+    let mut out = Vec::new();
+    for i in order {
+        let s = screen[i];
+        let m = &batch.markers[s.index];
+        let size = sizes(m);
+        let rect = Rect::from_min_size(s.pos + Vec2::new(s.radius + 3.0, -size.y / 2.0), size);
+        let blocked = taken.iter().any(|r| r.intersects(rect))
+            || screen.iter().any(|o| o.index != s.index && batch.markers[o.index].time_match.is_shown() && rect.expand(-1.0).contains(o.pos));
+        if blocked && !must.contains(&m.place) {
+            continue;
+        }
+        taken.push(rect);
+        out.push((i, rect));
+    }
+    out
+}
+
+/// What happened on the map this frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapEvent {
+    /// A marker was clicked (`toggle`: with Ctrl/Cmd held).
+    Clicked {
+        /// The place.
+        place: PlaceIx,
+        /// Add to or remove from the selection instead of replacing it.
+        toggle: bool,
+    },
+}
+
+/// Paints markers with labels and tooltips, and reports clicks.
+pub struct MarkersPlugin<'a> {
+    /// What to draw.
+    pub batch: &'a MarkerBatch,
+    /// Selected places (highlighted).
+    pub selected: &'a [PlaceIx],
+    /// Names for the tooltip's second line: `(place, text)`.
+    pub tooltip: &'a dyn Fn(PlaceIx) -> String,
+    /// Where clicks are reported.
+    pub events: &'a mut Vec<MapEvent>,
+}
+
+fn dashed_circle(center: Pos2, radius: f32, stroke: Stroke) -> Vec<Shape> {
+    let n = 16;
+    (0..n)
+        .filter(|i| i % 2 == 0)
+        .map(|i| {
+            let a0 = i as f32 / n as f32 * std::f32::consts::TAU;
+            let a1 = (i + 1) as f32 / n as f32 * std::f32::consts::TAU;
+            let p = |a: f32| center + Vec2::angled(a) * radius;
+            Shape::line(vec![p(a0), p((a0 + a1) / 2.0), p(a1)], stroke)
+        })
+        .collect()
+}
+
+impl Plugin for MarkersPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, response: &Response, projector: &Projector, _memory: &MapMemory) {
+        let rect = ui.max_rect();
+        let t = ScreenTransform::new(projector);
+        let screen = project_markers(self.batch, &t, rect);
+        let painter = ui.painter().clone();
+        for s in &screen {
+            let m = &self.batch.markers[s.index];
+            let selected = self.selected.contains(&m.place);
+            if !m.time_match.is_shown() {
+                painter.circle_filled(s.pos, s.radius, style::GHOST);
+                continue;
+            }
+            if selected {
+                painter.circle_filled(s.pos, s.radius + 5.0, style::SELECTED.gamma_multiply(0.6));
+                painter.circle_stroke(s.pos, s.radius + 5.0, Stroke::new(2.0, Color32::BLACK));
+            }
+            let certain = m.time_match == Match::Certain;
+            let fill = if certain { m.color } else { m.color.gamma_multiply(0.45) };
+            if m.approximate_location {
+                painter.circle_filled(s.pos, s.radius, fill.gamma_multiply(0.6));
+                painter.extend(dashed_circle(s.pos, s.radius, Stroke::new(1.6, Color32::from_gray(40))));
+            } else {
+                painter.circle_filled(s.pos, s.radius, fill);
+                painter.circle_stroke(s.pos, s.radius, Stroke::new(1.2, Color32::WHITE));
+            }
+            if !certain {
+                // Partial or approximate in time: a ring inside the marker.
+                painter.circle_stroke(s.pos, (s.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
+            }
+        }
+        // Labels.
+        let font = FontId::proportional(12.0);
+        let label_text = |m: &Marker| match &m.native {
+            Some(n) => format!("{} {}", m.label, n),
+            None => m.label.clone(),
+        };
+        let sizes = |m: &Marker| painter.layout_no_wrap(label_text(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0);
+        for (i, r) in place_labels(self.batch, &screen, &sizes, self.selected) {
+            let m = &self.batch.markers[screen[i].index];
+            painter.rect_filled(r, 3.0, Color32::from_white_alpha(190));
+            painter.text(r.left_center() + Vec2::new(2.0, 0.0), Align2::LEFT_CENTER, label_text(m), font.clone(), Color32::from_gray(20));
+        }
+        // Hover and click.
+        if let Some(pointer) = response.hover_pos() {
+            if let Some(place) = hit_test(self.batch, &screen, pointer) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                if let Some(m) = self.batch.markers.iter().find(|m| m.place == place) {
+                    let text = format!("{}\n{}", label_text(m), (self.tooltip)(place));
+                    let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
+                    let at = pointer + Vec2::new(14.0, 14.0);
+                    let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
+                    painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
+                    painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+                    painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
+                }
+            }
+        }
+        if response.clicked() {
+            if let Some(pointer) = response.interact_pointer_pos() {
+                if let Some(place) = hit_test(self.batch, &screen, pointer) {
+                    let toggle = ui.input(|i| i.modifiers.command);
+                    self.events.push(MapEvent::Clicked { place, toggle });
+                }
+            }
+        }
+    }
+}
+
+/// One stop of a journey.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    /// Where.
+    pub lon_lat: [f64; 2],
+    /// When, in words.
+    pub date: String,
+}
+
+/// Draws a person's journey: a path between places, arrows, dates.
+pub struct JourneyPlugin<'a> {
+    /// The stops in order.
+    pub stops: &'a [Stop],
+}
+
+impl Plugin for JourneyPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _response: &Response, projector: &Projector, _memory: &MapMemory) {
+        if self.stops.is_empty() {
+            return;
+        }
+        let t = ScreenTransform::new(projector);
+        let painter = ui.painter();
+        let color = Color32::from_rgb(0x5a, 0x2d, 0x82);
+        let pts: Vec<Pos2> = self.stops.iter().map(|s| t.lon_lat(s.lon_lat)).collect();
+        for w in pts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if a.distance(b) < 1.0 {
+                continue;
+            }
+            painter.line_segment([a, b], Stroke::new(3.0, color.gamma_multiply(0.8)));
+            let mid = a + (b - a) * 0.55;
+            let dir = (b - a).normalized();
+            let normal = Vec2::new(-dir.y, dir.x);
+            let tip = mid + dir * 7.0;
+            painter.add(Shape::convex_polygon(
+                vec![tip, mid - dir * 5.0 + normal * 6.0, mid - dir * 5.0 - normal * 6.0],
+                color,
+                Stroke::NONE,
+            ));
+        }
+        let font = FontId::proportional(11.0);
+        for (i, (p, s)) in pts.iter().zip(self.stops).enumerate() {
+            painter.circle_filled(*p, 4.0, color);
+            let text = format!("{}. {}", i + 1, s.date);
+            let offset = Vec2::new(0.0, 10.0 + 12.0 * (i % 3) as f32);
+            painter.text(*p + offset, Align2::CENTER_TOP, text, font.clone(), color);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The window: app state and actions, map plugins, panels and the timeline.
+//!
+//! UI functions read state and return [`Action`]s; [`CrossingsApp`] applies them after
+//! drawing. Persisted state ([`AppState`]) is kept apart from runtime resources.
+
+mod app;
+pub mod batch;
+pub mod fonts;
+pub mod map;
+pub mod panels;
+pub mod style;
+pub mod timeline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use app::{Action, AppState, CrossingsApp, MapView, Status, fit_view};
+
+use crate::cli::CliError;
+
+/// The window's title.
+pub const TITLE: &str = "Crossings — an atlas of those who crossed the lines, 1931–1958";
+
+/// A small procedural icon: a marker on a sea-blue disc crossed by a path.
+pub fn icon() -> egui::IconData {
+    let size = 64u32;
+    let mut rgba = vec![0u8; (size * size * 4) as usize];
+    for y in 0..size {
+        for x in 0..size {
+            let (fx, fy) = (x as f32 - 31.5, y as f32 - 31.5);
+            let r = (fx * fx + fy * fy).sqrt();
+            let i = ((y * size + x) * 4) as usize;
+            let px: [u8; 4] = if r < 30.0 {
+                let on_path = ((fx + fy) / std::f32::consts::SQRT_2).abs() < 3.0;
+                let marker = ((fx - 9.0).powi(2) + (fy + 9.0).powi(2)).sqrt() < 8.0;
+                if marker {
+                    [0xd5, 0x5e, 0x00, 255]
+                } else if on_path {
+                    [0x5a, 0x2d, 0x82, 255]
+                } else if fy > 4.0 - fx * 0.3 {
+                    [0xf1, 0xec, 0xdf, 255]
+                } else {
+                    [0xb8, 0xd3, 0xe6, 255]
+                }
+            } else {
+                [0, 0, 0, 0]
+            };
+            rgba[i..i + 4].copy_from_slice(&px);
+        }
+    }
+    egui::IconData { rgba, width: size, height: size }
+}
+
+fn has_display() -> bool {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return true;
+    }
+    std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+}
+
+/// Opens the atlas window on a dataset folder (or the bundled data). Tries wgpu, then glow.
+pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    if !has_display() {
+        eprintln!(
+            "crossings: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the atlas window cannot open.\n\
+             Run it in a graphical session, or use the headless commands: crossings validate, crossings export."
+        );
+        return Ok(ExitCode::from(1));
+    }
+    // Read the data once, before any window, so a bad folder is reported plainly.
+    let loaded = crate::dataset::load(data.as_deref())?;
+    for p in loaded.problems.iter().take(20) {
+        eprintln!("{p}");
+    }
+    let mut last_error = String::new();
+    for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {
+        let options = eframe::NativeOptions {
+            viewport: egui::ViewportBuilder::default()
+                .with_title(TITLE)
+                .with_app_id("crossings")
+                .with_inner_size([1400.0, 900.0])
+                .with_min_inner_size([800.0, 500.0])
+                .with_icon(icon()),
+            renderer,
+            ..Default::default()
+        };
+        let loaded = loaded.clone();
+        let data = data.clone();
+        let result = eframe::run_native(
+            "crossings",
+            options,
+            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded, data)) as Box<dyn eframe::App>)),
+        );
+        match result {
+            Ok(()) => return Ok(ExitCode::SUCCESS),
+            Err(e) => {
+                eprintln!("crossings: the {renderer:?} renderer failed: {e}");
+                last_error = e.to_string();
+            }
+        }
+    }
+    eprintln!("crossings: could not open a window with either renderer (last error: {last_error}).");
+    Ok(ExitCode::from(1))
+}

@@ -1,0 +1,307 @@
+//! The side panels: the place list with search and theme filters (left), and the selected
+//! place or person (right). Each reads state and returns [`Action`]s.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::chronology::Match;
+use crate::model::{Basis, Dataset, Event, EventIx, PersonIx, PlaceIx, Theme};
+use crate::query::{self, Themes, Visibility};
+
+use super::Action;
+use super::style;
+
+/// The id of the search box (Ctrl+F focuses it).
+pub fn search_id() -> egui::Id {
+    egui::Id::unique("place-search")
+}
+
+/// The left panel: search, theme filters (the legend), and the places that show.
+pub fn place_list_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    vis: &Visibility,
+    search: &str,
+    themes: &Themes,
+    selected: &[PlaceIx],
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    let mut text = search.to_owned();
+    let label = ui.label("Search places and people");
+    let r = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .id(search_id())
+            .hint_text("Yan'an, 延安, Yenan, quang ngai…")
+            .desired_width(f32::INFINITY),
+    );
+    let r = r.labelled_by(label.id);
+    if r.changed() {
+        out.push(Action::Search(text.clone()));
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Themes").strong());
+    for theme in Theme::ALL {
+        let mut on = themes.on(theme);
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().circle_filled(rect.center(), 6.0, style::theme_color(theme));
+            if ui.checkbox(&mut on, theme.label()).changed() {
+                let mut t = *themes;
+                t.set(theme, on);
+                out.push(Action::SetThemes(t));
+            }
+        });
+    }
+    ui.separator();
+    let folded = query::fold(text.trim());
+    let mut places: Vec<PlaceIx> =
+        vis.shown_places().filter(|p| query::place_matches(dataset, *p, &folded)).collect();
+    places.sort_by(|a, b| query::fold(&dataset.place(*a).name).cmp(&query::fold(&dataset.place(*b).name)));
+    let total = dataset.places.len();
+    ui.label(format!("{} of {total} places", places.len()));
+    let people: Vec<PersonIx> = if folded.is_empty() {
+        Vec::new()
+    } else {
+        (0..dataset.people.len() as u32)
+            .map(PersonIx)
+            .filter(|p| query::person_matches(dataset, *p, &folded))
+            .collect()
+    };
+    egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]).show(ui, |ui| {
+        for p in &places {
+            let place = dataset.place(*p);
+            let native = super::batch::native_name(dataset, *p);
+            let count = query::place_events_shown(dataset, vis, *p).count();
+            let is_sel = selected.contains(p);
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                ui.painter().circle_filled(rect.center(), 5.0, style::theme_color(dataset.place_theme(*p)));
+                let text = match &native {
+                    Some(n) => format!("{}  {}", place.name, n),
+                    None => place.name.clone(),
+                };
+                let mut rich = RichText::new(text);
+                if vis.places[p.ix()] == Match::Partial {
+                    rich = rich.italics();
+                }
+                let r = ui.selectable_label(is_sel, rich);
+                if r.clicked() {
+                    let toggle = ui.input(|i| i.modifiers.command);
+                    out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });
+                }
+                ui.weak(count.to_string());
+                if place.precision.is_approximate() {
+                    ui.weak("≈").on_hover_text("approximate location");
+                }
+            });
+        }
+        if !people.is_empty() {
+            ui.separator();
+            ui.label(RichText::new("People").strong());
+            for p in people {
+                if ui.link(&dataset.person(p).name).clicked() {
+                    out.push(Action::SelectPerson(Some(p)));
+                }
+            }
+        }
+    });
+    out
+}
+
+fn basis_mark(ui: &mut Ui, basis: Basis, what: &str) {
+    if basis == Basis::Inferred {
+        ui.label(RichText::new("inferred").small().color(Color32::from_rgb(150, 80, 0)))
+            .on_hover_text(format!("The {what} is the dataset's inference, not stated in a source"));
+    }
+}
+
+/// One event, as the place and person panels show it.
+fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<Action>, show_place: bool) {
+    ui.group(|ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            let date = e.date.describe();
+            let date_text = if e.date.is_undated() {
+                RichText::new("undated").italics().color(Color32::from_rgb(150, 80, 0))
+            } else if e.date.is_approximate() {
+                RichText::new(date).italics()
+            } else {
+                RichText::new(date)
+            };
+            ui.label(date_text.strong());
+            basis_mark(ui, e.date_basis, "date");
+            if m == Match::Partial && !e.date.is_undated() {
+                ui.weak("(partly in window)");
+            }
+            let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
+            ui.painter().circle_filled(r.center(), 4.0, style::theme_color(e.category));
+        });
+        ui.label(RichText::new(&e.title).strong());
+        if show_place {
+            if let Some(p) = e.place {
+                ui.horizontal(|ui| {
+                    ui.weak("at");
+                    if ui.link(&dataset.place(p).name).clicked() {
+                        out.push(Action::SelectPlace(p, true));
+                    }
+                    basis_mark(ui, e.place_basis, "place");
+                });
+            } else {
+                ui.weak("place not given in the sources");
+            }
+        } else if e.place_basis == Basis::Inferred {
+            ui.horizontal(|ui| basis_mark(ui, e.place_basis, "place"));
+        }
+        ui.label(&e.summary);
+        for f in &e.figures {
+            ui.label(format!("• {}: {}", f.label, f.value));
+        }
+        if !e.people.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.weak("People:");
+                for p in &e.people {
+                    if ui.link(&dataset.person(*p).name).clicked() {
+                        out.push(Action::SelectPerson(Some(*p)));
+                    }
+                }
+            });
+        }
+        if let Some(n) = &e.note {
+            ui.label(RichText::new(format!("Note: {n}")).small().italics());
+        }
+        for s in &e.sources {
+            let src = &dataset.sources[s.ix()];
+            ui.label(RichText::new(format!("Source: {} ({})", src.title, src.file)).small().weak());
+        }
+    });
+}
+
+/// The right panel for a place.
+pub fn place_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, place: PlaceIx) -> Vec<Action> {
+    let mut out = Vec::new();
+    let p = dataset.place(place);
+    ui.heading(&p.name);
+    egui::Grid::new("names").num_columns(2).striped(true).show(ui, |ui| {
+        for n in &p.names {
+            ui.weak(&n.lang);
+            ui.label(&n.text);
+            ui.end_row();
+        }
+        if !p.aliases.is_empty() {
+            ui.weak("in sources");
+            ui.label(p.aliases.join(", "));
+            ui.end_row();
+        }
+    });
+    let ns = if p.lon_lat.lat >= 0.0 { "N" } else { "S" };
+    let ew = if p.lon_lat.lon >= 0.0 { "E" } else { "W" };
+    ui.label(format!(
+        "{:.3}° {ns}, {:.3}° {ew} · {} · {}{}",
+        p.lon_lat.lat.abs(),
+        p.lon_lat.lon.abs(),
+        p.category.as_str(),
+        match p.precision {
+            crate::model::LocationPrecision::Exact => "exact location",
+            crate::model::LocationPrecision::City => "city-level location",
+            crate::model::LocationPrecision::Region => "approximate (region)",
+            crate::model::LocationPrecision::Inferred => "inferred location",
+        },
+        p.country.as_deref().map(|c| format!(" · {c}")).unwrap_or_default()
+    ));
+    if let Some(n) = &p.note {
+        ui.label(RichText::new(n).small().italics());
+    }
+    ui.separator();
+    let all = &dataset.place_events[place.ix()];
+    let shown: Vec<EventIx> = query::place_events_shown(dataset, vis, place).collect();
+    ui.label(RichText::new(format!("Events ({} shown of {})", shown.len(), all.len())).strong());
+    egui::ScrollArea::vertical().id_salt("place-detail").auto_shrink([false, false]).show(ui, |ui| {
+        for e in &shown {
+            event_ui(ui, dataset, dataset.event(*e), vis.events[e.ix()], &mut out, false);
+        }
+        if shown.len() < all.len() {
+            ui.weak(format!("{} more outside the time window or themes", all.len() - shown.len()));
+        }
+        let people = &dataset.place_people[place.ix()];
+        if !people.is_empty() {
+            ui.separator();
+            ui.label(RichText::new("People").strong());
+            ui.horizontal_wrapped(|ui| {
+                for person in people {
+                    if ui.button(&dataset.person(*person).name).clicked() {
+                        out.push(Action::SelectPerson(Some(*person)));
+                    }
+                }
+            });
+        }
+    });
+    out
+}
+
+/// The right panel for a person: names, role, biography and journey.
+pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: PersonIx) -> Vec<Action> {
+    let mut out = Vec::new();
+    let p = dataset.person(person);
+    if ui.button("← Back").clicked() {
+        out.push(Action::SelectPerson(None));
+    }
+    ui.heading(&p.name);
+    for n in &p.names {
+        ui.horizontal(|ui| {
+            ui.weak(&n.lang);
+            ui.label(&n.text);
+        });
+    }
+    if !p.aliases.is_empty() {
+        ui.label(format!("Also written: {}", p.aliases.join(", ")));
+    }
+    ui.label(RichText::new(&p.role).italics());
+    ui.label(&p.biography);
+    if let Some(n) = &p.note {
+        ui.label(RichText::new(format!("Note: {n}")).small().italics());
+    }
+    for t in &p.places {
+        ui.horizontal(|ui| {
+            ui.weak("Tied to");
+            if ui.link(&dataset.place(t.place).name).clicked() {
+                out.push(Action::SelectPlace(t.place, true));
+            }
+            basis_mark(ui, t.basis, "tie");
+        });
+    }
+    ui.separator();
+    let events = &dataset.person_events[person.ix()];
+    let shown: Vec<EventIx> = events.iter().copied().filter(|e| vis.events[e.ix()].is_shown()).collect();
+    ui.label(RichText::new(format!("Journey ({} events shown of {})", shown.len(), events.len())).strong());
+    egui::ScrollArea::vertical().id_salt("person-detail").auto_shrink([false, false]).show(ui, |ui| {
+        for e in &shown {
+            event_ui(ui, dataset, dataset.event(*e), vis.events[e.ix()], &mut out, true);
+        }
+    });
+    out
+}
+
+/// The right panel with nothing selected: what the atlas is, sources, credits.
+pub fn overview_ui(ui: &mut Ui, dataset: &Dataset, problems: usize) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.heading("Crossings");
+    ui.label("Japanese soldiers and civilians who crossed the lines, 1931–1958: the Eighth Route Army, the \"Peace Village\" POW camp, the Kwantung Army's surrender and Siberian captivity, repatriation through Maizuru, and the officers who trained the Viet Minh.");
+    ui.label("Drag the timeline to watch places light up; click a place to read who was there and what happened.");
+    ui.separator();
+    ui.label(format!(
+        "{} places · {} people · {} events · {} sources",
+        dataset.places.len(),
+        dataset.people.len(),
+        dataset.events.len(),
+        dataset.sources.len()
+    ));
+    if problems > 0 && ui.button(format!("⚠ {problems} data problems")).clicked() {
+        out.push(Action::ShowProblems(true));
+    }
+    ui.label(RichText::new("Sources").strong());
+    for s in &dataset.sources {
+        ui.label(RichText::new(format!("• {} ({})", s.title, s.file)).small());
+    }
+    ui.separator();
+    ui.label(RichText::new(crate::basemap::ATTRIBUTION).small());
+    out
+}

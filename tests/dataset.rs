@@ -1,0 +1,158 @@
+//! The bundled dataset loads without a single problem, and every fixture reports exactly the
+//! problems it holds.
+
+mod common;
+
+use crossings::chronology::{TimeFilter, TimeWindow};
+use crossings::dataset::{self, Texts};
+use crossings::query::{Themes, visibility};
+
+#[test]
+fn the_bundled_geodata_has_no_problems() {
+    let loaded = dataset::load_bundled();
+    let listed: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    assert!(listed.is_empty(), "problems in geodata/:\n{}", listed.join("\n"));
+    let d = &loaded.dataset;
+    assert_eq!(d.sources.len(), 5, "one source per seed document");
+    assert!(d.places.len() >= 35, "{} places", d.places.len());
+    assert!(d.people.len() >= 50, "{} people", d.people.len());
+    assert!(d.events.len() >= 70, "{} events", d.events.len());
+    for id in ["taihang", "yanan", "zhenyuan", "harbin", "maizuru", "quang-ngai"] {
+        assert!(d.place_by_id(id).is_some(), "core place {id} missing");
+    }
+}
+
+#[test]
+fn the_bundled_geodata_on_disk_matches_the_embedded_copy() {
+    let from_disk = dataset::load_dir(&common::root().join("geodata")).unwrap();
+    let embedded = dataset::load_bundled();
+    assert!(from_disk.problems.is_empty());
+    assert_eq!(from_disk.dataset.events.len(), embedded.dataset.events.len());
+    assert_eq!(from_disk.summary().split(':').nth(1), embedded.summary().split(':').nth(1));
+}
+
+#[test]
+fn every_event_cites_a_source_document_that_exists() {
+    let d = dataset::load_bundled().dataset;
+    let seeds = common::root().join("../shared/seeds");
+    for s in &d.sources {
+        if seeds.is_dir() {
+            assert!(seeds.join(&s.file).is_file(), "source file {} not among the seeds", s.file);
+        }
+    }
+    assert!(d.events.iter().all(|e| !e.sources.is_empty()));
+}
+
+#[test]
+fn the_story_is_in_the_data_at_the_right_time() {
+    let d = dataset::load_bundled().dataset;
+    let shown = |when: &str| {
+        let vis = visibility(&d, &TimeFilter::window(TimeWindow::parse(when).unwrap()), &Themes::default());
+        vis.shown_places().map(|p| d.place(p).id.clone()).collect::<Vec<_>>()
+    };
+    let march_1939 = shown("1939-03");
+    assert!(march_1939.contains(&"zhenyuan".to_owned()), "{march_1939:?}");
+    let august_1945 = shown("1945-08");
+    assert!(august_1945.contains(&"harbin".to_owned()), "{august_1945:?}");
+    assert!(!august_1945.contains(&"yanan".to_owned()), "{august_1945:?}");
+}
+
+#[test]
+fn the_problems_fixture_reports_every_kind_of_problem_exactly() {
+    let dir = common::fixture("problems");
+    let loaded = dataset::load_dir(&dir).unwrap();
+    let shown: Vec<String> = loaded
+        .problems
+        .iter()
+        .map(|p| p.to_string().replace(&format!("{}/", dir.display()), ""))
+        .collect();
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    let expected: Vec<&str> = expected.lines().collect();
+    assert_eq!(shown, expected);
+    // What was valid is kept.
+    let d = &loaded.dataset;
+    assert!(d.place_by_id("harbin").is_some());
+    assert!(d.events.iter().any(|e| e.id == "1939-01-02-good"));
+    assert!(d.events.iter().any(|e| e.id == "unknown-references" && e.place.is_none()));
+}
+
+#[test]
+fn a_syntax_error_names_its_line_and_column_and_the_other_files_still_load() {
+    let dir = common::fixture("broken-json");
+    let loaded = dataset::load_dir(&dir).unwrap();
+    assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
+    let p = &loaded.problems[0];
+    assert!(p.file.ends_with("events.json"));
+    assert_eq!((p.line, p.column), (10, 3), "{p}");
+    assert_eq!(p.message, "trailing comma");
+    assert!(loaded.problems[1].message.contains("tied to nothing"));
+    assert_eq!(loaded.dataset.places.len(), 2);
+}
+
+#[test]
+fn a_missing_folder_is_an_error_and_an_empty_one_lists_every_missing_file() {
+    let err = dataset::load_dir(std::path::Path::new("/no/such/folder")).unwrap_err();
+    assert!(err.to_string().starts_with("cannot read dataset folder /no/such/folder"), "{err}");
+    let empty = tempfile::tempdir().unwrap();
+    let loaded = dataset::load_dir(empty.path()).unwrap();
+    let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "missing sources.json; the dataset has no sources",
+            "missing places.geojson; the dataset has no places",
+            "missing people.json; the dataset has no people",
+            "missing events.json; the dataset has no events",
+        ]
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_where_it_is_and_the_rest_still_loads() {
+    let dir = common::copy_fixture("minimal");
+    let path = dir.path().join("people.json");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.windows(7).position(|w| w == b"Soldier").unwrap();
+    bytes[at] = 0xFF;
+    std::fs::write(&path, bytes).unwrap();
+    let loaded = dataset::load_dir(dir.path()).unwrap();
+    let p = &loaded.problems[0];
+    assert_eq!((p.line, p.column), (4, 15), "{p}");
+    assert!(p.message.starts_with("invalid UTF-8"), "{p}");
+    assert_eq!(loaded.dataset.people.len(), 1);
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(files: [Option<String>; 4]) -> Texts {
+        let names = dataset::FILES;
+        Texts {
+            files: [0, 1, 2, 3].map(|i| files[i].clone().map(|t| (names[i].to_owned(), t))),
+            problems: Vec::new(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+        #[test]
+        fn loading_any_text_never_panics(a in "\\PC{0,80}", b in "\\PC{0,80}", c in "\\PC{0,80}", d in "\\PC{0,80}") {
+            let loaded = dataset::load_texts("fuzz", &texts([Some(a), Some(b), Some(c), Some(d)]));
+            prop_assert!(loaded.dataset.events.len() <= 1);
+        }
+
+        #[test]
+        fn mangling_a_valid_file_never_panics(cut in 0usize..2000, insert in "[\\[\\]{}\",:0-9a-z\\\\]{0,4}", which in 0usize..4) {
+            let dir = common::fixture("minimal");
+            let mut files: [Option<String>; 4] = dataset::FILES.map(|f| std::fs::read_to_string(dir.join(f)).ok());
+            if let Some(text) = files[which].as_mut() {
+                let mut at = cut.min(text.len());
+                while !text.is_char_boundary(at) { at -= 1; }
+                text.insert_str(at, &insert);
+            }
+            let loaded = dataset::load_texts("fuzz", &texts(files));
+            prop_assert!(loaded.dataset.places.len() <= 2);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Exports a GIS user can trust: RFC 7946, round-trips to the model, deterministic, atomic,
+//! read by GDAL with dates as dates.
+
+mod common;
+
+use crossings::chronology::{TimeFilter, TimeWindow};
+use crossings::export::{self, ExportRequest, Format};
+use crossings::model::PlaceIx;
+
+fn all(format: Format) -> export::Exported {
+    let d = crossings::dataset::load_bundled().dataset;
+    export::export(&d, &ExportRequest { format, ..Default::default() })
+}
+
+#[test]
+fn geojson_round_trips_to_the_model() {
+    let d = crossings::dataset::load_bundled().dataset;
+    let out = export::export(&d, &ExportRequest::default());
+    let fc: geojson::FeatureCollection = out.text.parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
+    assert!(fc.foreign_members.as_ref().unwrap().contains_key("crossings"));
+    assert!(!out.text.contains("\"crs\""));
+    assert_eq!(fc.features.len(), d.places.len());
+    for f in &fc.features {
+        let Some(geojson::feature::Id::String(id)) = &f.id else { panic!("feature without string id") };
+        let p = d.place(d.place_by_id(id).unwrap());
+        let geojson::GeometryValue::Point { coordinates } = &f.geometry.as_ref().unwrap().value else { panic!() };
+        assert!((coordinates[0] - p.lon_lat.lon).abs() < 1e-6 && (coordinates[1] - p.lon_lat.lat).abs() < 1e-6);
+        assert_eq!(f.property("name").unwrap(), p.name.as_str());
+        assert_eq!(f.property("location_precision").unwrap(), p.precision.as_str());
+        let events = f.property("events").unwrap().as_array().unwrap();
+        let pix = d.place_by_id(id).unwrap();
+        assert_eq!(events.len(), d.place_events[pix.ix()].len());
+        assert_eq!(f.property("event_count").unwrap().as_u64().unwrap() as usize, events.len());
+        for (e, ix) in events.iter().zip(&d.place_events[pix.ix()]) {
+            let model = d.event(*ix);
+            assert_eq!(e["id"], model.id.as_str());
+            assert_eq!(e["date"].as_str(), model.date.to_edtf().as_deref());
+            assert_eq!(e["title"], model.title.as_str());
+        }
+        for n in &p.names {
+            let key = format!("name_{}", n.lang.replace('-', "_"));
+            assert!(f.property(&key).unwrap().as_str().unwrap().contains(&n.text), "{key}");
+        }
+    }
+}
+
+#[test]
+fn coordinates_have_at_most_six_decimals_and_output_is_deterministic() {
+    let a = all(Format::Geojson);
+    let b = all(Format::Geojson);
+    assert_eq!(a.text, b.text);
+    let v: serde_json::Value = serde_json::from_str(&a.text).unwrap();
+    for f in v["features"].as_array().unwrap() {
+        for c in f["geometry"]["coordinates"].as_array().unwrap() {
+            let s = c.to_string();
+            let decimals = s.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 6, "{s}");
+        }
+    }
+}
+
+#[test]
+fn dates_are_days_and_timestamps_for_kepler() {
+    let v: serde_json::Value = serde_json::from_str(&all(Format::Geojson).text).unwrap();
+    let harbin = v["features"].as_array().unwrap().iter().find(|f| f["id"] == "harbin").unwrap();
+    let p = &harbin["properties"];
+    let start = p["start_date"].as_str().unwrap();
+    assert_eq!(start.len(), 10);
+    assert_eq!(p["start_ts"].as_str().unwrap(), format!("{start} 00:00:00"));
+    assert!(p["end_ts"].as_str().unwrap().ends_with(" 23:59:59"));
+}
+
+#[test]
+fn linked_places_has_names_with_languages_and_timespans() {
+    let v: serde_json::Value = serde_json::from_str(&all(Format::Lpf).text).unwrap();
+    assert!(v["@context"].as_str().unwrap().contains("linkedplaces"));
+    let yanan = v["features"].as_array().unwrap().iter().find(|f| f["@id"] == "crossings:place/yanan").unwrap();
+    assert!(yanan["names"].as_array().unwrap().iter().any(|n| n["lang"] == "zh-Hans"));
+    assert!(!yanan["when"]["timespans"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_window_exports_only_events_inside_it_and_says_so() {
+    let d = crossings::dataset::load_bundled().dataset;
+    let window = TimeWindow::parse("1945-08").unwrap();
+    let out = export::export(&d, &ExportRequest { time: TimeFilter::window(window), ..Default::default() });
+    let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+    for f in v["features"].as_array().unwrap() {
+        assert_eq!(f["properties"]["time_window"], "1945-08-01/1945-08-31");
+        for e in f["properties"]["events"].as_array().unwrap() {
+            let start = e["start_date"].as_str().unwrap();
+            assert!(start >= "1945-08-01", "{start}");
+        }
+    }
+}
+
+#[test]
+fn a_failed_export_leaves_no_file_and_an_existing_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder/out.geojson");
+    let err = export::write_atomic(&missing, b"{}").unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(!missing.exists());
+
+    // An existing export survives a failed write (the target is a folder we cannot rename over).
+    let target = dir.path().join("keep.geojson");
+    std::fs::write(&target, "old").unwrap();
+    let blocker = dir.path().join("blocked");
+    std::fs::create_dir(&blocker).unwrap();
+    std::fs::write(blocker.join("inside"), "x").unwrap();
+    assert!(export::write_atomic(&blocker, b"new").is_err());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn exporting_into_a_read_only_folder_fails_in_words_and_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // root ignores permissions; the test only means something for other users.
+    let probe = ro.join("probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        eprintln!("skipping: running as root, folders are always writable");
+        return;
+    }
+    let err = export::write_atomic(&ro.join("out.geojson"), b"{}").unwrap_err();
+    assert!(err.to_string().contains("Permission denied") || err.to_string().contains("cannot write"), "{err}");
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
+}
+
+#[test]
+fn gdal_reads_the_export_with_dates_as_date_fields() {
+    if !common::require_tools(&["ogrinfo"]) {
+        return;
+    }
+    let d = crossings::dataset::load_bundled().dataset;
+    let places: Vec<PlaceIx> = ["harbin", "maizuru", "yanan"].iter().map(|id| d.place_by_id(id).unwrap()).collect();
+    let out = export::export(&d, &ExportRequest { places: Some(places), ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three.geojson");
+    export::write_atomic(&path, out.text.as_bytes()).unwrap();
+    let info = std::process::Command::new("ogrinfo").args(["-al", "-so"]).arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success(), "{text}{}", String::from_utf8_lossy(&info.stderr));
+    assert!(text.contains("Feature Count: 3"), "{text}");
+    assert!(text.contains("start_date: Date"), "{text}");
+    assert!(text.contains("end_date: Date"), "{text}");
+    assert!(text.contains("Point"), "{text}");
+}

@@ -1,0 +1,153 @@
+//! The real binary in a real window under Xvfb, driven by xdotool, judged from screenshots.
+//! Needs xvfb, xdotool and ImageMagick (.ci/run installs them); skips locally without them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Session {
+    display: String,
+    xvfb: Child,
+    app: Option<Child>,
+    _home: tempfile::TempDir,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(app) = &mut self.app {
+            let _ = app.kill();
+            let _ = app.wait();
+        }
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+fn x(display: &str, program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program).args(args).env("DISPLAY", display).output().expect(program)
+}
+
+fn start() -> Session {
+    // A display number unlikely to clash with other tests or a desktop.
+    let n = 90 + (std::process::id() % 100);
+    let display = format!(":{n}");
+    let xvfb = Command::new("Xvfb")
+        .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let started = Instant::now();
+    while !x(&display, "xdpyinfo", &[]).status.success() {
+        assert!(started.elapsed() < Duration::from_secs(20), "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let home = tempfile::tempdir().unwrap();
+    let runtime = home.path().join("run");
+    std::fs::create_dir_all(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let log = std::fs::File::create(common::artifacts().join("window-test.log")).unwrap();
+    let app = common::crossings()
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("start crossings");
+    Session { display, xvfb, app: Some(app), _home: home }
+}
+
+fn wait_for_window(s: &mut Session) -> String {
+    let started = Instant::now();
+    loop {
+        let out = x(&s.display, "xdotool", &["search", "--name", "Crossings"]);
+        let id = String::from_utf8_lossy(&out.stdout).lines().next().map(str::to_owned);
+        if let Some(id) = id {
+            return id;
+        }
+        if let Some(status) = s.app.as_mut().and_then(|a| a.try_wait().ok().flatten()) {
+            let log = std::fs::read_to_string(common::artifacts().join("window-test.log")).unwrap_or_default();
+            panic!("crossings exited with {status} before showing a window:\n{log}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(90), "no window after 90 s");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Takes a screenshot of the whole screen as PNG, and returns its RGB pixels.
+fn screenshot(s: &Session, name: &str) -> (PathBuf, Vec<[u8; 3]>) {
+    let png = common::artifacts().join(format!("{name}.png"));
+    let out = x(&s.display, "import", &["-window", "root", png.to_str().unwrap()]);
+    assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
+    println!("screenshot: {}", png.display());
+    (png.clone(), pixels(&png))
+}
+
+fn pixels(png: &Path) -> Vec<[u8; 3]> {
+    let out = Command::new("convert").arg(png).args(["-depth", "8", "rgb:-"]).output().expect("convert");
+    assert!(out.status.success());
+    out.stdout.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect()
+}
+
+fn count_near(pixels: &[[u8; 3]], color: [u8; 3], tolerance: i32) -> usize {
+    pixels
+        .iter()
+        .filter(|p| (0..3).all(|i| (i32::from(p[i]) - i32::from(color[i])).abs() <= tolerance))
+        .count()
+}
+
+fn settle() {
+    std::thread::sleep(Duration::from_millis(2500));
+}
+
+#[test]
+fn the_real_window_draws_a_map_with_land_sea_and_markers_and_reacts_to_input() {
+    if !common::require_tools(&["Xvfb", "xdotool", "import", "convert", "xdpyinfo"]) {
+        return;
+    }
+    let mut s = start();
+    let id = wait_for_window(&mut s);
+    x(&s.display, "xdotool", &["windowmove", &id, "0", "0"]);
+    x(&s.display, "xdotool", &["windowsize", &id, "1400", "900"]);
+    settle();
+    let (_, before) = screenshot(&s, "window-start");
+    let sea = count_near(&before, [0xb8, 0xd3, 0xe6], 6);
+    let land = count_near(&before, [0xf1, 0xec, 0xdf], 6);
+    let markers = count_near(&before, [0xd5, 0x5e, 0x00], 30) + count_near(&before, [0xcc, 0x79, 0xa7], 30);
+    let total = before.len();
+    assert!(sea > total / 50, "too little sea: {sea} of {total} pixels");
+    assert!(land > total / 50, "too little land: {land} of {total} pixels");
+    assert!(markers > 50, "no theme-coloured markers: {markers}");
+
+    // Zoom in on the map with a double-click at its centre: the picture changes.
+    x(&s.display, "xdotool", &["windowfocus", "--sync", &id]);
+    x(&s.display, "xdotool", &["mousemove", "--sync", "700", "420", "click", "--repeat", "2", "--delay", "80", "1"]);
+    settle();
+    let (_, zoomed) = screenshot(&s, "window-after-click");
+    let changed = before.iter().zip(&zoomed).filter(|(a, b)| a != b).count();
+    assert!(changed > total / 20, "a double-click on the map changed only {changed} pixels");
+    assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
+
+    // Drag across the timeline histogram (the bottom panel): a window appears, places dim.
+    x(&s.display, "xdotool", &["mousemove", "--sync", "500", "835", "mousedown", "1"]);
+    for step in 1..=10 {
+        let xpos = (500 + step * 25).to_string();
+        x(&s.display, "xdotool", &["mousemove", "--sync", &xpos, "835"]);
+    }
+    x(&s.display, "xdotool", &["mouseup", "1"]);
+    settle();
+    let (_, dragged) = screenshot(&s, "window-after-timeline-drag");
+    let changed = zoomed.iter().zip(&dragged).filter(|(a, b)| a != b).count();
+    assert!(changed > 2000, "dragging the timeline changed only {changed} pixels");
+    assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
+}
