@@ -45,7 +45,9 @@ fn benches(c: &mut Criterion) {
             b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.span()), first, last))
         });
         let vis = visibility(d, &window, &Themes::default());
-        g.bench_function(BenchmarkId::new("marker_batch", n), |b| b.iter(|| crossings::ui::batch::MarkerBatch::build(d, &vis)));
+        g.bench_function(BenchmarkId::new("marker_batch", n), |b| {
+            b.iter(|| crossings::ui::batch::MarkerBatch::build(d, &vis))
+        });
         g.bench_function(BenchmarkId::new("export_geojson", n), |b| {
             b.iter(|| export::export(d, &ExportRequest::default()).text.len())
         });

@@ -171,6 +171,13 @@ pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitC
 pub fn generate(args: &GenerateArgs, err: &mut dyn Write) -> Result<ExitCode, CliError> {
     let spec = crate::generate::Spec { places: args.places, events: args.events, people: args.people, seed: args.seed };
     crate::generate::generate(spec, &args.out).map_err(CliError::Generate)?;
-    let _ = writeln!(err, "wrote {} places, {} people, {} events to {}", args.places, args.people, args.events, args.out.display());
+    let _ = writeln!(
+        err,
+        "wrote {} places, {} people, {} events to {}",
+        args.places,
+        args.people,
+        args.events,
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -99,7 +99,12 @@ fn date(rng: &mut Rng) -> serde_json::Value {
     json!(text)
 }
 
-fn write_lines(path: &Path, open: &str, records: impl Iterator<Item = serde_json::Value>, close: &str) -> std::io::Result<()> {
+fn write_lines(
+    path: &Path,
+    open: &str,
+    records: impl Iterator<Item = serde_json::Value>,
+    close: &str,
+) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     w.write_all(open.as_bytes())?;
     let mut first = true;
@@ -149,8 +154,16 @@ pub fn generate(spec: Spec, dir: &Path) -> std::io::Result<()> {
     write_lines(&dir.join("people.json"), "[\n", people, "\n]\n")?;
 
     let events = (0..spec.events).map(|i| {
-        let place = if spec.places > 0 && rng.below(20) != 0 { json!(format!("p{}", rng.below(spec.places))) } else { serde_json::Value::Null };
-        let who: Vec<String> = if spec.people > 0 { (0..rng.below(3)).map(|_| format!("h{}", rng.below(spec.people))).collect() } else { Vec::new() };
+        let place = if spec.places > 0 && rng.below(20) != 0 {
+            json!(format!("p{}", rng.below(spec.places)))
+        } else {
+            serde_json::Value::Null
+        };
+        let who: Vec<String> = if spec.people > 0 {
+            (0..rng.below(3)).map(|_| format!("h{}", rng.below(spec.people))).collect()
+        } else {
+            Vec::new()
+        };
         let mut who = who;
         who.sort();
         who.dedup();

@@ -1,5 +1,7 @@
 //! The `crossings` binary: parse the command line, then open the window or run a command.
 
+#![deny(clippy::unwrap_used)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -81,7 +81,11 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
 }
 
 /// The events of a place that show, in date order.
-pub fn place_events_shown<'a>(dataset: &'a Dataset, vis: &'a Visibility, place: PlaceIx) -> impl Iterator<Item = EventIx> + 'a {
+pub fn place_events_shown<'a>(
+    dataset: &'a Dataset,
+    vis: &'a Visibility,
+    place: PlaceIx,
+) -> impl Iterator<Item = EventIx> + 'a {
     dataset.place_events[place.ix()].iter().copied().filter(|e| vis.events[e.ix()].is_shown())
 }
 

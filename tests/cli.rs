@@ -50,7 +50,7 @@ fn validate_with_problems_prints_each_as_file_line_col_record_message_and_exits_
     let got: Vec<String> = out.lines().map(|l| l.replace(&prefix, "")).collect();
     let want: Vec<&str> = expected.lines().collect();
     assert_eq!(&got[..want.len()], &want[..]);
-    assert!(got[want.len()].contains(": 2 places, 3 people, 4 events, 1 sources"), "{}", got[want.len()]);
+    assert!(got[want.len()].contains(": 3 places, 3 people, 3 events, 1 sources"), "{}", got[want.len()]);
     assert_eq!(got[want.len() + 1], format!("{} problems", want.len()));
 }
 

@@ -110,7 +110,11 @@ fn a_failed_export_leaves_no_file_and_an_existing_file_untouched() {
     std::fs::write(blocker.join("inside"), "x").unwrap();
     assert!(export::write_atomic(&blocker, b"new").is_err());
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
 

@@ -14,7 +14,10 @@ fn the_bundled_font_has_a_glyph_for_every_character_in_geodata() {
             }
         }
     }
-    assert!(missing.is_empty(), "glyphs missing from the bundled font (run python3 assets/fonts/subset.py): {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "glyphs missing from the bundled font (run python3 assets/fonts/subset.py): {missing:?}"
+    );
 }
 
 #[test]

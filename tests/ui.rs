@@ -4,7 +4,7 @@ use crossings::dataset;
 use crossings::ui::{AppState, CrossingsApp};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 
 fn app_harness(app: CrossingsApp) -> Harness<'static, CrossingsApp> {
     Harness::builder().with_size([1400.0, 900.0]).build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app)
@@ -20,14 +20,21 @@ fn month(y: i32, m: u32) -> f64 {
     f64::from(crossings::chronology::Day::month_start(y, m).month_index())
 }
 
+fn search(h: &mut Harness<'_, CrossingsApp>, text: &str) {
+    h.get_by_label("Search places and people").focus();
+    h.run();
+    h.get_by_label("Search places and people").type_text(text);
+    h.run();
+}
+
 fn listed(h: &Harness<'_, CrossingsApp>, name: &str) -> bool {
-    h.query_all_by_label_contains(name).any(|n| n.accesskit_node().role() == Role::Button)
+    h.query(by().label_contains(name).role(Role::Button)).is_some()
 }
 
 #[test]
 fn selecting_a_place_in_the_list_shows_its_events_and_people() {
     let mut h = harness();
-    h.get_by_label("Yan'an  延安").click();
+    h.get_by_label("Yan'an  延安").click_accesskit();
     h.run();
     let d = h.state().dataset();
     let yanan = d.place_by_id("yanan").unwrap();
@@ -42,13 +49,13 @@ fn selecting_a_place_in_the_list_shows_its_events_and_people() {
 #[test]
 fn opening_a_person_shows_their_biography_and_journey() {
     let mut h = harness();
-    h.get_by_label("Yan'an  延安").click();
+    h.get_by_label("Yan'an  延安").click_accesskit();
     h.run();
     let d = h.state().dataset();
     let nosaka = d.person_by_id("nosaka-sanzo").expect("Nosaka is in the data");
     let name = d.person(nosaka).name.clone();
     let bio = d.person(nosaka).biography.clone();
-    h.get_by_role_and_label(Role::Button, &name).click();
+    h.get_by_role_and_label(Role::Button, &name).click_accesskit();
     h.run();
     assert_eq!(h.state().person(), Some(nosaka));
     h.get_by_label(&bio);
@@ -58,20 +65,17 @@ fn opening_a_person_shows_their_biography_and_journey() {
 #[test]
 fn search_matches_latin_without_diacritics_and_cjk() {
     let mut h = harness();
-    h.get_by_label("Search places and people").type_text("quang ngai");
-    h.run();
+    search(&mut h, "quang ngai");
     assert!(listed(&h, "Quảng Ngãi"));
     assert!(!listed(&h, "Harbin"));
 
     let mut h = harness();
-    h.get_by_label("Search places and people").type_text("延安");
-    h.run();
+    search(&mut h, "延安");
     assert!(listed(&h, "Yan'an"));
     assert!(!listed(&h, "Maizuru"));
 
     let mut h = harness();
-    h.get_by_label("Search places and people").type_text("Yenan");
-    h.run();
+    search(&mut h, "Yenan");
     assert!(listed(&h, "Yan'an"));
 }
 
@@ -91,7 +95,7 @@ fn the_time_slider_filters_the_place_list() {
     assert!(listed(&h, "Harbin"), "August 1945 shows Harbin");
     assert!(!listed(&h, "Yan'an"), "August 1945 does not show Yan'an");
 
-    h.get_by_label("Show all").click();
+    h.get_by_label("Show all").click_accesskit();
     h.run();
     assert!(listed(&h, "Yan'an"));
 }
@@ -99,7 +103,7 @@ fn the_time_slider_filters_the_place_list() {
 #[test]
 fn escape_clears_the_selection() {
     let mut h = harness();
-    h.get_by_label("Harbin  哈尔滨").click();
+    h.get_by_label("Harbin  哈尔滨").click_accesskit();
     h.run();
     assert_eq!(h.state().selection().len(), 1);
     h.key_press(egui::Key::Escape);
@@ -110,7 +114,7 @@ fn escape_clears_the_selection() {
 #[test]
 fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     let mut h = harness();
-    h.get_by_label("Harbin  哈尔滨").click();
+    h.get_by_label("Harbin  哈尔滨").click_accesskit();
     h.run();
     let saved = serde_json::to_string(&h.state().state).unwrap();
     let restored: AppState = serde_json::from_str(&saved).unwrap();
@@ -123,4 +127,46 @@ fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     let old: AppState = serde_json::from_str(r#"{"search":"x","unknown_field":1}"#).unwrap();
     assert_eq!(old.search, "x");
     assert!(serde_json::from_str::<AppState>("{not json").is_err());
+}
+
+fn drag(h: &mut Harness<'_, CrossingsApp>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.run();
+    for i in 1..=10 {
+        let p = from + (to - from) * (i as f32 / 10.0);
+        h.event(egui::Event::PointerMoved(p));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run();
+}
+
+#[test]
+fn dragging_across_the_timeline_brushes_a_window_and_dragging_it_moves_it() {
+    let mut h = harness();
+    let rect = h.get_by_label("Timeline").rect();
+    let y = rect.center().y;
+    drag(&mut h, egui::pos2(rect.left() + rect.width() * 0.3, y), egui::pos2(rect.left() + rect.width() * 0.4, y));
+    let t = h.state().state.time;
+    assert_eq!(t.mode, crossings::chronology::TimeMode::Window);
+    let (start, end) = (t.start, t.end);
+    assert!(end > start, "{start} {end}");
+    // Drag the window body to the right: its length stays, it moves later.
+    let x_mid = rect.left() + rect.width() * 0.35;
+    drag(&mut h, egui::pos2(x_mid, y), egui::pos2(x_mid + rect.width() * 0.1, y));
+    let t2 = h.state().state.time;
+    assert_eq!(t2.end - t2.start, end - start);
+    assert!(t2.start > start);
 }

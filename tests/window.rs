@@ -100,10 +100,7 @@ fn pixels(png: &Path) -> Vec<[u8; 3]> {
 }
 
 fn count_near(pixels: &[[u8; 3]], color: [u8; 3], tolerance: i32) -> usize {
-    pixels
-        .iter()
-        .filter(|p| (0..3).all(|i| (i32::from(p[i]) - i32::from(color[i])).abs() <= tolerance))
-        .count()
+    pixels.iter().filter(|p| (0..3).all(|i| (i32::from(p[i]) - i32::from(color[i])).abs() <= tolerance)).count()
 }
 
 fn settle() {
@@ -139,15 +136,24 @@ fn the_real_window_draws_a_map_with_land_sea_and_markers_and_reacts_to_input() {
     assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
 
     // Drag across the timeline histogram (the bottom panel): a window appears, places dim.
-    x(&s.display, "xdotool", &["mousemove", "--sync", "500", "835", "mousedown", "1"]);
-    for step in 1..=10 {
-        let xpos = (500 + step * 25).to_string();
+    let handle = [200, 140, 0];
+    assert!(count_near(&zoomed, handle, 4) < 20, "no time window before the drag");
+    let pause = || std::thread::sleep(Duration::from_millis(120));
+    x(&s.display, "xdotool", &["mousemove", "--sync", "500", "835"]);
+    pause();
+    x(&s.display, "xdotool", &["mousedown", "1"]);
+    pause();
+    for step in 1..=8 {
+        let xpos = (500 + step * 30).to_string();
         x(&s.display, "xdotool", &["mousemove", "--sync", &xpos, "835"]);
+        pause();
     }
     x(&s.display, "xdotool", &["mouseup", "1"]);
     settle();
     let (_, dragged) = screenshot(&s, "window-after-timeline-drag");
     let changed = zoomed.iter().zip(&dragged).filter(|(a, b)| a != b).count();
     assert!(changed > 2000, "dragging the timeline changed only {changed} pixels");
+    let handles = count_near(&dragged, handle, 4);
+    assert!(handles > 100, "the dragged time window is not drawn ({handles} handle pixels)");
     assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
 }

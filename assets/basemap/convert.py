@@ -37,6 +37,8 @@ What it does
     borders-10m.geojson     same, clipped to BBOX, 3 decimals
     countries-50m.geojson   unclipped country MultiPolygons ({"name"} only)
                             for every country intersecting BBOX, 2 decimals
+    countries-110m.geojson  every country of the world, 1 decimal (checks
+                            places outside BBOX)
 * Polygons are snapped to the decimal grid with shapely.set_precision (keeps
   them valid), then re-checked in plain Python on the exact written numbers:
   no repeated consecutive points, rings closed, >= 4 points, non-zero area,
@@ -412,14 +414,15 @@ def borders(in_dir, res, clip, nd, simplify=0.0):
     return feats
 
 
-def countries(in_dir, res, nd):
+def countries(in_dir, res, nd, world=False):
+    """Country polygons ({"name"} only): those touching BBOX, or all of them when world."""
     topo = Topology(os.path.join(in_dir, f"countries-{res}.json"))
     b = box(*BBOX)
     feats = []
     for g in topo.objects["countries"]["geometries"]:
         name = g.get("properties", {}).get("name")
         polys = to_shapely_polygons(topo.polygons(g))
-        if not polys or not any(p.intersects(b) for p in polys):
+        if not polys or (not world and not any(p.intersects(b) for p in polys)):
             continue
         rings_list = snap_polygons(polys, nd)
         if not rings_list:
@@ -465,6 +468,7 @@ def main(argv):
         ("borders-50m.geojson", lambda: borders(in_dir, "50m", True, 2)),
         ("borders-10m.geojson", lambda: borders(in_dir, "10m", True, 3, simp)),
         ("countries-50m.geojson", lambda: countries(in_dir, "50m", 2)),
+        ("countries-110m.geojson", lambda: countries(in_dir, "110m", 1, world=True)),
     ]
     total = 0
     for name, fn in jobs:

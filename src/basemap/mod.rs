@@ -184,20 +184,25 @@ struct Country {
 fn countries() -> &'static [Country] {
     static COUNTRIES: OnceLock<Vec<Country>> = OnceLock::new();
     COUNTRIES.get_or_init(|| {
-        let text = include_str!("../../assets/basemap/countries-50m.geojson");
-        features(text)
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.properties.get("name")?.as_str()?.to_owned();
-                let shape = MultiPolygon(polygons_of(f.geometry?));
-                let bbox = shape.bounding_rect();
-                Some(Country { name, shape, bbox })
-            })
-            .collect()
+        // East Asia in detail (1:50m), the rest of the world coarsely (1:110m).
+        let regional = include_str!("../../assets/basemap/countries-50m.geojson");
+        let world = include_str!("../../assets/basemap/countries-110m.geojson");
+        let mut out: Vec<Country> = Vec::new();
+        for f in features(regional).into_iter().chain(features(world)) {
+            let Some(name) = f.properties.get("name").and_then(|n| n.as_str()).map(str::to_owned) else { continue };
+            if out.iter().any(|c| c.name == name) {
+                continue;
+            }
+            let Some(g) = f.geometry else { continue };
+            let shape = MultiPolygon(polygons_of(g));
+            let bbox = shape.bounding_rect();
+            out.push(Country { name, shape, bbox });
+        }
+        out
     })
 }
 
-/// The names of the countries validation knows (those in or near East Asia).
+/// The names of the countries validation knows (every Natural Earth country).
 pub fn country_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = countries().iter().map(|c| c.name.as_str()).collect();
     names.sort_unstable();
@@ -237,7 +242,10 @@ pub fn check_country(name: &str, lon_lat: LonLat) -> Option<String> {
             lon_lat.lon, lon_lat.lat, km
         ));
     }
-    Some(format!("point ({}, {}) lies {:.0} km outside {name}, its country; check the coordinates", lon_lat.lon, lon_lat.lat, km))
+    Some(format!(
+        "point ({}, {}) lies {:.0} km outside {name}, its country; check the coordinates",
+        lon_lat.lon, lon_lat.lat, km
+    ))
 }
 
 #[cfg(test)]
@@ -251,6 +259,13 @@ mod tests {
         let sea = check_country("China", LonLat { lon: 150.0, lat: 20.0 }).unwrap();
         assert!(sea.contains("km outside China"), "{sea}");
         assert!(check_country("Chnia", LonLat { lon: 126.63, lat: 45.75 }).unwrap().contains("unknown country"));
+    }
+
+    #[test]
+    fn countries_outside_east_asia_are_checked_too() {
+        assert_eq!(check_country("France", LonLat { lon: 2.13, lat: 48.80 }), None);
+        assert!(check_country("France", LonLat { lon: -30.0, lat: 45.0 }).is_some());
+        assert!(country_names().contains(&"Brazil"));
     }
 
     #[test]

@@ -88,11 +88,17 @@ impl TimeControl {
         match self.mode {
             TimeMode::All => TimeFilter { window: None, include_undated: true },
             TimeMode::Window => TimeFilter {
-                window: Some(TimeWindow::new(Day::from_month_index(self.start), Day::from_month_index(self.end.max(self.start) + 1).prev())),
+                window: Some(TimeWindow::new(
+                    Day::from_month_index(self.start),
+                    Day::from_month_index(self.end.max(self.start) + 1).prev(),
+                )),
                 include_undated: self.include_undated,
             },
             TimeMode::Single => TimeFilter {
-                window: Some(TimeWindow::new(Day::from_month_index(self.start), Day::from_month_index(self.start + 1).prev())),
+                window: Some(TimeWindow::new(
+                    Day::from_month_index(self.start),
+                    Day::from_month_index(self.start + 1).prev(),
+                )),
                 include_undated: self.include_undated,
             },
         }
@@ -233,7 +239,7 @@ mod tests {
     #[test]
     fn show_all_drops_the_window_and_playback_stops_at_the_end() {
         let mut t = TimeControl::default();
-        t.apply(TimeCommand::SetWindow(m(2019, 10), m(2019, 11)), B);
+        t.apply(TimeCommand::SetWindow(m(2019, 11), m(2019, 12)), B);
         t.apply(TimeCommand::TogglePlay, B);
         assert!(t.playing);
         assert_eq!(t.start, B.0, "playing from the end restarts at the beginning");

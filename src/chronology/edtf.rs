@@ -140,7 +140,9 @@ pub enum DateError {
     #[error("date is {0} characters long; a date has at most {MAX_DATE_LEN}")]
     TooLong(usize),
     /// Not in an accepted form.
-    #[error("'{text}' is not an EDTF date (expected forms like 1939-01-02, 1939-03, 1945, 194X, 1951/1954, 1946/.., 1940~)")]
+    #[error(
+        "'{text}' is not an EDTF date (expected forms like 1939-01-02, 1939-03, 1945, 194X, 1951/1954, 1946/.., 1940~)"
+    )]
     Syntax {
         /// The offending text.
         text: String,
@@ -225,10 +227,10 @@ impl FuzzyDate {
             if !matches!(start, Bound::Date(_)) && !matches!(end, Bound::Date(_)) {
                 return Err(DateError::NoBounds { text: text.to_owned() });
             }
-            if let (Bound::Date(s), Bound::Date(e)) = (&start, &end) {
-                if e.latest < s.earliest {
-                    return Err(DateError::EndBeforeStart { text: text.to_owned() });
-                }
+            if let (Bound::Date(s), Bound::Date(e)) = (&start, &end)
+                && e.latest < s.earliest
+            {
+                return Err(DateError::EndBeforeStart { text: text.to_owned() });
             }
             Ok(FuzzyDate { edtf: Edtf::Interval(start, end), earliest, latest })
         } else {
@@ -391,13 +393,8 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
         None => None,
         Some(d) => two_digits(d)?,
     };
-    let make = |earliest, latest, precision| DatePoint {
-        text: body.to_owned(),
-        earliest,
-        latest,
-        precision,
-        qualifiers,
-    };
+    let make =
+        |earliest, latest, precision| DatePoint { text: body.to_owned(), earliest, latest, precision, qualifiers };
     match (month, day) {
         (None, None) => {
             if pieces.len() == 3 {

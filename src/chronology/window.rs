@@ -48,9 +48,7 @@ impl TimeWindow {
             None => Day::MAX,
         };
         if end < start {
-            return Err(DateError::EndBeforeStart {
-                text: format!("{}/{}", from.unwrap_or(".."), to.unwrap_or("..")),
-            });
+            return Err(DateError::EndBeforeStart { text: format!("{}/{}", from.unwrap_or(".."), to.unwrap_or("..")) });
         }
         Ok(TimeWindow { start, end })
     }

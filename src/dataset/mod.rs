@@ -18,9 +18,7 @@ use serde_json::value::RawValue;
 pub use problem::{LineIndex, Problem};
 
 use crate::chronology::FuzzyDate;
-use crate::model::{
-    Dataset, Event, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie,
-};
+use crate::model::{Dataset, Event, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie};
 use records::{RawEvent, RawFeature, RawFeatureCollection, RawPerson, RawSource};
 
 /// The four files of a dataset folder.
@@ -200,13 +198,7 @@ impl<'a> FileCx<'a> {
 
     fn problem(&self, offset: usize, record: Option<&str>, message: impl Into<String>) -> Problem {
         let (line, column) = self.lines.locate(offset);
-        Problem {
-            file: self.name.to_owned(),
-            line,
-            column,
-            record: record.map(str::to_owned),
-            message: message.into(),
-        }
+        Problem { file: self.name.to_owned(), line, column, record: record.map(str::to_owned), message: message.into() }
     }
 
     /// The byte offset of a raw value inside this file.
@@ -219,7 +211,12 @@ impl<'a> FileCx<'a> {
         let base = raw.map_or(0, |r| self.offset_of(r));
         let sub = raw.map_or(self.text, |r| r.get());
         let offset = base + LineIndex::new(sub).offset_of(e.line(), e.column());
-        let message = clean_serde_message(e);
+        let mut message = clean_serde_message(e);
+        // serde_json reads `{"a": 1,}` as a missing key; say what the user did.
+        let before = self.text.get(..offset.saturating_sub(1)).unwrap_or("").trim_end();
+        if message == "key must be a string" && before.ends_with(',') {
+            message = "trailing comma after the last field".to_owned();
+        }
         self.problem(offset, record, message)
     }
 
@@ -262,9 +259,7 @@ fn salvage_id(raw: &RawValue) -> Option<String> {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 200
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !id.is_empty() && id.len() <= 200 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn valid_lang(tag: &str) -> bool {
@@ -335,7 +330,11 @@ fn register_id(
     }
     if let Some(first) = seen.get(id) {
         let (line, _) = cx.lines.locate(*first);
-        problems.push(cx.problem(at, Some(id), format!("duplicate id (first defined at line {line}); this one is ignored")));
+        problems.push(cx.problem(
+            at,
+            Some(id),
+            format!("duplicate id (first defined at line {line}); this one is ignored"),
+        ));
         return false;
     }
     seen.insert(id.to_owned(), at);
@@ -356,11 +355,17 @@ fn resolve_sources(
     for s in ids {
         match index.get(s) {
             Some(ix) => out.push(*ix),
-            None => problems.push(cx.problem(cx.field(raw, "sources", Some(s)), Some(id), format!("unknown source '{s}'"))),
+            None => {
+                problems.push(cx.problem(cx.field(raw, "sources", Some(s)), Some(id), format!("unknown source '{s}'")))
+            }
         }
     }
     if required && ids.is_empty() {
-        problems.push(cx.problem(cx.field(raw, "sources", None), Some(id), "no sources: every event cites at least one document"));
+        problems.push(cx.problem(
+            cx.field(raw, "sources", None),
+            Some(id),
+            "no sources: every event cites at least one document",
+        ));
     }
     out
 }
@@ -404,7 +409,11 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
         let features = match serde_json::from_str::<RawFeatureCollection<'_>>(cx.text) {
             Ok(fc) => {
                 if fc.kind != "FeatureCollection" {
-                    problems.push(cx.problem(0, None, format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind)));
+                    problems.push(cx.problem(
+                        0,
+                        None,
+                        format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind),
+                    ));
                 }
                 fc.features
             }
@@ -428,7 +437,11 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
                     continue;
                 }
                 None => {
-                    problems.push(cx.problem(cx.offset_of(raw), None, "feature has no id; every place needs a stable id"));
+                    problems.push(cx.problem(
+                        cx.offset_of(raw),
+                        None,
+                        "feature has no id; every place needs a stable id",
+                    ));
                     continue;
                 }
             };
@@ -436,10 +449,18 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
                 continue;
             }
             if rec.kind != "Feature" {
-                problems.push(cx.problem(cx.field(raw, "type", None), Some(&id), format!("type is '{}', expected 'Feature'", rec.kind)));
+                problems.push(cx.problem(
+                    cx.field(raw, "type", None),
+                    Some(&id),
+                    format!("type is '{}', expected 'Feature'", rec.kind),
+                ));
             }
             let Some(props) = rec.properties else {
-                problems.push(cx.problem(cx.offset_of(raw), Some(&id), "feature has no properties (name, precision, category)"));
+                problems.push(cx.problem(
+                    cx.offset_of(raw),
+                    Some(&id),
+                    "feature has no properties (name, precision, category)",
+                ));
                 continue;
             };
             let lon_lat = match records::point(rec.geometry.as_ref()) {
@@ -451,10 +472,10 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
             };
             check_texts(&cx, raw, &id, &[("name", &props.name)], &mut problems);
             check_names(&cx, raw, &id, &props.names, &mut problems);
-            if let Some(country) = &props.country {
-                if let Some(msg) = crate::basemap::check_country(country, lon_lat) {
-                    problems.push(cx.problem(cx.field(raw, "coordinates", None), Some(&id), msg));
-                }
+            if let Some(country) = &props.country
+                && let Some(msg) = crate::basemap::check_country(country, lon_lat)
+            {
+                problems.push(cx.problem(cx.field(raw, "coordinates", None), Some(&id), msg));
             }
             let place_sources = resolve_sources(&cx, raw, &id, &props.sources, &source_index, false, &mut problems);
             place_index.insert(id.clone(), PlaceIx(places.len() as u32));
@@ -553,7 +574,11 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
                 Some(p) => match place_index.get(p) {
                     Some(ix) => Some(*ix),
                     None => {
-                        problems.push(cx.problem(cx.field(raw, "place", Some(p)), Some(&id), format!("unknown place '{p}'")));
+                        problems.push(cx.problem(
+                            cx.field(raw, "place", Some(p)),
+                            Some(&id),
+                            format!("unknown place '{p}'"),
+                        ));
                         None
                     }
                 },
@@ -561,22 +586,28 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
             let mut who = Vec::with_capacity(rec.people.len());
             for p in &rec.people {
                 match person_index.get(p) {
-                    Some(ix) if who.contains(ix) => {
-                        problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("'{p}' is listed twice")))
-                    }
+                    Some(ix) if who.contains(ix) => problems.push(cx.problem(
+                        cx.field(raw, "people", Some(p)),
+                        Some(&id),
+                        format!("'{p}' is listed twice"),
+                    )),
                     Some(ix) => who.push(*ix),
-                    None => problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("unknown person '{p}'"))),
+                    None => problems.push(cx.problem(
+                        cx.field(raw, "people", Some(p)),
+                        Some(&id),
+                        format!("unknown person '{p}'"),
+                    )),
                 }
             }
             for f in &rec.figures {
-                if let (Some(lo), Some(hi)) = (f.low, f.high) {
-                    if hi < lo {
-                        problems.push(cx.problem(
-                            cx.field(raw, "figures", None),
-                            Some(&id),
-                            format!("figure '{}': high {hi} is below low {lo}", f.label),
-                        ));
-                    }
+                if let (Some(lo), Some(hi)) = (f.low, f.high)
+                    && hi < lo
+                {
+                    problems.push(cx.problem(
+                        cx.field(raw, "figures", None),
+                        Some(&id),
+                        format!("figure '{}': high {hi} is below low {lo}", f.label),
+                    ));
                 }
             }
             let event_sources = resolve_sources(&cx, raw, &id, &rec.sources, &source_index, true, &mut problems);
@@ -615,6 +646,9 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
         }
     }
 
+    // Report in reading order: file by file (as in FILES), then by position.
+    let rank = |file: &str| FILES.iter().position(|f| file.ends_with(f)).unwrap_or(FILES.len());
+    problems.sort_by_key(|a| (rank(&a.file), a.line, a.column));
     Loaded { dataset: Dataset::new(sources, places, people, events), problems, label: label.to_owned() }
 }
 

@@ -128,7 +128,9 @@ pub(super) fn point(geometry: Option<&RawGeometry>) -> Result<LonLat, String> {
     if !(2..=3).contains(&g.coordinates.len()) {
         return Err(format!("a Point has 2 coordinates [longitude, latitude], not {}", g.coordinates.len()));
     }
-    let num = |v: &serde_json::Value, what: &str| v.as_f64().filter(|x| x.is_finite()).ok_or(format!("{what} {v} is not a number"));
+    let num = |v: &serde_json::Value, what: &str| {
+        v.as_f64().filter(|x| x.is_finite()).ok_or(format!("{what} {v} is not a number"))
+    };
     let lon = num(&g.coordinates[0], "longitude")?;
     let lat = num(&g.coordinates[1], "latitude")?;
     if !(-90.0..=90.0).contains(&lat) {

@@ -129,6 +129,8 @@ pub struct CrossingsApp {
     pub status: Option<Status>,
     show_problems: bool,
     pending_fit: bool,
+    /// While the user has not touched the map, keep the first view fitted as panels settle.
+    auto_fit: Option<egui::Vec2>,
     jobs_tx: Sender<JobResult>,
     jobs_rx: Receiver<JobResult>,
     busy: Option<String>,
@@ -137,8 +139,10 @@ pub struct CrossingsApp {
     fonts_installed: bool,
 }
 
-/// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px tiles).
-pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2) -> Option<MapView> {
+/// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
+/// tiles), keeping `margin` (`[left, right, top, bottom]` points) free for the overlays.
+pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2, margin: [f32; 4]) -> Option<MapView> {
+    let [left, right, top, bottom] = margin.map(f64::from);
     if points.is_empty() {
         return None;
     }
@@ -150,14 +154,15 @@ pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2) -> Option<MapView> {
         x1 = x1.max(p[0]);
         y1 = y1.max(p[1]);
     }
-    let margin = 60.0;
-    let w = (f64::from(size.x) - 2.0 * margin).max(50.0);
-    let h = (f64::from(size.y) - 2.0 * margin).max(50.0);
+    let w = (f64::from(size.x) - left - right).max(50.0);
+    let h = (f64::from(size.y) - top - bottom).max(50.0);
     let zx = (w / ((x1 - x0).max(1e-6) * 256.0)).log2();
     let zy = (h / ((y1 - y0).max(1e-6) * 256.0)).log2();
     let zoom = zx.min(zy).clamp(1.0, 12.0);
-    let cx = (x0 + x1) / 2.0;
-    let cy = (y0 + y1) / 2.0;
+    // Shift the centre so the points sit in the middle of the free area.
+    let scale = 256.0 * zoom.exp2();
+    let cx = (x0 + x1) / 2.0 + (right - left) / 2.0 / scale;
+    let cy = (y0 + y1) / 2.0 + (bottom - top) / 2.0 / scale;
     let lon = cx * 360.0 - 180.0;
     let lat = ((1.0 - 2.0 * cy) * std::f64::consts::PI).sinh().atan().to_degrees();
     Some(MapView { lon, lat, zoom })
@@ -208,19 +213,25 @@ impl CrossingsApp {
             date_field: DateField::default(),
             status: None,
             show_problems: false,
-            pending_fit: true,
+            pending_fit: false,
+            auto_fit: None,
             jobs_tx,
             jobs_rx,
             busy: None,
-            save_dialog: Arc::new(|name: &str| rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()),
-            folder_dialog: Arc::new(|| rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder()),
+            save_dialog: Arc::new(|name: &str| {
+                rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()
+            }),
+            folder_dialog: Arc::new(|| {
+                rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder()
+            }),
             fonts_installed: false,
         };
         app.set_data(loaded);
         if let Some(v) = app.state.view {
             app.map_memory.center_at(lon_lat(v.lon, v.lat));
             let _ = app.map_memory.set_zoom(v.zoom);
-            app.pending_fit = false;
+        } else {
+            app.auto_fit = Some(egui::Vec2::ZERO);
         }
         app
     }
@@ -328,7 +339,8 @@ impl CrossingsApp {
                 JobResult::Layers(d, layer) => self.layers[Self::layer_slot(d)] = Some(layer),
                 JobResult::Exported(Ok((path, n))) => {
                     self.busy = None;
-                    self.status = Some(Status { text: format!("Exported {n} places to {}", path.display()), error: false });
+                    self.status =
+                        Some(Status { text: format!("Exported {n} places to {}", path.display()), error: false });
                 }
                 JobResult::Exported(Err(e)) => {
                     self.busy = None;
@@ -344,13 +356,20 @@ impl CrossingsApp {
                     self.pending_fit = true;
                     self.show_problems = n > 0;
                     self.status = Some(Status {
-                        text: if n == 0 { format!("Opened {label}") } else { format!("Opened {label} with {n} problems (invalid records left out)") },
+                        text: if n == 0 {
+                            format!("Opened {label}")
+                        } else {
+                            format!("Opened {label} with {n} problems (invalid records left out)")
+                        },
                         error: n > 0,
                     });
                 }
                 JobResult::Opened(Err(e)) => {
                     self.busy = None;
-                    self.status = Some(Status { text: format!("Could not open the dataset: {e}. The current data is kept."), error: true });
+                    self.status = Some(Status {
+                        text: format!("Could not open the dataset: {e}. The current data is kept."),
+                        error: true,
+                    });
                 }
             }
         }
@@ -413,6 +432,7 @@ impl CrossingsApp {
                 self.selection = vec![p];
                 self.person = None;
                 if center {
+                    self.auto_fit = None;
                     let ll = self.dataset.place(p).lon_lat;
                     self.map_memory.center_at(lon_lat(ll.lon, ll.lat));
                 }
@@ -435,6 +455,7 @@ impl CrossingsApp {
             Action::Time(cmd) => self.state.time.apply(cmd, self.bounds),
             Action::FitAll => self.pending_fit = true,
             Action::Zoom(d) => {
+                self.auto_fit = None;
                 let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
             }
             Action::ShowProblems(on) => self.show_problems = on,
@@ -520,12 +541,20 @@ impl CrossingsApp {
         stops
     }
 
-    fn fit(&mut self, size: egui::Vec2, vis: &Visibility) {
-        let core: Vec<[f64; 2]> =
-            CORE_PLACES.iter().filter_map(|id| self.dataset.place_by_id(id)).map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
-        let shown: Vec<[f64; 2]> = vis.shown_places().map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
-        let points = if self.generation == 1 && core.len() == CORE_PLACES.len() && self.state.view.is_none() { core } else { shown };
-        if let Some(v) = fit_view(&points, size) {
+    /// Fits the map to the core places (`core`, the opening view) or to what shows now.
+    fn fit(&mut self, size: egui::Vec2, vis: &Visibility, core: bool) {
+        let core_points: Vec<[f64; 2]> = CORE_PLACES
+            .iter()
+            .filter_map(|id| self.dataset.place_by_id(id))
+            .map(|p| self.dataset.place(p).lon_lat)
+            .map(|l| [l.lon, l.lat])
+            .collect();
+        let shown: Vec<[f64; 2]> =
+            vis.shown_places().map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
+        let points = if core && !core_points.is_empty() { core_points } else { shown };
+        // The zoom buttons sit top-left and the legend bottom-left.
+        let margin = [70.0, 40.0, 40.0, 190.0];
+        if let Some(v) = fit_view(&points, size, margin) {
             self.map_memory.center_at(lon_lat(v.lon, v.lat));
             let _ = self.map_memory.set_zoom(v.zoom);
         }
@@ -568,7 +597,8 @@ impl CrossingsApp {
                 });
                 ui.separator();
                 ui.label(&self.label);
-                if !self.problems.is_empty() && ui.small_button(format!("⚠ {} problems", self.problems.len())).clicked() {
+                if !self.problems.is_empty() && ui.small_button(format!("⚠ {} problems", self.problems.len())).clicked()
+                {
                     actions.push(Action::ShowProblems(true));
                 }
                 if let Some(b) = &self.busy {
@@ -586,14 +616,29 @@ impl CrossingsApp {
         });
         egui::Panel::bottom("timeline").resizable(false).show(ui, |ui| {
             let mut view = self.state.timeline.unwrap_or(TimelineView { first: self.bounds.0, last: self.bounds.1 });
-            let cmds = timeline_ui(ui, &self.state.time, &self.histogram, self.bounds, &mut view, &mut self.date_field, vis.shown_event_count());
+            let cmds = timeline_ui(
+                ui,
+                &self.state.time,
+                &self.histogram,
+                self.bounds,
+                &mut view,
+                &mut self.date_field,
+                vis.shown_event_count(),
+            );
             self.state.timeline = Some(view);
             actions.extend(cmds.into_iter().map(Action::Time));
         });
-        egui::Panel::left("places").resizable(true).default_size(270.0).show(ui, |ui| {
-            actions.extend(panels::place_list_ui(ui, &dataset, &vis, &self.state.search, &self.state.themes, &self.selection));
+        egui::Panel::left("places").resizable(true).default_size(280.0).size_range(200.0..=420.0).show(ui, |ui| {
+            actions.extend(panels::place_list_ui(
+                ui,
+                &dataset,
+                &vis,
+                &self.state.search,
+                &self.state.themes,
+                &self.selection,
+            ));
         });
-        egui::Panel::right("detail").resizable(true).default_size(360.0).show(ui, |ui| {
+        egui::Panel::right("detail").resizable(true).default_size(360.0).size_range(260.0..=620.0).show(ui, |ui| {
             let more = match (self.person, self.selection.last()) {
                 (Some(p), _) => panels::person_ui(ui, &dataset, &vis, p),
                 (None, Some(p)) => {
@@ -602,7 +647,11 @@ impl CrossingsApp {
                         ui.label(format!("{} places selected", self.selection.len()));
                         ui.horizontal_wrapped(|ui| {
                             for s in &self.selection {
-                                if ui.small_button(format!("{} ✕", dataset.place(*s).name)).on_hover_text("Remove from the selection").clicked() {
+                                if ui
+                                    .small_button(format!("{} ✕", dataset.place(*s).name))
+                                    .on_hover_text("Remove from the selection")
+                                    .clicked()
+                                {
                                     a.push(Action::TogglePlace(*s));
                                 }
                             }
@@ -618,9 +667,14 @@ impl CrossingsApp {
         });
         let journey = self.journey(&vis);
         egui::CentralPanel::no_frame().show(ui, |ui| {
+            let size = ui.available_size();
             if self.pending_fit {
-                self.fit(ui.available_size(), &vis);
+                self.fit(size, &vis, false);
                 self.pending_fit = false;
+            } else if self.auto_fit.is_some_and(|s| s != size) {
+                // The opening view: keep the core places in view while panels settle.
+                self.fit(size, &vis, true);
+                self.auto_fit = Some(size);
             }
             let zoom = self.map_memory.zoom();
             let slot = self.layer_for(zoom);
@@ -637,11 +691,21 @@ impl CrossingsApp {
             let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
                 .with_plugin(BasemapPlugin { layer })
                 .with_plugin(JourneyPlugin { stops: &journey })
-                .with_plugin(MarkersPlugin { batch: &batch, selected: &selected, tooltip: &tooltip, events: &mut events })
+                .with_plugin(MarkersPlugin {
+                    batch: &batch,
+                    selected: &selected,
+                    tooltip: &tooltip,
+                    events: &mut events,
+                })
                 .double_click_to_zoom(true)
-                .show(ui, |ui, _response, _projector, _memory| {
-                    map_overlay_ui(ui)
-                });
+                .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui));
+            let touched = response.response.dragged()
+                || response.response.double_clicked()
+                || (response.response.hovered()
+                    && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO || i.zoom_delta() != 1.0));
+            if touched || !response.inner.is_empty() {
+                self.auto_fit = None;
+            }
             actions.extend(response.inner);
             for e in events {
                 match e {
@@ -664,7 +728,11 @@ impl CrossingsApp {
                 actions.push(Action::ShowProblems(false));
             }
         }
-        self.cache = Some((CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation }, vis, batch));
+        self.cache = Some((
+            CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation },
+            vis,
+            batch,
+        ));
         // The cache key above may be stale if actions change the filter; refresh_cache compares keys.
         for a in actions {
             self.apply(a);
@@ -677,9 +745,9 @@ impl CrossingsApp {
 fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
     let mut out = Vec::new();
     let rect = ui.max_rect();
-    egui::Area::new(ui.scope_id().with("zoom"))
-        .fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0))
-        .show(ui.ctx(), |ui| {
+    egui::Area::new(ui.scope_id().with("zoom")).fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0)).show(
+        ui.ctx(),
+        |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
                     out.push(Action::Zoom(1));
@@ -691,9 +759,11 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
                     out.push(Action::FitAll);
                 }
             });
-        });
+        },
+    );
     egui::Area::new(ui.scope_id().with("legend"))
-        .fixed_pos(rect.left_bottom() + egui::vec2(10.0, -150.0))
+        .pivot(egui::Align2::LEFT_BOTTOM)
+        .fixed_pos(rect.left_bottom() + egui::vec2(10.0, -24.0))
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 for t in crate::model::Theme::ALL {
@@ -725,5 +795,27 @@ impl eframe::App for CrossingsApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.state.view = Some(self.map_view());
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_puts_every_point_inside_the_free_area() {
+        let points = [[109.49, 36.59], [126.63, 45.75], [108.8, 15.12], [135.33, 35.47]];
+        let size = egui::vec2(600.0, 700.0);
+        let margin = [70.0, 40.0, 40.0, 190.0];
+        let v = fit_view(&points, size, margin).unwrap();
+        let scale = 256.0 * v.zoom.exp2();
+        let c = mercator_normalized(v.lon, v.lat);
+        for p in points {
+            let n = mercator_normalized(p[0], p[1]);
+            let x = f64::from(size.x) / 2.0 + (n[0] - c[0]) * scale;
+            let y = f64::from(size.y) / 2.0 + (n[1] - c[1]) * scale;
+            assert!(x >= 69.0 && x <= f64::from(size.x) - 39.0, "{p:?} x={x}");
+            assert!(y >= 39.0 && y <= f64::from(size.y) - 189.0, "{p:?} y={y}");
+        }
     }
 }

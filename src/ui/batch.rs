@@ -75,8 +75,11 @@ impl MarkerBatch {
             })
             .collect();
         markers.sort_by(|a, b| {
-            (a.time_match.is_shown(), a.shown_events, std::cmp::Reverse(a.place))
-                .cmp(&(b.time_match.is_shown(), b.shown_events, std::cmp::Reverse(b.place)))
+            (a.time_match.is_shown(), a.shown_events, std::cmp::Reverse(a.place)).cmp(&(
+                b.time_match.is_shown(),
+                b.shown_events,
+                std::cmp::Reverse(b.place),
+            ))
         });
         MarkerBatch { markers }
     }

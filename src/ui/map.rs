@@ -50,19 +50,20 @@ impl ScreenTransform {
 
     /// The normalized rectangle visible in a screen rect.
     pub fn visible(&self, rect: Rect) -> [f64; 4] {
-        let inv = |p: Pos2| {
-            [f64::from(p.x - self.origin.x) / self.scale, f64::from(p.y - self.origin.y) / self.scale]
-        };
+        let inv = |p: Pos2| [f64::from(p.x - self.origin.x) / self.scale, f64::from(p.y - self.origin.y) / self.scale];
         let a = inv(rect.min);
         let b = inv(rect.max);
         [a[0], a[1], b[0], b[1]]
     }
 }
 
+/// Triangulated land in normalized mercator: vertices, triangle indices, bounding box.
+type LandMesh = (Vec<[f64; 2]>, Vec<u32>, [f64; 4]);
+
 /// One basemap level in normalized mercator, prepared once.
 #[derive(Clone, Debug, Default)]
 pub struct MercatorLayer {
-    land: Vec<(Vec<[f64; 2]>, Vec<u32>, [f64; 4])>,
+    land: Vec<LandMesh>,
     coast: Vec<(Vec<[f64; 2]>, [f64; 4])>,
     borders: Vec<(Vec<[f64; 2]>, [f64; 4])>,
 }
@@ -211,7 +212,8 @@ pub fn place_labels(
     sizes: &dyn Fn(&Marker) -> Vec2,
     must: &[PlaceIx],
 ) -> Vec<(usize, Rect)> {
-    let mut order: Vec<usize> = (0..screen.len()).filter(|i| batch.markers[screen[*i].index].time_match.is_shown()).collect();
+    let mut order: Vec<usize> =
+        (0..screen.len()).filter(|i| batch.markers[screen[*i].index].time_match.is_shown()).collect();
     order.sort_by_key(|i| {
         let m = &batch.markers[screen[*i].index];
         (!must.contains(&m.place), std::cmp::Reverse(m.shown_events), m.place)
@@ -224,7 +226,9 @@ pub fn place_labels(
         let size = sizes(m);
         let rect = Rect::from_min_size(s.pos + Vec2::new(s.radius + 3.0, -size.y / 2.0), size);
         let blocked = taken.iter().any(|r| r.intersects(rect))
-            || screen.iter().any(|o| o.index != s.index && batch.markers[o.index].time_match.is_shown() && rect.expand(-1.0).contains(o.pos));
+            || screen.iter().any(|o| {
+                o.index != s.index && batch.markers[o.index].time_match.is_shown() && rect.expand(-1.0).contains(o.pos)
+            });
         if blocked && !must.contains(&m.place) {
             continue;
         }
@@ -308,34 +312,41 @@ impl Plugin for MarkersPlugin<'_> {
             Some(n) => format!("{} {}", m.label, n),
             None => m.label.clone(),
         };
-        let sizes = |m: &Marker| painter.layout_no_wrap(label_text(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0);
+        let sizes = |m: &Marker| {
+            painter.layout_no_wrap(label_text(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0)
+        };
         for (i, r) in place_labels(self.batch, &screen, &sizes, self.selected) {
             let m = &self.batch.markers[screen[i].index];
             painter.rect_filled(r, 3.0, Color32::from_white_alpha(190));
-            painter.text(r.left_center() + Vec2::new(2.0, 0.0), Align2::LEFT_CENTER, label_text(m), font.clone(), Color32::from_gray(20));
+            painter.text(
+                r.left_center() + Vec2::new(2.0, 0.0),
+                Align2::LEFT_CENTER,
+                label_text(m),
+                font.clone(),
+                Color32::from_gray(20),
+            );
         }
         // Hover and click.
-        if let Some(pointer) = response.hover_pos() {
-            if let Some(place) = hit_test(self.batch, &screen, pointer) {
-                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                if let Some(m) = self.batch.markers.iter().find(|m| m.place == place) {
-                    let text = format!("{}\n{}", label_text(m), (self.tooltip)(place));
-                    let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
-                    let at = pointer + Vec2::new(14.0, 14.0);
-                    let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
-                    painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
-                    painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
-                    painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
-                }
+        if let Some(pointer) = response.hover_pos()
+            && let Some(place) = hit_test(self.batch, &screen, pointer)
+        {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+            if let Some(m) = self.batch.markers.iter().find(|m| m.place == place) {
+                let text = format!("{}\n{}", label_text(m), (self.tooltip)(place));
+                let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
+                let at = pointer + Vec2::new(14.0, 14.0);
+                let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
+                painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
+                painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+                painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
             }
         }
-        if response.clicked() {
-            if let Some(pointer) = response.interact_pointer_pos() {
-                if let Some(place) = hit_test(self.batch, &screen, pointer) {
-                    let toggle = ui.input(|i| i.modifiers.command);
-                    self.events.push(MapEvent::Clicked { place, toggle });
-                }
-            }
+        if response.clicked()
+            && let Some(pointer) = response.interact_pointer_pos()
+            && let Some(place) = hit_test(self.batch, &screen, pointer)
+        {
+            let toggle = ui.input(|i| i.modifiers.command);
+            self.events.push(MapEvent::Clicked { place, toggle });
         }
     }
 }

@@ -53,18 +53,14 @@ pub fn place_list_ui(
     }
     ui.separator();
     let folded = query::fold(text.trim());
-    let mut places: Vec<PlaceIx> =
-        vis.shown_places().filter(|p| query::place_matches(dataset, *p, &folded)).collect();
-    places.sort_by(|a, b| query::fold(&dataset.place(*a).name).cmp(&query::fold(&dataset.place(*b).name)));
+    let mut places: Vec<PlaceIx> = vis.shown_places().filter(|p| query::place_matches(dataset, *p, &folded)).collect();
+    places.sort_by_key(|a| query::fold(&dataset.place(*a).name));
     let total = dataset.places.len();
     ui.label(format!("{} of {total} places", places.len()));
     let people: Vec<PersonIx> = if folded.is_empty() {
         Vec::new()
     } else {
-        (0..dataset.people.len() as u32)
-            .map(PersonIx)
-            .filter(|p| query::person_matches(dataset, *p, &folded))
-            .collect()
+        (0..dataset.people.len() as u32).map(PersonIx).filter(|p| query::person_matches(dataset, *p, &folded)).collect()
     };
     egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]).show(ui, |ui| {
         for p in &places {
@@ -83,7 +79,7 @@ pub fn place_list_ui(
                 if vis.places[p.ix()] == Match::Partial {
                     rich = rich.italics();
                 }
-                let r = ui.selectable_label(is_sel, rich);
+                let r = ui.add(egui::Button::selectable(is_sel, rich).truncate());
                 if r.clicked() {
                     let toggle = ui.input(|i| i.modifiers.command);
                     out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });

@@ -126,6 +126,7 @@ pub fn timeline_ui(
 
     let height = 74.0;
     let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline"));
     view.clamp(bounds);
     let view_first = view.first;
     let months = (view.last - view.first + 1) as f32;
@@ -161,7 +162,11 @@ pub fn timeline_ui(
         let x0 = x_of(*a as f32) + 0.5;
         let x1 = (x_of(*b as f32 + 1.0) - 0.5).max(x0 + 1.0);
         let color = if in_window(*a, *b) { Color32::from_rgb(0x3b, 0x6e, 0x9e) } else { Color32::from_gray(190) };
-        painter.rect_filled(Rect::from_min_max(Pos2::new(x0, bar_area.bottom() - h), Pos2::new(x1, bar_area.bottom())), 0.0, color);
+        painter.rect_filled(
+            Rect::from_min_max(Pos2::new(x0, bar_area.bottom() - h), Pos2::new(x1, bar_area.bottom())),
+            0.0,
+            color,
+        );
     }
 
     // Year ticks and labels.
@@ -173,8 +178,17 @@ pub fn timeline_ui(
     while year * 12 <= view.last {
         let x = x_of((year * 12) as f32);
         if x >= rect.left() {
-            painter.line_segment([Pos2::new(x, rect.bottom() - 18.0), Pos2::new(x, rect.bottom() - 12.0)], Stroke::new(1.0, Color32::from_gray(90)));
-            painter.text(Pos2::new(x + 2.0, rect.bottom() - 1.0), Align2::LEFT_BOTTOM, year.to_string(), font.clone(), Color32::from_gray(60));
+            painter.line_segment(
+                [Pos2::new(x, rect.bottom() - 18.0), Pos2::new(x, rect.bottom() - 12.0)],
+                Stroke::new(1.0, Color32::from_gray(90)),
+            );
+            painter.text(
+                Pos2::new(x + 2.0, rect.bottom() - 1.0),
+                Align2::LEFT_BOTTOM,
+                year.to_string(),
+                font.clone(),
+                Color32::from_gray(60),
+            );
         }
         year += step;
     }
@@ -199,60 +213,62 @@ pub fn timeline_ui(
 
     // Interaction: grab a handle, the window, or click to place it.
     let grab_id = response.id.with("grab");
-    if response.drag_started() {
-        if let Some(p) = response.interact_pointer_pos() {
-            let grab = match (ws, we) {
-                (Some(s), Some(e)) if control.mode == TimeMode::Window => {
-                    let (xs, xe) = (x_of(s as f32), x_of(e as f32 + 1.0));
-                    if (p.x - xs).abs() <= 6.0 {
-                        Some(Grab::Start)
-                    } else if (p.x - xe).abs() <= 6.0 {
-                        Some(Grab::End)
-                    } else if p.x > xs && p.x < xe {
-                        Some(Grab::Body(m_of(p.x).floor() as i32 - s))
-                    } else {
-                        None
-                    }
+    if response.drag_started()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let grab = match (ws, we) {
+            (Some(s), Some(e)) if control.mode == TimeMode::Window => {
+                let (xs, xe) = (x_of(s as f32), x_of(e as f32 + 1.0));
+                if (p.x - xs).abs() <= 6.0 {
+                    Some(Grab::Start)
+                } else if (p.x - xe).abs() <= 6.0 {
+                    Some(Grab::End)
+                } else if p.x > xs && p.x < xe {
+                    Some(Grab::Body(m_of(p.x).floor() as i32 - s))
+                } else {
+                    None
                 }
-                (Some(s), _) => Some(Grab::Body(m_of(p.x).floor() as i32 - s)),
-                _ => None,
-            };
-            ui.data_mut(|d| d.insert_temp(grab_id, grab));
-        }
+            }
+            (Some(s), _) => Some(Grab::Body(m_of(p.x).floor() as i32 - s)),
+            _ => None,
+        };
+        ui.data_mut(|d| d.insert_temp(grab_id, grab));
     }
-    if response.dragged() {
-        if let Some(p) = response.interact_pointer_pos() {
-            let m = m_of(p.x).floor() as i32;
-            let grab: Option<Grab> = ui.data(|d| d.get_temp(grab_id)).flatten();
-            match grab {
-                Some(Grab::Start) => out.push(TimeCommand::SetWindow(m.min(control.end), control.end)),
-                Some(Grab::End) => out.push(TimeCommand::SetWindow(control.start, (m_of(p.x).round() as i32 - 1).max(control.start))),
-                Some(Grab::Body(offset)) => {
-                    let delta = m - offset - control.start;
-                    if delta != 0 {
-                        out.push(TimeCommand::Step(delta));
-                    }
+    if response.dragged()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let m = m_of(p.x).floor() as i32;
+        let grab: Option<Grab> = ui.data(|d| d.get_temp(grab_id)).flatten();
+        match grab {
+            Some(Grab::Start) => out.push(TimeCommand::SetWindow(m.min(control.end), control.end)),
+            Some(Grab::End) => {
+                out.push(TimeCommand::SetWindow(control.start, (m_of(p.x).round() as i32 - 1).max(control.start)))
+            }
+            Some(Grab::Body(offset)) => {
+                let delta = m - offset - control.start;
+                if delta != 0 {
+                    out.push(TimeCommand::Step(delta));
                 }
-                None => {
-                    // Brush a new window from where the drag began.
-                    let origin = response.interact_pointer_pos().map(|_| ui.input(|i| i.pointer.press_origin())).flatten();
-                    if let Some(o) = origin {
-                        out.push(TimeCommand::SetWindow(m_of(o.x).floor() as i32, m));
-                    }
+            }
+            None => {
+                // Brush a new window from where the drag began.
+                let origin = response.interact_pointer_pos().and_then(|_| ui.input(|i| i.pointer.press_origin()));
+                if let Some(o) = origin {
+                    out.push(TimeCommand::SetWindow(m_of(o.x).floor() as i32, m));
                 }
             }
         }
     }
-    if response.clicked() {
-        if let Some(p) = response.interact_pointer_pos() {
-            let m = m_of(p.x).floor() as i32;
-            match control.mode {
-                TimeMode::Single => out.push(TimeCommand::SetSingle(m)),
-                TimeMode::All => out.push(TimeCommand::SetWindow(m - 6, m + 5)),
-                TimeMode::Window => {
-                    let half = (control.end - control.start) / 2;
-                    out.push(TimeCommand::Step(m - half - control.start));
-                }
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let m = m_of(p.x).floor() as i32;
+        match control.mode {
+            TimeMode::Single => out.push(TimeCommand::SetSingle(m)),
+            TimeMode::All => out.push(TimeCommand::SetWindow(m - 6, m + 5)),
+            TimeMode::Window => {
+                let half = (control.end - control.start) / 2;
+                out.push(TimeCommand::Step(m - half - control.start));
             }
         }
     }
@@ -282,7 +298,8 @@ pub fn timeline_ui(
         let mut start = control.start;
         let mut end = control.end;
         let fmt = |v: f64, _: std::ops::RangeInclusive<usize>| month_label(v as i32);
-        let s = ui.add(egui::Slider::new(&mut start, bounds.0..=bounds.1).text("From").custom_formatter(fmt).step_by(1.0));
+        let s =
+            ui.add(egui::Slider::new(&mut start, bounds.0..=bounds.1).text("From").custom_formatter(fmt).step_by(1.0));
         if s.changed() {
             if control.mode == TimeMode::Single {
                 out.push(TimeCommand::SetSingle(start));
@@ -291,7 +308,8 @@ pub fn timeline_ui(
             }
         }
         if control.mode != TimeMode::Single {
-            let e = ui.add(egui::Slider::new(&mut end, bounds.0..=bounds.1).text("To").custom_formatter(fmt).step_by(1.0));
+            let e =
+                ui.add(egui::Slider::new(&mut end, bounds.0..=bounds.1).text("To").custom_formatter(fmt).step_by(1.0));
             if e.changed() {
                 out.push(TimeCommand::SetWindow(start.min(end), end));
             }

@@ -26,7 +26,9 @@ pub fn require_tools(tools: &[&str]) -> bool {
     let missing: Vec<&str> = tools
         .iter()
         .copied()
-        .filter(|t| Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().map_or(true, |o| !o.status.success()))
+        .filter(|t| {
+            Command::new("sh").arg("-c").arg(format!("command -v {t}")).output().map_or(true, |o| !o.status.success())
+        })
         .collect();
     if missing.is_empty() {
         return true;
