@@ -170,3 +170,164 @@ fn dragging_across_the_timeline_brushes_a_window_and_dragging_it_moves_it() {
     assert_eq!(t2.end - t2.start, end - start);
     assert!(t2.start > start);
 }
+
+fn wait_for_status(h: &mut Harness<'_, CrossingsApp>) -> crossings::ui::Status {
+    for _ in 0..100 {
+        // The spinner keeps repainting while the export runs: step, do not wait to settle.
+        h.run_steps(2);
+        if let Some(s) = h.state().status.clone() {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no status message after 5 s");
+}
+
+#[test]
+fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chosen.geojson");
+    let mut app = CrossingsApp::with_state(dataset::load_bundled(), AppState::default());
+    let target = path.clone();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let asked2 = asked.clone();
+    app.set_save_dialog(std::sync::Arc::new(move |name: &str| {
+        *asked2.lock().unwrap() = name.to_owned();
+        Some(target.clone())
+    }));
+    let mut h = app_harness(app);
+    h.run();
+    search(&mut h, "Harbin");
+    h.get_by_label("Harbin  哈尔滨").click_accesskit();
+    h.run();
+    h.get_by_label("Search places and people").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Search places and people").type_text("Maizuru");
+    h.run();
+    h.get_by_label("Maizuru  舞鶴").click_modifiers(egui::Modifiers::COMMAND);
+    h.run();
+    assert_eq!(h.state().selection().len(), 2, "Ctrl+click adds to the selection");
+    h.get_by_label_contains("2 selected");
+    h.get_by_label("Export selected…").click_accesskit();
+    let status = wait_for_status(&mut h);
+    assert!(!status.error, "{}", status.text);
+    assert_eq!(status.text, format!("Exported 2 places to {}", path.display()));
+    assert_eq!(*asked.lock().unwrap(), "crossings-export.geojson");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ids: Vec<&str> = v["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&"harbin") && ids.contains(&"maizuru"), "{ids:?}");
+}
+
+#[test]
+fn a_cancelled_or_failed_export_says_why_and_writes_nothing() {
+    let mut app = CrossingsApp::with_state(dataset::load_bundled(), AppState::default());
+    app.set_save_dialog(std::sync::Arc::new(|_: &str| Some(std::path::PathBuf::from("/no/such/folder/out.geojson"))));
+    let mut h = app_harness(app);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    let status = wait_for_status(&mut h);
+    assert!(status.error);
+    assert_eq!(status.text, "Export failed: the folder /no/such/folder does not exist");
+}
+
+#[test]
+fn typing_a_date_and_arrow_keys_move_the_window() {
+    let mut h = harness();
+    h.get_by_label("Go to date").focus();
+    h.run();
+    h.get_by_label("Go to date").type_text("1945-08");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let t = h.state().state.time;
+    let aug = month(1945, 8) as i32;
+    assert_eq!((t.start, t.end), (aug, aug));
+    assert!(listed(&h, "Harbin"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().state.time.start, aug + 1);
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().state.time.start, aug + 1 - 12);
+    h.key_press(egui::Key::Home);
+    h.run();
+    let d = h.state().dataset().date_extent().unwrap();
+    assert_eq!(h.state().state.time.start, d.0.month_index());
+}
+
+#[test]
+fn a_bad_typed_date_is_refused_in_words() {
+    let mut h = harness();
+    h.get_by_label("Go to date").focus();
+    h.run();
+    h.get_by_label("Go to date").type_text("1945-02-30");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("'1945-02-30': February 1945 has 28 days, not 30");
+    assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
+}
+
+#[test]
+fn select_all_shown_selects_what_the_filters_show() {
+    let mut h = harness();
+    search(&mut h, "ma");
+    h.get_by_label("Select all shown").click_accesskit();
+    h.run();
+    let d = h.state().dataset();
+    let folded = crossings::query::fold("ma");
+    let expected = (0..d.places.len() as u32)
+        .map(crossings::model::PlaceIx)
+        .filter(|p| crossings::query::place_matches(d, *p, &folded))
+        .count();
+    assert_eq!(h.state().selection().len(), expected);
+    assert!(expected >= 3);
+}
+
+#[test]
+fn shift_dragging_a_box_on_the_map_selects_the_places_inside() {
+    let mut h = harness();
+    // The map fills the middle; drag a box over most of it with Shift held.
+    let timeline = h.get_by_label("Timeline").rect();
+    let search_box = h.get_by_label("Search places and people").rect();
+    // Clear of the zoom buttons in the map's top-left corner.
+    let left = search_box.right() + 120.0;
+    let top = 140.0;
+    let right = left + 300.0;
+    let bottom = timeline.top() - 60.0;
+    let shift = egui::Modifiers::SHIFT;
+    // Hold Shift for the whole drag.
+    h.event(egui::Event::ModifiersChanged(shift));
+    h.event(egui::Event::PointerMoved(egui::pos2(left, top)));
+    h.run_steps(3);
+    h.event(egui::Event::PointerButton {
+        pos: egui::pos2(left, top),
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: shift,
+    });
+    h.run_steps(3);
+    for i in 1..=8 {
+        let f = i as f32 / 8.0;
+        h.event(egui::Event::PointerMoved(egui::pos2(left + (right - left) * f, top + (bottom - top) * f)));
+        h.run_steps(3);
+    }
+    let view_before = h.state().map_view();
+    h.event(egui::Event::PointerButton {
+        pos: egui::pos2(right, bottom),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: shift,
+    });
+    h.run_steps(3);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::default()));
+    h.run_steps(3);
+    assert_eq!(h.state().map_view(), view_before, "Shift+drag must not pan the map");
+    let n = h.state().selection().len();
+    assert!(n >= 3, "the box selected {n} places");
+    assert!(n < h.state().dataset().places.len(), "the box selected everything");
+}

@@ -60,6 +60,8 @@ pub enum Action {
     SelectPlace(PlaceIx, bool),
     /// Add a place to the selection or remove it.
     TogglePlace(PlaceIx),
+    /// Replace the selection with these places (a box, or "select all shown").
+    SelectMany(Vec<PlaceIx>),
     /// Clear the selection and the person.
     ClearSelection,
     /// Show a person (or go back).
@@ -445,6 +447,10 @@ impl CrossingsApp {
                 }
                 self.person = None;
             }
+            Action::SelectMany(places) => {
+                self.selection = places;
+                self.person = None;
+            }
             Action::ClearSelection => {
                 self.selection.clear();
                 self.person = None;
@@ -642,22 +648,7 @@ impl CrossingsApp {
             let more = match (self.person, self.selection.last()) {
                 (Some(p), _) => panels::person_ui(ui, &dataset, &vis, p),
                 (None, Some(p)) => {
-                    let mut a = Vec::new();
-                    if self.selection.len() > 1 {
-                        ui.label(format!("{} places selected", self.selection.len()));
-                        ui.horizontal_wrapped(|ui| {
-                            for s in &self.selection {
-                                if ui
-                                    .small_button(format!("{} ✕", dataset.place(*s).name))
-                                    .on_hover_text("Remove from the selection")
-                                    .clicked()
-                                {
-                                    a.push(Action::TogglePlace(*s));
-                                }
-                            }
-                        });
-                        ui.separator();
-                    }
+                    let mut a = panels::selection_ui(ui, &dataset, &self.selection);
                     a.extend(panels::place_ui(ui, &dataset, &vis, *p));
                     a
                 }
@@ -688,7 +679,10 @@ impl CrossingsApp {
                 let place = ds.place(p);
                 format!("{} event{} · {}", n, if n == 1 { "" } else { "s" }, place.precision.as_str())
             };
+            let shift = ui.input(|i| i.modifiers.shift);
             let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
+                // Shift+drag draws a selection box instead of panning.
+                .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
                 .with_plugin(BasemapPlugin { layer })
                 .with_plugin(JourneyPlugin { stops: &journey })
                 .with_plugin(MarkersPlugin {
@@ -711,6 +705,7 @@ impl CrossingsApp {
                 match e {
                     MapEvent::Clicked { place, toggle: true } => actions.push(Action::TogglePlace(place)),
                     MapEvent::Clicked { place, toggle: false } => actions.push(Action::SelectPlace(place, false)),
+                    MapEvent::Boxed(places) => actions.push(Action::SelectMany(places)),
                 }
             }
         });

@@ -239,7 +239,7 @@ pub fn place_labels(
 }
 
 /// What happened on the map this frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MapEvent {
     /// A marker was clicked (`toggle`: with Ctrl/Cmd held).
     Clicked {
@@ -248,6 +248,19 @@ pub enum MapEvent {
         /// Add to or remove from the selection instead of replacing it.
         toggle: bool,
     },
+    /// Shift+drag drew a box around these shown places.
+    Boxed(Vec<PlaceIx>),
+}
+
+/// The shown places whose markers lie inside a screen rectangle.
+pub fn places_in_box(batch: &MarkerBatch, screen: &[ScreenMarker], rect: Rect) -> Vec<PlaceIx> {
+    let mut out: Vec<PlaceIx> = screen
+        .iter()
+        .filter(|s| rect.contains(s.pos) && batch.markers[s.index].time_match.is_shown())
+        .map(|s| batch.markers[s.index].place)
+        .collect();
+    out.sort();
+    out
 }
 
 /// Paints markers with labels and tooltips, and reports clicks.
@@ -339,6 +352,22 @@ impl Plugin for MarkersPlugin<'_> {
                 painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
                 painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
                 painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
+            }
+        }
+        // Shift+drag: a selection box (the map does not pan while Shift is held).
+        let box_id = response.id.with("selection-box");
+        if response.drag_started() && ui.input(|i| i.modifiers.shift) {
+            let origin = ui.input(|i| i.pointer.press_origin());
+            ui.data_mut(|d| d.insert_temp(box_id, origin));
+        }
+        let origin: Option<Pos2> = ui.data(|d| d.get_temp::<Option<Pos2>>(box_id)).flatten();
+        if let (Some(o), Some(p)) = (origin, response.interact_pointer_pos().or(response.hover_pos())) {
+            let r = Rect::from_two_pos(o, p);
+            painter.rect_filled(r, 0.0, style::SELECTED.gamma_multiply(0.15));
+            painter.rect_stroke(r, 0.0, Stroke::new(1.5, style::SELECTED), egui::StrokeKind::Inside);
+            if response.drag_stopped() || !ui.input(|i| i.pointer.primary_down()) {
+                self.events.push(MapEvent::Boxed(places_in_box(self.batch, &screen, r)));
+                ui.data_mut(|d| d.remove::<Option<Pos2>>(box_id));
             }
         }
         if response.clicked()

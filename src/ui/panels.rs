@@ -56,7 +56,12 @@ pub fn place_list_ui(
     let mut places: Vec<PlaceIx> = vis.shown_places().filter(|p| query::place_matches(dataset, *p, &folded)).collect();
     places.sort_by_key(|a| query::fold(&dataset.place(*a).name));
     let total = dataset.places.len();
-    ui.label(format!("{} of {total} places", places.len()));
+    ui.horizontal(|ui| {
+        ui.label(format!("{} of {total} places", places.len()));
+        if ui.small_button("Select all shown").on_hover_text("Select every place the filters show now").clicked() {
+            out.push(Action::SelectMany(places.clone()));
+        }
+    });
     let people: Vec<PersonIx> = if folded.is_empty() {
         Vec::new()
     } else {
@@ -299,5 +304,34 @@ pub fn overview_ui(ui: &mut Ui, dataset: &Dataset, problems: usize) -> Vec<Actio
     }
     ui.separator();
     ui.label(RichText::new(crate::basemap::ATTRIBUTION).small());
+    out
+}
+
+/// The selection: its count, each entry removable, and the export button.
+pub fn selection_ui(ui: &mut Ui, dataset: &Dataset, selection: &[PlaceIx]) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("{} selected", selection.len())).strong());
+        if ui.button("Export selected…").on_hover_text("Write the selection as GeoJSON (Ctrl+E)").clicked() {
+            out.push(Action::Export);
+        }
+        if ui.small_button("Clear").on_hover_text("Clear the selection (Esc)").clicked() {
+            out.push(Action::ClearSelection);
+        }
+    });
+    if selection.len() > 1 {
+        ui.horizontal_wrapped(|ui| {
+            for s in selection {
+                if ui
+                    .small_button(format!("{} ×", dataset.place(*s).name))
+                    .on_hover_text("Remove from the selection")
+                    .clicked()
+                {
+                    out.push(Action::TogglePlace(*s));
+                }
+            }
+        });
+    }
+    ui.separator();
     out
 }

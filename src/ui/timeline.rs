@@ -68,7 +68,7 @@ pub fn timeline_ui(
 ) -> Vec<TimeCommand> {
     let mut out = Vec::new();
     ui.horizontal(|ui| {
-        let play = if control.playing { "⏸ Pause" } else { "▶ Play" };
+        let play = if control.playing { "‖ Pause" } else { "▶ Play" };
         if ui.button(play).on_hover_text("Animate the window through time").clicked() {
             out.push(TimeCommand::TogglePlay);
         }
