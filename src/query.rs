@@ -7,13 +7,16 @@ use unicode_normalization::UnicodeNormalization;
 use crate::chronology::{Match, TimeFilter};
 use crate::model::{Dataset, EventIx, PlaceIx, Theme};
 
-/// What shows for one filter: a [`Match`] per event and per place.
+/// What shows for one filter: a [`Match`] per event and per place, and per place the number
+/// of its events that show.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Visibility {
     /// Per event, in [`Dataset::events`] order.
     pub events: Vec<Match>,
     /// Per place: the best match among its events.
     pub places: Vec<Match>,
+    /// Per place: how many of its events show.
+    pub counts: Vec<u32>,
 }
 
 impl Visibility {
@@ -60,8 +63,45 @@ impl Themes {
 /// Classifies every event and place for a time filter and themes.
 ///
 /// A place with no events shows only when there is no time window (it is on the map because
-/// someone is tied to it).
+/// someone is tied to it). With a window, only the [`crate::chronology::SpanIndex`]'s
+/// candidates are classified, so the cost follows the events the window can hold.
 pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visibility {
+    let Some(window) = time.window else {
+        return visibility_brute_force(dataset, time, themes);
+    };
+    // Only the index's candidates can show; everything else stays hidden. The same
+    // classify() decides, so this equals the brute force (a property test checks).
+    let mut events = vec![Match::Hidden; dataset.events.len()];
+    let mut places = vec![Match::Hidden; dataset.places.len()];
+    let mut counts = vec![0u32; dataset.places.len()];
+    let mut mark = |i: usize| {
+        let e = &dataset.events[i];
+        if !themes.on(e.category) {
+            return;
+        }
+        let m = time.classify(&e.date);
+        events[i] = m;
+        if let Some(p) = e.place
+            && m.is_shown()
+        {
+            places[p.ix()] = places[p.ix()].max(m);
+            counts[p.ix()] += 1;
+        }
+    };
+    for i in dataset.time_index.candidates(window) {
+        mark(i as usize);
+    }
+    if time.include_undated {
+        for &i in dataset.time_index.undated() {
+            mark(i as usize);
+        }
+    }
+    Visibility { events, places, counts }
+}
+
+/// [`visibility`] by classifying every event (used without a window, and as the reference
+/// the indexed version is tested against).
+pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visibility {
     let events: Vec<Match> = dataset
         .events
         .iter()
@@ -77,7 +117,12 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             evs.iter().map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
         })
         .collect();
-    Visibility { events, places }
+    let counts = dataset
+        .place_events
+        .iter()
+        .map(|evs| evs.iter().filter(|e| events[e.ix()].is_shown()).count() as u32)
+        .collect();
+    Visibility { events, places, counts }
 }
 
 /// The events of a place that show, in date order.

@@ -5,15 +5,18 @@
 //! - [`edtf`]: EDTF date strings parsed once into [`FuzzyDate`] spans.
 //! - [`window`]: [`TimeWindow`], [`TimeFilter`] and the single overlap rule ([`Match`]).
 //! - [`histogram`]: events per month or year, from a prefix sum.
+//! - [`index`]: [`SpanIndex`], window queries in time proportional to what they return.
 
 pub mod control;
 pub mod day;
 pub mod edtf;
 pub mod histogram;
+pub mod index;
 pub mod window;
 
 pub use control::{TimeCommand, TimeControl, TimeMode};
 pub use day::Day;
 pub use edtf::{Bound, DateError, DatePoint, Edtf, FuzzyDate, Precision, Qualifiers};
 pub use histogram::Histogram;
+pub use index::SpanIndex;
 pub use window::{Match, TimeFilter, TimeWindow};

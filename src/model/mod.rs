@@ -336,6 +336,10 @@ pub struct Dataset {
     pub person_events: Vec<Vec<EventIx>>,
     /// People tied to each place (through events or ties), sorted by name.
     pub place_people: Vec<Vec<PersonIx>>,
+    /// Event spans indexed for window queries.
+    pub time_index: crate::chronology::SpanIndex,
+    /// Place ids to indexes.
+    place_ids: std::collections::HashMap<String, PlaceIx>,
 }
 
 impl Dataset {
@@ -372,12 +376,14 @@ impl Dataset {
             list.sort_by(|a, b| people[a.ix()].name.cmp(&people[b.ix()].name).then(a.cmp(b)));
             list.dedup();
         }
-        Dataset { sources, places, people, events, place_events, person_events, place_people }
+        let time_index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
+        let place_ids = places.iter().enumerate().map(|(i, p)| (p.id.clone(), PlaceIx(i as u32))).collect();
+        Dataset { sources, places, people, events, place_events, person_events, place_people, time_index, place_ids }
     }
 
     /// The place with this id.
     pub fn place_by_id(&self, id: &str) -> Option<PlaceIx> {
-        self.places.iter().position(|p| p.id == id).map(|i| PlaceIx(i as u32))
+        self.place_ids.get(id).copied()
     }
 
     /// The person with this id.

@@ -16,7 +16,7 @@ use crate::export::{ExportRequest, Format};
 use crate::model::{Dataset, PersonIx, PlaceIx};
 use crate::query::{Themes, Visibility, visibility};
 
-use super::batch::MarkerBatch;
+use super::batch::PlaceStatics;
 use super::map::{BasemapPlugin, JourneyPlugin, MapEvent, MarkersPlugin, MercatorLayer, Stop, mercator_normalized};
 use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
@@ -125,7 +125,11 @@ pub struct CrossingsApp {
     person: Option<PersonIx>,
     map_memory: MapMemory,
     layers: [Option<MercatorLayer>; 3],
-    cache: Option<(CacheKey, Visibility, MarkerBatch)>,
+    cache: Option<(CacheKey, Visibility)>,
+    /// Bumped whenever the visibility is recomputed (lets panels memoize on it).
+    vis_generation: u64,
+    statics: Arc<PlaceStatics>,
+    list: panels::PlaceListCache,
     date_field: DateField,
     /// The last status message.
     pub status: Option<Status>,
@@ -166,8 +170,12 @@ pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2, margin: [f32; 4]) -> Opti
     let cx = (x0 + x1) / 2.0 + (right - left) / 2.0 / scale;
     let cy = (y0 + y1) / 2.0 + (bottom - top) / 2.0 / scale;
     let lon = cx * 360.0 - 180.0;
-    let lat = ((1.0 - 2.0 * cy) * std::f64::consts::PI).sinh().atan().to_degrees();
-    Some(MapView { lon, lat, zoom })
+    Some(MapView { lon, lat: unmercator_lat(cy), zoom })
+}
+
+/// Latitude of a normalized web-mercator y.
+fn unmercator_lat(y: f64) -> f64 {
+    ((1.0 - 2.0 * y) * std::f64::consts::PI).sinh().atan().to_degrees()
 }
 
 fn data_bounds(dataset: &Dataset) -> (i32, i32) {
@@ -212,6 +220,9 @@ impl CrossingsApp {
             map_memory: MapMemory::default(),
             layers: [None, None, None],
             cache: None,
+            vis_generation: 0,
+            statics: Arc::new(PlaceStatics::build(&Dataset::default())),
+            list: panels::PlaceListCache::default(),
             date_field: DateField::default(),
             status: None,
             show_problems: false,
@@ -277,6 +288,8 @@ impl CrossingsApp {
 
     fn set_data(&mut self, loaded: Loaded) {
         self.dataset = Arc::new(loaded.dataset);
+        self.statics = Arc::new(PlaceStatics::build(&self.dataset));
+        self.list = panels::PlaceListCache::new(&self.dataset);
         self.problems = loaded.problems;
         self.label = loaded.label;
         self.generation += 1;
@@ -327,12 +340,12 @@ impl CrossingsApp {
 
     fn refresh_cache(&mut self) {
         let key = CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation };
-        if self.cache.as_ref().is_some_and(|(k, _, _)| *k == key) {
+        if self.cache.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
         let vis = visibility(&self.dataset, &key.filter, &key.themes);
-        let batch = MarkerBatch::build(&self.dataset, &vis);
-        self.cache = Some((key, vis, batch));
+        self.cache = Some((key, vis));
+        self.vis_generation += 1;
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
@@ -581,7 +594,8 @@ impl CrossingsApp {
         let mut actions = self.keyboard(&ctx);
         self.refresh_cache();
         let dataset = self.dataset.clone();
-        let (_, vis, batch) = self.cache.take().expect("cache was just refreshed");
+        let (_, vis) = self.cache.take().expect("cache was just refreshed");
+        let statics = self.statics.clone();
 
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
@@ -639,9 +653,11 @@ impl CrossingsApp {
                 ui,
                 &dataset,
                 &vis,
+                self.vis_generation,
                 &self.state.search,
                 &self.state.themes,
                 &self.selection,
+                &mut self.list,
             ));
         });
         egui::Panel::right("detail").resizable(true).default_size(360.0).size_range(260.0..=620.0).show(ui, |ui| {
@@ -686,7 +702,8 @@ impl CrossingsApp {
                 .with_plugin(BasemapPlugin { layer })
                 .with_plugin(JourneyPlugin { stops: &journey })
                 .with_plugin(MarkersPlugin {
-                    batch: &batch,
+                    statics: &statics,
+                    vis: &vis,
                     selected: &selected,
                     tooltip: &tooltip,
                     events: &mut events,
@@ -706,6 +723,15 @@ impl CrossingsApp {
                     MapEvent::Clicked { place, toggle: true } => actions.push(Action::TogglePlace(place)),
                     MapEvent::Clicked { place, toggle: false } => actions.push(Action::SelectPlace(place, false)),
                     MapEvent::Boxed(places) => actions.push(Action::SelectMany(places)),
+                    MapEvent::ZoomTo(bounds) => {
+                        let [x0, y0, x1, y1] = bounds;
+                        let corners =
+                            [[x0 * 360.0 - 180.0, unmercator_lat(y0)], [x1 * 360.0 - 180.0, unmercator_lat(y1)]];
+                        if let Some(v) = fit_view(&corners, size, [40.0; 4]) {
+                            self.map_memory.center_at(lon_lat(v.lon, v.lat));
+                            let _ = self.map_memory.set_zoom(v.zoom.max(self.map_memory.zoom() + 1.0).min(18.0));
+                        }
+                    }
                 }
             }
         });
@@ -726,7 +752,6 @@ impl CrossingsApp {
         self.cache = Some((
             CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation },
             vis,
-            batch,
         ));
         // The cache key above may be stale if actions change the filter; refresh_cache compares keys.
         for a in actions {

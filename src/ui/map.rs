@@ -9,8 +9,9 @@ use crate::basemap::Layer;
 use crate::chronology::Match;
 use crate::model::PlaceIx;
 
-use super::batch::{Marker, MarkerBatch};
+use super::batch::{Cluster, Marker, PlaceStatics, frame_items};
 use super::style;
+use crate::query::Visibility;
 
 /// Web-mercator x, y in 0..1 (y down), from lon/lat.
 pub fn mercator_normalized(lon: f64, lat: f64) -> [f64; 2] {
@@ -169,66 +170,44 @@ impl Plugin for BasemapPlugin<'_> {
     }
 }
 
-/// A marker on screen.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScreenMarker {
-    /// Index into the batch.
-    pub index: usize,
-    /// Centre on screen.
-    pub pos: Pos2,
-    /// Radius.
-    pub radius: f32,
-}
-
-/// Projects the batch, culling what lies outside `rect`.
-pub fn project_markers(batch: &MarkerBatch, t: &ScreenTransform, rect: Rect) -> Vec<ScreenMarker> {
-    let area = rect.expand(20.0);
-    batch
-        .markers
-        .iter()
-        .enumerate()
-        .filter_map(|(index, m)| {
-            let pos = t.lon_lat(m.lon_lat);
-            area.contains(pos).then_some(ScreenMarker { index, pos, radius: m.radius })
-        })
-        .collect()
-}
-
 /// The shown marker under the pointer (the topmost, i.e. last painted), if any.
-pub fn hit_test(batch: &MarkerBatch, screen: &[ScreenMarker], pointer: Pos2) -> Option<PlaceIx> {
-    screen
+pub fn hit_test(markers: &[Marker], pointer: Pos2) -> Option<PlaceIx> {
+    markers
         .iter()
         .rev()
-        .filter(|s| batch.markers[s.index].time_match.is_shown())
-        .find(|s| s.pos.distance(pointer) <= s.radius + 3.0)
-        .map(|s| batch.markers[s.index].place)
+        .filter(|m| m.time_match.is_shown())
+        .find(|m| m.pos.distance(pointer) <= m.radius + 3.0)
+        .map(|m| m.place)
+}
+
+/// The cluster under the pointer, if any.
+pub fn hit_cluster(clusters: &[Cluster], pointer: Pos2) -> Option<&Cluster> {
+    clusters.iter().find(|c| c.pos.distance(pointer) <= cluster_radius(c.places) + 2.0)
+}
+
+/// A cluster's radius for its number of places.
+pub fn cluster_radius(places: usize) -> f32 {
+    (10.0 + 4.0 * (places as f32).log2()).min(30.0)
 }
 
 /// Chooses which labels to draw: most important first, none overlapping another label or a
-/// marker. Returns `(screen marker index, label rect)`.
-pub fn place_labels(
-    batch: &MarkerBatch,
-    screen: &[ScreenMarker],
-    sizes: &dyn Fn(&Marker) -> Vec2,
-    must: &[PlaceIx],
-) -> Vec<(usize, Rect)> {
-    let mut order: Vec<usize> =
-        (0..screen.len()).filter(|i| batch.markers[screen[*i].index].time_match.is_shown()).collect();
+/// marker. Returns `(marker index, label rect)`.
+pub fn place_labels(markers: &[Marker], sizes: &dyn Fn(&Marker) -> Vec2, must: &[PlaceIx]) -> Vec<(usize, Rect)> {
+    let mut order: Vec<usize> = (0..markers.len()).filter(|i| markers[*i].time_match.is_shown()).collect();
     order.sort_by_key(|i| {
-        let m = &batch.markers[screen[*i].index];
+        let m = &markers[*i];
         (!must.contains(&m.place), std::cmp::Reverse(m.shown_events), m.place)
     });
     let mut taken: Vec<Rect> = Vec::new();
     let mut out = Vec::new();
     for i in order {
-        let s = screen[i];
-        let m = &batch.markers[s.index];
+        let m = &markers[i];
         let size = sizes(m);
-        let rect = Rect::from_min_size(s.pos + Vec2::new(s.radius + 3.0, -size.y / 2.0), size);
+        let rect = Rect::from_min_size(m.pos + Vec2::new(m.radius + 3.0, -size.y / 2.0), size);
         let blocked = taken.iter().any(|r| r.intersects(rect))
-            || screen.iter().any(|o| {
-                o.index != s.index && batch.markers[o.index].time_match.is_shown() && rect.expand(-1.0).contains(o.pos)
-            });
+            || markers
+                .iter()
+                .any(|o| o.place != m.place && o.time_match.is_shown() && rect.expand(-1.0).contains(o.pos));
         if blocked && !must.contains(&m.place) {
             continue;
         }
@@ -238,8 +217,16 @@ pub fn place_labels(
     out
 }
 
+/// The shown places whose markers lie inside a screen rectangle.
+pub fn places_in_box(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, rect: Rect) -> Vec<PlaceIx> {
+    let a = t.visible(rect);
+    let mut out: Vec<PlaceIx> = statics.in_view(a).filter(|p| vis.places[p.ix()].is_shown()).collect();
+    out.sort();
+    out
+}
+
 /// What happened on the map this frame.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum MapEvent {
     /// A marker was clicked (`toggle`: with Ctrl/Cmd held).
     Clicked {
@@ -250,26 +237,19 @@ pub enum MapEvent {
     },
     /// Shift+drag drew a box around these shown places.
     Boxed(Vec<PlaceIx>),
+    /// A cluster was clicked: zoom to these normalized bounds.
+    ZoomTo([f64; 4]),
 }
 
-/// The shown places whose markers lie inside a screen rectangle.
-pub fn places_in_box(batch: &MarkerBatch, screen: &[ScreenMarker], rect: Rect) -> Vec<PlaceIx> {
-    let mut out: Vec<PlaceIx> = screen
-        .iter()
-        .filter(|s| rect.contains(s.pos) && batch.markers[s.index].time_match.is_shown())
-        .map(|s| batch.markers[s.index].place)
-        .collect();
-    out.sort();
-    out
-}
-
-/// Paints markers with labels and tooltips, and reports clicks.
+/// Paints markers (or clusters) with labels and tooltips, and reports clicks and boxes.
 pub struct MarkersPlugin<'a> {
-    /// What to draw.
-    pub batch: &'a MarkerBatch,
+    /// Per-place positions, colours, labels and the R-tree.
+    pub statics: &'a PlaceStatics,
+    /// What the filter shows.
+    pub vis: &'a Visibility,
     /// Selected places (highlighted).
     pub selected: &'a [PlaceIx],
-    /// Names for the tooltip's second line: `(place, text)`.
+    /// The tooltip's second line for a place.
     pub tooltip: &'a dyn Fn(PlaceIx) -> String,
     /// Where clicks are reported.
     pub events: &'a mut Vec<MapEvent>,
@@ -288,70 +268,76 @@ fn dashed_circle(center: Pos2, radius: f32, stroke: Stroke) -> Vec<Shape> {
         .collect()
 }
 
+fn paint_tooltip(painter: &egui::Painter, at: Pos2, text: String) {
+    let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
+    let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
+    painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
+    painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+    painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
+}
+
 impl Plugin for MarkersPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, response: &Response, projector: &Projector, _memory: &MapMemory) {
         let rect = ui.max_rect();
         let t = ScreenTransform::new(projector);
-        let screen = project_markers(self.batch, &t, rect);
+        let items = frame_items(self.statics, self.vis, &t, rect, self.selected);
         let painter = ui.painter().clone();
-        for s in &screen {
-            let m = &self.batch.markers[s.index];
+        for g in &items.ghosts {
+            painter.circle_filled(*g, 2.5, style::GHOST);
+        }
+        let font = FontId::proportional(12.0);
+        for c in &items.clusters {
+            let r = cluster_radius(c.places);
+            painter.circle_filled(c.pos, r, Color32::from_rgba_unmultiplied(0x3b, 0x6e, 0x9e, 200));
+            painter.circle_stroke(c.pos, r, Stroke::new(1.5, Color32::WHITE));
+            painter.text(c.pos, Align2::CENTER_CENTER, c.places.to_string(), font.clone(), Color32::WHITE);
+        }
+        for m in &items.markers {
             let selected = self.selected.contains(&m.place);
-            if !m.time_match.is_shown() {
-                painter.circle_filled(s.pos, s.radius, style::GHOST);
-                continue;
-            }
             if selected {
-                painter.circle_filled(s.pos, s.radius + 5.0, style::SELECTED.gamma_multiply(0.6));
-                painter.circle_stroke(s.pos, s.radius + 5.0, Stroke::new(2.0, Color32::BLACK));
+                painter.circle_filled(m.pos, m.radius + 5.0, style::SELECTED.gamma_multiply(0.6));
+                painter.circle_stroke(m.pos, m.radius + 5.0, Stroke::new(2.0, Color32::BLACK));
             }
             let certain = m.time_match == Match::Certain;
             let fill = if certain { m.color } else { m.color.gamma_multiply(0.45) };
             if m.approximate_location {
-                painter.circle_filled(s.pos, s.radius, fill.gamma_multiply(0.6));
-                painter.extend(dashed_circle(s.pos, s.radius, Stroke::new(1.6, Color32::from_gray(40))));
+                painter.circle_filled(m.pos, m.radius, fill.gamma_multiply(0.6));
+                painter.extend(dashed_circle(m.pos, m.radius, Stroke::new(1.6, Color32::from_gray(40))));
             } else {
-                painter.circle_filled(s.pos, s.radius, fill);
-                painter.circle_stroke(s.pos, s.radius, Stroke::new(1.2, Color32::WHITE));
+                painter.circle_filled(m.pos, m.radius, fill);
+                painter.circle_stroke(m.pos, m.radius, Stroke::new(1.2, Color32::WHITE));
             }
             if !certain {
                 // Partial or approximate in time: a ring inside the marker.
-                painter.circle_stroke(s.pos, (s.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
+                painter.circle_stroke(m.pos, (m.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
             }
         }
-        // Labels.
-        let font = FontId::proportional(12.0);
-        let label_text = |m: &Marker| match &m.native {
-            Some(n) => format!("{} {}", m.label, n),
-            None => m.label.clone(),
-        };
-        let sizes = |m: &Marker| {
-            painter.layout_no_wrap(label_text(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0)
-        };
-        for (i, r) in place_labels(self.batch, &screen, &sizes, self.selected) {
-            let m = &self.batch.markers[screen[i].index];
-            painter.rect_filled(r, 3.0, Color32::from_white_alpha(190));
-            painter.text(
-                r.left_center() + Vec2::new(2.0, 0.0),
-                Align2::LEFT_CENTER,
-                label_text(m),
-                font.clone(),
-                Color32::from_gray(20),
-            );
+        // Labels (only for individual markers).
+        let label_of = |m: &Marker| self.statics.label[m.place.ix()].clone();
+        let sizes =
+            |m: &Marker| painter.layout_no_wrap(label_of(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0);
+        if items.clusters.is_empty() || !self.selected.is_empty() {
+            for (i, r) in place_labels(&items.markers, &sizes, self.selected) {
+                painter.rect_filled(r, 3.0, Color32::from_white_alpha(190));
+                painter.text(
+                    r.left_center() + Vec2::new(2.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    label_of(&items.markers[i]),
+                    font.clone(),
+                    Color32::from_gray(20),
+                );
+            }
         }
-        // Hover and click.
-        if let Some(pointer) = response.hover_pos()
-            && let Some(place) = hit_test(self.batch, &screen, pointer)
-        {
-            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-            if let Some(m) = self.batch.markers.iter().find(|m| m.place == place) {
-                let text = format!("{}\n{}", label_text(m), (self.tooltip)(place));
-                let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
-                let at = pointer + Vec2::new(14.0, 14.0);
-                let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
-                painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
-                painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
-                painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
+        // Hover.
+        if let Some(pointer) = response.hover_pos() {
+            if let Some(place) = hit_test(&items.markers, pointer) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                let text = format!("{}\n{}", self.statics.label[place.ix()], (self.tooltip)(place));
+                paint_tooltip(&painter, pointer + Vec2::new(14.0, 14.0), text);
+            } else if let Some(c) = hit_cluster(&items.clusters, pointer) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::ZoomIn);
+                let text = format!("{} places, {} events shown\nclick to zoom in", c.places, c.events);
+                paint_tooltip(&painter, pointer + Vec2::new(14.0, 14.0), text);
             }
         }
         // Shift+drag: a selection box (the map does not pan while Shift is held).
@@ -366,16 +352,19 @@ impl Plugin for MarkersPlugin<'_> {
             painter.rect_filled(r, 0.0, style::SELECTED.gamma_multiply(0.15));
             painter.rect_stroke(r, 0.0, Stroke::new(1.5, style::SELECTED), egui::StrokeKind::Inside);
             if response.drag_stopped() || !ui.input(|i| i.pointer.primary_down()) {
-                self.events.push(MapEvent::Boxed(places_in_box(self.batch, &screen, r)));
+                self.events.push(MapEvent::Boxed(places_in_box(self.statics, self.vis, &t, r)));
                 ui.data_mut(|d| d.remove::<Option<Pos2>>(box_id));
             }
         }
         if response.clicked()
             && let Some(pointer) = response.interact_pointer_pos()
-            && let Some(place) = hit_test(self.batch, &screen, pointer)
         {
-            let toggle = ui.input(|i| i.modifiers.command);
-            self.events.push(MapEvent::Clicked { place, toggle });
+            if let Some(place) = hit_test(&items.markers, pointer) {
+                let toggle = ui.input(|i| i.modifiers.command);
+                self.events.push(MapEvent::Clicked { place, toggle });
+            } else if let Some(c) = hit_cluster(&items.clusters, pointer) {
+                self.events.push(MapEvent::ZoomTo(c.bounds));
+            }
         }
     }
 }

@@ -16,13 +16,16 @@ pub fn search_id() -> egui::Id {
 }
 
 /// The left panel: search, theme filters (the legend), and the places that show.
+#[allow(clippy::too_many_arguments)]
 pub fn place_list_ui(
     ui: &mut Ui,
     dataset: &Dataset,
     vis: &Visibility,
+    vis_generation: u64,
     search: &str,
     themes: &Themes,
     selected: &[PlaceIx],
+    list: &mut PlaceListCache,
 ) -> Vec<Action> {
     let mut out = Vec::new();
     let mut text = search.to_owned();
@@ -52,9 +55,7 @@ pub fn place_list_ui(
         });
     }
     ui.separator();
-    let folded = query::fold(text.trim());
-    let mut places: Vec<PlaceIx> = vis.shown_places().filter(|p| query::place_matches(dataset, *p, &folded)).collect();
-    places.sort_by_key(|a| query::fold(&dataset.place(*a).name));
+    let places = list.shown(dataset, vis, vis_generation, &text).to_vec();
     let total = dataset.places.len();
     ui.horizontal(|ui| {
         ui.label(format!("{} of {total} places", places.len()));
@@ -62,50 +63,137 @@ pub fn place_list_ui(
             out.push(Action::SelectMany(places.clone()));
         }
     });
+    let folded = query::fold(text.trim());
     let people: Vec<PersonIx> = if folded.is_empty() {
         Vec::new()
     } else {
-        (0..dataset.people.len() as u32).map(PersonIx).filter(|p| query::person_matches(dataset, *p, &folded)).collect()
+        (0..dataset.people.len() as u32)
+            .map(PersonIx)
+            .filter(|p| query::person_matches(dataset, *p, &folded))
+            .take(200)
+            .collect()
     };
-    egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]).show(ui, |ui| {
-        for p in &places {
-            let place = dataset.place(*p);
-            let native = super::batch::native_name(dataset, *p);
-            let count = query::place_events_shown(dataset, vis, *p).count();
-            let is_sel = selected.contains(p);
-            ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-                ui.painter().circle_filled(rect.center(), 5.0, style::theme_color(dataset.place_theme(*p)));
-                let text = match &native {
-                    Some(n) => format!("{}  {}", place.name, n),
-                    None => place.name.clone(),
-                };
-                let mut rich = RichText::new(text);
-                if vis.places[p.ix()] == Match::Partial {
-                    rich = rich.italics();
-                }
-                let r = ui.add(egui::Button::selectable(is_sel, rich).truncate());
-                if r.clicked() {
-                    let toggle = ui.input(|i| i.modifiers.command);
-                    out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });
-                }
-                ui.weak(count.to_string());
-                if place.precision.is_approximate() {
-                    ui.weak("≈").on_hover_text("approximate location");
-                }
-            });
-        }
-        if !people.is_empty() {
-            ui.separator();
-            ui.label(RichText::new("People").strong());
+    if !people.is_empty() {
+        ui.label(RichText::new("People").strong());
+        egui::ScrollArea::vertical().id_salt("people-list").max_height(120.0).show(ui, |ui| {
             for p in people {
                 if ui.link(&dataset.person(p).name).clicked() {
                     out.push(Action::SelectPerson(Some(p)));
                 }
             }
-        }
-    });
+        });
+        ui.separator();
+    }
+    // Only the rows in view are laid out, so 100,000 places cost what 30 do.
+    let row_height = ui.spacing().interact_size.y.max(18.0) + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]).show_rows(
+        ui,
+        row_height - ui.spacing().item_spacing.y,
+        places.len(),
+        |ui, range| {
+            for p in &places[range] {
+                let place = dataset.place(*p);
+                let count = vis.counts[p.ix()];
+                let is_sel = selected.contains(p);
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                    ui.painter().circle_filled(rect.center(), 5.0, list.color(*p));
+                    let mut rich = RichText::new(list.label(*p));
+                    if vis.places[p.ix()] == Match::Partial {
+                        rich = rich.italics();
+                    }
+                    let r = ui.add(egui::Button::selectable(is_sel, rich).truncate());
+                    if r.clicked() {
+                        let toggle = ui.input(|i| i.modifiers.command);
+                        out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });
+                    }
+                    ui.weak(count.to_string());
+                    if place.precision.is_approximate() {
+                        ui.weak("≈").on_hover_text("approximate location");
+                    }
+                });
+            }
+        },
+    );
     out
+}
+
+/// The place list's per-dataset data (sorted order, labels, search keys) and its last result.
+#[derive(Debug, Default)]
+pub struct PlaceListCache {
+    sorted: Vec<PlaceIx>,
+    labels: Vec<String>,
+    colors: Vec<egui::Color32>,
+    keys: Vec<String>,
+    last: Option<(u64, String, Vec<PlaceIx>)>,
+}
+
+impl PlaceListCache {
+    /// Prepares a dataset's list: names folded once, order sorted once.
+    pub fn new(dataset: &Dataset) -> PlaceListCache {
+        let keys: Vec<String> = dataset
+            .places
+            .iter()
+            .map(|p| {
+                let mut k = query::fold(&p.name);
+                for n in p
+                    .names
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
+                    .chain([p.id.as_str()])
+                {
+                    k.push('\n');
+                    k.push_str(&query::fold(n));
+                }
+                k
+            })
+            .collect();
+        let mut sorted: Vec<PlaceIx> = (0..dataset.places.len() as u32).map(PlaceIx).collect();
+        sorted.sort_by_cached_key(|p| query::fold(&dataset.place(*p).name));
+        let labels = (0..dataset.places.len() as u32)
+            .map(|i| {
+                let p = PlaceIx(i);
+                match super::batch::native_name(dataset, p) {
+                    Some(n) => format!("{}  {}", dataset.place(p).name, n),
+                    None => dataset.place(p).name.clone(),
+                }
+            })
+            .collect();
+        let colors =
+            (0..dataset.places.len() as u32).map(|i| style::theme_color(dataset.place_theme(PlaceIx(i)))).collect();
+        PlaceListCache { sorted, labels, colors, keys, last: None }
+    }
+
+    /// "Yan'an  延安".
+    pub fn label(&self, p: PlaceIx) -> &str {
+        self.labels.get(p.ix()).map_or("", String::as_str)
+    }
+
+    /// The place's theme colour.
+    pub fn color(&self, p: PlaceIx) -> egui::Color32 {
+        self.colors.get(p.ix()).copied().unwrap_or(egui::Color32::GRAY)
+    }
+
+    /// The places that show and match the search, sorted by name (memoized).
+    pub fn shown(&mut self, dataset: &Dataset, vis: &Visibility, vis_generation: u64, search: &str) -> &[PlaceIx] {
+        let fresh = self.last.as_ref().is_some_and(|(g, s, _)| *g == vis_generation && s == search);
+        if !fresh {
+            if self.keys.len() != dataset.places.len() {
+                *self = PlaceListCache::new(dataset);
+            }
+            let folded = query::fold(search.trim());
+            let list: Vec<PlaceIx> = self
+                .sorted
+                .iter()
+                .copied()
+                .filter(|p| vis.places[p.ix()].is_shown())
+                .filter(|p| folded.is_empty() || self.keys[p.ix()].contains(&folded))
+                .collect();
+            self.last = Some((vis_generation, search.to_owned(), list));
+        }
+        self.last.as_ref().map_or(&[], |(_, _, l)| l.as_slice())
+    }
 }
 
 fn basis_mark(ui: &mut Ui, basis: Basis, what: &str) {
