@@ -100,7 +100,7 @@ pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
 
 enum JobResult {
     Exported(Result<(PathBuf, usize), String>),
-    Opened(Result<Loaded, String>),
+    Opened(Result<Box<Loaded>, String>),
     Layers(Detail, MercatorLayer),
 }
 
@@ -367,7 +367,7 @@ impl CrossingsApp {
                     let label = loaded.label.clone();
                     self.state.selection.clear();
                     self.state.person = None;
-                    self.set_data(loaded);
+                    self.set_data(*loaded);
                     self.pending_fit = true;
                     self.show_problems = n > 0;
                     self.status = Some(Status {
@@ -488,7 +488,7 @@ impl CrossingsApp {
                 std::thread::spawn(move || {
                     let result = match dialog() {
                         None => Err("no folder chosen".to_owned()),
-                        Some(dir) => crate::dataset::load_dir(&dir).map_err(|e| e.to_string()),
+                        Some(dir) => crate::dataset::load_dir(&dir).map(Box::new).map_err(|e| e.to_string()),
                     };
                     let _ = tx.send(JobResult::Opened(result));
                 });
