@@ -45,8 +45,46 @@ fn benches(c: &mut Criterion) {
             b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.span()), first, last))
         });
         let vis = visibility(d, &window, &Themes::default());
-        g.bench_function(BenchmarkId::new("marker_batch", n), |b| {
-            b.iter(|| crossings::ui::batch::MarkerBatch::build(d, &vis))
+        let statics = crossings::ui::batch::PlaceStatics::build(d);
+        let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 700.0));
+        for zoom in [3.0, 6.0] {
+            let mut memory = walkers::MapMemory::default();
+            memory.center_at(walkers::lon_lat(120.0, 40.0));
+            let _ = memory.set_zoom(zoom);
+            let projector =
+                walkers::Projector::new(rect, &walkers::MercatorProjection, &memory, walkers::lon_lat(120.0, 40.0));
+            let t = crossings::ui::map::ScreenTransform::new(&projector);
+            g.bench_function(BenchmarkId::new(format!("marker_batch_zoom{zoom}"), n), |b| {
+                b.iter(|| crossings::ui::batch::frame_items(&statics, &vis, &t, rect, &[]))
+            });
+        }
+        // A whole frame of the app while dragging the slider: UI code and tessellation, no GPU.
+        let ctx = egui::Context::default();
+        let mut app = crossings::ui::CrossingsApp::with_state(loaded.clone(), Default::default());
+        let input = || egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+            ..Default::default()
+        };
+        for _ in 0..3 {
+            let out = ctx.run_ui(input(), |ui| app.ui_frame(ui));
+            let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+        }
+        let first_month = crossings::chronology::Day::month_start(1937, 1).month_index();
+        let last_month = crossings::chronology::Day::month_start(1958, 1).month_index();
+        let mut month = first_month;
+        g.bench_function(BenchmarkId::new("full_frame_while_dragging", n), |b| {
+            b.iter(|| {
+                month = if month >= last_month { first_month } else { month + 1 };
+                app.apply(crossings::ui::Action::Time(crossings::chronology::TimeCommand::SetWindow(month, month + 5)));
+                let out = ctx.run_ui(input(), |ui| app.ui_frame(ui));
+                ctx.tessellate(out.shapes, out.pixels_per_point).len()
+            })
+        });
+        g.bench_function(BenchmarkId::new("full_frame_idle", n), |b| {
+            b.iter(|| {
+                let out = ctx.run_ui(input(), |ui| app.ui_frame(ui));
+                ctx.tessellate(out.shapes, out.pixels_per_point).len()
+            })
         });
         g.bench_function(BenchmarkId::new("export_geojson", n), |b| {
             b.iter(|| export::export(d, &ExportRequest::default()).text.len())
