@@ -171,6 +171,35 @@ fn what_file(name: &str) -> &'static str {
     }
 }
 
+/// How far a load has come, readable from another thread (the window's progress bar).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of JSON parsed so far.
+    pub done: std::sync::atomic::AtomicU64,
+    /// Bytes to parse in all.
+    pub total: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    /// The fraction done, 0..=1.
+    pub fn fraction(&self) -> f32 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let total = self.total.load(Relaxed).max(1);
+        (self.done.load(Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
+    }
+
+    fn set(&self, bytes: usize) {
+        self.done.store(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// [`load_dir`], reporting progress as it parses.
+pub fn load_dir_with_progress(dir: &Path, progress: &Progress) -> Result<Loaded, LoadError> {
+    let texts = read_dir_texts(dir)?;
+    let label = dir.display().to_string();
+    Ok(load_texts_with_progress(label.trim_end_matches('/'), &texts, progress))
+}
+
 /// Loads and checks a dataset folder.
 ///
 /// ```no_run
@@ -372,6 +401,14 @@ fn resolve_sources(
 
 /// Loads a dataset from file texts, reporting every problem.
 pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
+    load_texts_with_progress(label, texts, &Progress::default())
+}
+
+/// [`load_texts`], reporting progress.
+pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress) -> Loaded {
+    let sizes: Vec<usize> = texts.files.iter().map(|f| f.as_ref().map_or(0, |(_, t)| t.len())).collect();
+    progress.total.store(sizes.iter().sum::<usize>() as u64, std::sync::atomic::Ordering::Relaxed);
+    let base = |file: usize| sizes[..file].iter().sum::<usize>();
     let mut problems = texts.problems.clone();
     let empty = (String::new(), String::new());
     let [sources_f, places_f, people_f, events_f] = texts.files.each_ref().map(|f| f.as_ref().unwrap_or(&empty));
@@ -384,6 +421,7 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
     let mut seen = HashMap::new();
     if present[0] {
         for raw in raw_array(&cx, &mut problems) {
+            progress.set(base(0) + cx.offset_of(raw));
             let rec: RawSource = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -423,6 +461,7 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
             }
         };
         for raw in features {
+            progress.set(base(1) + cx.offset_of(raw));
             let rec: RawFeature = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -502,6 +541,7 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
     let mut seen = HashMap::new();
     if present[2] {
         for raw in raw_array(&cx, &mut problems) {
+            progress.set(base(2) + cx.offset_of(raw));
             let rec: RawPerson = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -550,6 +590,7 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
     let mut seen = HashMap::new();
     if present[3] {
         for raw in raw_array(&cx, &mut problems) {
+            progress.set(base(3) + cx.offset_of(raw));
             let rec: RawEvent = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {

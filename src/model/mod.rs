@@ -240,6 +240,13 @@ pub struct Place {
     pub note: Option<String>,
 }
 
+impl Place {
+    /// The name to show: the English name, or the id in brackets when the name is empty.
+    pub fn display_name(&self) -> String {
+        if self.name.trim().is_empty() { format!("[{}]", self.id) } else { self.name.clone() }
+    }
+}
+
 /// A tie between a person and a place that no event expresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tie {
@@ -272,6 +279,13 @@ pub struct Person {
     pub sources: Vec<SourceIx>,
     /// An editorial remark.
     pub note: Option<String>,
+}
+
+impl Person {
+    /// The name to show: the name, or the id in brackets when the name is empty.
+    pub fn display_name(&self) -> String {
+        if self.name.trim().is_empty() { format!("[{}]", self.id) } else { self.name.clone() }
+    }
 }
 
 /// A number a document gives.

@@ -140,6 +140,7 @@ pub struct CrossingsApp {
     jobs_tx: Sender<JobResult>,
     jobs_rx: Receiver<JobResult>,
     busy: Option<String>,
+    progress: Option<Arc<crate::dataset::Progress>>,
     save_dialog: SaveDialog,
     folder_dialog: FolderDialog,
     fonts_installed: bool,
@@ -231,6 +232,7 @@ impl CrossingsApp {
             jobs_tx,
             jobs_rx,
             busy: None,
+            progress: None,
             save_dialog: Arc::new(|name: &str| {
                 rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()
             }),
@@ -363,6 +365,7 @@ impl CrossingsApp {
                 }
                 JobResult::Opened(Ok(loaded)) => {
                     self.busy = None;
+                    self.progress = None;
                     let n = loaded.problems.len();
                     let label = loaded.label.clone();
                     self.state.selection.clear();
@@ -381,6 +384,7 @@ impl CrossingsApp {
                 }
                 JobResult::Opened(Err(e)) => {
                     self.busy = None;
+                    self.progress = None;
                     self.status = Some(Status {
                         text: format!("Could not open the dataset: {e}. The current data is kept."),
                         error: true,
@@ -483,12 +487,16 @@ impl CrossingsApp {
                     return;
                 }
                 self.busy = Some("Opening dataset…".to_owned());
+                let progress = Arc::new(crate::dataset::Progress::default());
+                self.progress = Some(progress.clone());
                 let tx = self.jobs_tx.clone();
                 let dialog = self.folder_dialog.clone();
                 std::thread::spawn(move || {
                     let result = match dialog() {
                         None => Err("no folder chosen".to_owned()),
-                        Some(dir) => crate::dataset::load_dir(&dir).map(Box::new).map_err(|e| e.to_string()),
+                        Some(dir) => crate::dataset::load_dir_with_progress(&dir, &progress)
+                            .map(Box::new)
+                            .map_err(|e| e.to_string()),
                     };
                     let _ = tx.send(JobResult::Opened(result));
                 });
@@ -624,6 +632,9 @@ impl CrossingsApp {
                 if let Some(b) = &self.busy {
                     ui.spinner();
                     ui.label(b);
+                    if let Some(p) = &self.progress {
+                        ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0).show_percentage());
+                    }
                 }
                 if let Some(s) = &self.status {
                     if s.error {
@@ -737,14 +748,25 @@ impl CrossingsApp {
         });
         if self.show_problems {
             let mut open = true;
-            egui::Window::new(format!("Data problems ({})", self.problems.len())).open(&mut open).default_width(700.0).show(&ctx, |ui| {
-                ui.label("Each problem names its file, line and column, and the record. Invalid records are left out; the rest is shown.");
-                egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
-                    for p in &self.problems {
-                        ui.monospace(p.to_string());
-                    }
+            // Own close button: egui's title-bar buttons carry no accessible name.
+            egui::Window::new(format!("Data problems ({})", self.problems.len()))
+                .collapsible(false)
+                .default_width(700.0)
+                .show(&ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label("Each problem names its file, line and column, and the record. Invalid records are left out; the rest is shown.");
+                        if ui.button("Close").clicked() {
+                            open = false;
+                        }
+                    });
+                    // Many problems: only the rows in view are laid out.
+                    let row = ui.text_style_height(&egui::TextStyle::Monospace);
+                    egui::ScrollArea::vertical().max_height(400.0).show_rows(ui, row, self.problems.len(), |ui, range| {
+                        for p in &self.problems[range] {
+                            ui.monospace(p.to_string());
+                        }
+                    });
                 });
-            });
             if !open {
                 actions.push(Action::ShowProblems(false));
             }

@@ -67,8 +67,8 @@ impl PlaceStatics {
             color.push(style::theme_color(dataset.place_theme(ix)));
             approximate.push(p.precision.is_approximate());
             label.push(match native_name(dataset, ix) {
-                Some(native) => format!("{} {native}", p.name),
-                None => p.name.clone(),
+                Some(native) => format!("{} {native}", p.display_name()),
+                None => p.display_name(),
             });
         }
         let tree = RTree::bulk_load(norm.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i as u32)).collect());

@@ -77,7 +77,7 @@ pub fn place_list_ui(
         ui.label(RichText::new("People").strong());
         egui::ScrollArea::vertical().id_salt("people-list").max_height(120.0).show(ui, |ui| {
             for p in people {
-                if ui.link(&dataset.person(p).name).clicked() {
+                if ui.link(dataset.person(p).display_name()).clicked() {
                     out.push(Action::SelectPerson(Some(p)));
                 }
             }
@@ -155,8 +155,8 @@ impl PlaceListCache {
             .map(|i| {
                 let p = PlaceIx(i);
                 match super::batch::native_name(dataset, p) {
-                    Some(n) => format!("{}  {}", dataset.place(p).name, n),
-                    None => dataset.place(p).name.clone(),
+                    Some(n) => format!("{}  {}", dataset.place(p).display_name(), n),
+                    None => dataset.place(p).display_name(),
                 }
             })
             .collect();
@@ -229,7 +229,7 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
             if let Some(p) = e.place {
                 ui.horizontal(|ui| {
                     ui.weak("at");
-                    if ui.link(&dataset.place(p).name).clicked() {
+                    if ui.link(dataset.place(p).display_name()).clicked() {
                         out.push(Action::SelectPlace(p, true));
                     }
                     basis_mark(ui, e.place_basis, "place");
@@ -248,7 +248,7 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
             ui.horizontal_wrapped(|ui| {
                 ui.weak("People:");
                 for p in &e.people {
-                    if ui.link(&dataset.person(*p).name).clicked() {
+                    if ui.link(dataset.person(*p).display_name()).clicked() {
                         out.push(Action::SelectPerson(Some(*p)));
                     }
                 }
@@ -268,7 +268,7 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
 pub fn place_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, place: PlaceIx) -> Vec<Action> {
     let mut out = Vec::new();
     let p = dataset.place(place);
-    ui.heading(&p.name);
+    ui.heading(p.display_name());
     egui::Grid::new("names").num_columns(2).striped(true).show(ui, |ui| {
         for n in &p.names {
             ui.weak(&n.lang);
@@ -316,7 +316,7 @@ pub fn place_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, place: PlaceIx
             ui.label(RichText::new("People").strong());
             ui.horizontal_wrapped(|ui| {
                 for person in people {
-                    if ui.button(&dataset.person(*person).name).clicked() {
+                    if ui.button(dataset.person(*person).display_name()).clicked() {
                         out.push(Action::SelectPerson(Some(*person)));
                     }
                 }
@@ -333,7 +333,7 @@ pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: Perso
     if ui.button("← Back").clicked() {
         out.push(Action::SelectPerson(None));
     }
-    ui.heading(&p.name);
+    ui.heading(p.display_name());
     for n in &p.names {
         ui.horizontal(|ui| {
             ui.weak(&n.lang);
@@ -351,7 +351,7 @@ pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: Perso
     for t in &p.places {
         ui.horizontal(|ui| {
             ui.weak("Tied to");
-            if ui.link(&dataset.place(t.place).name).clicked() {
+            if ui.link(dataset.place(t.place).display_name()).clicked() {
                 out.push(Action::SelectPlace(t.place, true));
             }
             basis_mark(ui, t.basis, "tie");
@@ -411,7 +411,7 @@ pub fn selection_ui(ui: &mut Ui, dataset: &Dataset, selection: &[PlaceIx]) -> Ve
         ui.horizontal_wrapped(|ui| {
             for s in selection {
                 if ui
-                    .small_button(format!("{} ×", dataset.place(*s).name))
+                    .small_button(format!("{} ×", dataset.place(*s).display_name()))
                     .on_hover_text("Remove from the selection")
                     .clicked()
                 {

@@ -1,0 +1,124 @@
+//! Users' own (large) datasets: the generator, the indexed filter, and opening a folder in the app.
+
+mod common;
+
+use crossings::chronology::{Day, TimeFilter, TimeWindow};
+use crossings::generate::{Spec, generate};
+use crossings::query::{Themes, visibility, visibility_brute_force};
+use proptest::prelude::*;
+
+fn generated(places: usize, events: usize, people: usize) -> (tempfile::TempDir, crossings::dataset::Loaded) {
+    let dir = tempfile::tempdir().unwrap();
+    generate(Spec { places, events, people, seed: 11 }, dir.path()).unwrap();
+    let loaded = crossings::dataset::load_dir(dir.path()).unwrap();
+    (dir, loaded)
+}
+
+#[test]
+fn generated_data_loads_without_problems_and_has_every_kind_of_date_and_script() {
+    let (_dir, loaded) = generated(300, 3000, 150);
+    let listed: Vec<String> = loaded.problems.iter().take(5).map(ToString::to_string).collect();
+    assert!(loaded.problems.is_empty(), "{listed:?}");
+    let d = &loaded.dataset;
+    assert_eq!((d.places.len(), d.events.len(), d.people.len()), (300, 3000, 150));
+    let forms =
+        |pred: &dyn Fn(&str) -> bool| d.events.iter().filter_map(|e| e.date.to_edtf()).filter(|t| pred(t)).count();
+    assert!(forms(&|t| t.len() == 10 && !t.contains('/')) > 0, "days");
+    assert!(forms(&|t| t.ends_with('~') || t.ends_with('?') || t.ends_with('%')) > 0, "qualifiers");
+    assert!(forms(&|t| t.ends_with("/..")) > 0, "open end");
+    assert!(forms(&|t| t.starts_with("../")) > 0, "open start");
+    assert!(forms(&|t| t.contains('X')) > 0, "decades");
+    assert!(d.events.iter().any(|e| e.date.is_undated()), "undated");
+    let langs: std::collections::BTreeSet<&str> =
+        d.places.iter().flat_map(|p| p.names.iter().map(|n| n.lang.as_str())).collect();
+    for lang in ["zh-Hans", "ja", "ru", "vi"] {
+        assert!(langs.contains(lang), "{lang} in {langs:?}");
+    }
+    for p in &d.places {
+        assert!((80.0..=150.0).contains(&p.lon_lat.lon) && (5.0..=65.0).contains(&p.lon_lat.lat), "{:?}", p.lon_lat);
+    }
+}
+
+#[test]
+fn the_generate_command_writes_a_dataset_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::crossings()
+        .args(["generate", "--places", "50", "--events", "400", "--people", "20", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = common::crossings().arg("validate").arg("--data").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&v.stdout);
+    assert_eq!(v.status.code(), Some(0), "{text}");
+    assert!(text.ends_with(": 50 places, 20 people, 400 events, 5 sources\n"), "{text}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, rng_seed: proptest::test_runner::RngSeed::Fixed(3), ..ProptestConfig::default() })]
+    #[test]
+    fn the_indexed_filter_equals_classifying_every_event(start in 1900i32..2020, months in 0i32..120, undated in any::<bool>(), theme_mask in 0u8..64) {
+        static DATA: std::sync::OnceLock<crossings::dataset::Loaded> = std::sync::OnceLock::new();
+        let loaded = DATA.get_or_init(|| generated(200, 5000, 50).1);
+        let a = Day::month_start(start, 1);
+        let b = Day::from_month_index(a.month_index() + months + 1).prev();
+        let time = TimeFilter { window: Some(TimeWindow::new(a, b)), include_undated: undated };
+        let mut themes = Themes::default();
+        for (i, t) in crossings::model::Theme::ALL.iter().enumerate() {
+            themes.set(*t, theme_mask & (1 << i) == 0);
+        }
+        let fast = visibility(&loaded.dataset, &time, &themes);
+        let slow = visibility_brute_force(&loaded.dataset, &time, &themes);
+        prop_assert_eq!(fast, slow);
+    }
+}
+
+#[test]
+fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
+    use crossings::ui::{AppState, CrossingsApp};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
+    let dir = common::fixture("problems");
+    app.set_folder_dialog(std::sync::Arc::new(move || Some(dir.clone())));
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open dataset…").click();
+    for _ in 0..100 {
+        h.run_steps(2);
+        if h.state().status.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = h.state().status.clone().expect("a status after opening");
+    assert!(status.text.contains("with 21 problems (invalid records left out)"), "{}", status.text);
+    assert_eq!(h.state().dataset().places.len(), 3);
+    h.run();
+    h.get_by_label_contains("Each problem names its file, line and column");
+    h.get_by_label_contains("events.json:13:5: 1945-02-30-impossible");
+
+    // A folder that cannot be read keeps the data the user had.
+    let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
+    app.set_folder_dialog(std::sync::Arc::new(|| Some(std::path::PathBuf::from("/no/such/folder"))));
+    let before = app.dataset().places.len();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    h.run();
+    h.state_mut().apply(crossings::ui::Action::OpenDataset);
+    for _ in 0..100 {
+        h.run_steps(2);
+        if h.state().status.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = h.state().status.clone().unwrap();
+    assert!(status.error && status.text.contains("The current data is kept"), "{}", status.text);
+    assert_eq!(h.state().dataset().places.len(), before);
+}
