@@ -30,6 +30,9 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// The longest text field accepted, in bytes.
 pub const MAX_STRING_BYTES: usize = 1 << 20;
 
+/// The most records one file may hold.
+pub const MAX_RECORDS: usize = 20_000_000;
+
 /// How far a place may lie outside its named country before it is reported, in km.
 pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
 
@@ -154,6 +157,11 @@ pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
                         lossy
                     }
                 };
+                // Editors on Windows may start UTF-8 files with a byte-order mark; JSON has none.
+                let text = match text.strip_prefix('\u{FEFF}') {
+                    Some(rest) => rest.to_owned(),
+                    None => text,
+                };
                 *slot = Some((display, text));
             }
             Err(e) => texts.problems.push(at_start(format!("cannot read: {e}"))),
@@ -246,6 +254,13 @@ impl<'a> FileCx<'a> {
         if message == "key must be a string" && before.ends_with(',') {
             message = "trailing comma after the last field".to_owned();
         }
+        if raw.is_none() && self.text.trim().is_empty() {
+            message = "the file is empty; it should hold a JSON array (places: a GeoJSON FeatureCollection)".to_owned();
+        }
+        let near = self.text.get(offset.saturating_sub(12)..(offset + 12).min(self.text.len())).unwrap_or("");
+        if message == "expected value" && (near.contains("NaN") || near.contains("Infinity")) {
+            message = "NaN and Infinity are not JSON numbers".to_owned();
+        }
         self.problem(offset, record, message)
     }
 
@@ -299,10 +314,38 @@ fn valid_lang(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// True when a raw record is a JSON object; otherwise reports it.
+fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut Vec<Problem>) -> bool {
+    let kind = match raw.get().trim_start().as_bytes().first() {
+        Some(b'{') => return true,
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
+    };
+    problems.push(cx.problem(
+        cx.offset_of(raw),
+        None,
+        format!("each record must be a JSON object {{ ... }}, not {kind}"),
+    ));
+    false
+}
+
 /// Parses a top-level JSON array into raw records, or reports why it is not one.
 fn raw_array<'a>(cx: &FileCx<'a>, problems: &mut Vec<Problem>) -> Vec<&'a RawValue> {
     match serde_json::from_str::<Vec<&RawValue>>(cx.text) {
-        Ok(v) => v,
+        Ok(mut v) => {
+            if v.len() > MAX_RECORDS {
+                problems.push(cx.problem(
+                    0,
+                    None,
+                    format!("file holds {} records; the limit is {MAX_RECORDS}; the rest are ignored", v.len()),
+                ));
+                v.truncate(MAX_RECORDS);
+            }
+            v
+        }
         Err(e) => {
             problems.push(cx.serde_problem(None, None, &e));
             Vec::new()
@@ -320,6 +363,27 @@ fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)
                 cx.field(raw, key, None),
                 Some(id),
                 format!("{key} is {} bytes long; the limit is {MAX_STRING_BYTES}", value.len()),
+            ));
+        }
+    }
+}
+
+/// Checks the length of optional free-text fields (summaries, notes, biographies).
+fn check_lengths(
+    cx: &FileCx<'_>,
+    raw: &RawValue,
+    id: &str,
+    fields: &[(&str, Option<&str>)],
+    problems: &mut Vec<Problem>,
+) {
+    for (key, value) in fields {
+        if let Some(v) = value
+            && v.len() > MAX_STRING_BYTES
+        {
+            problems.push(cx.problem(
+                cx.field(raw, key, None),
+                Some(id),
+                format!("{key} is {} bytes long; the limit is {MAX_STRING_BYTES}", v.len()),
             ));
         }
     }
@@ -422,6 +486,9 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     if present[0] {
         for raw in raw_array(&cx, &mut problems) {
             progress.set(base(0) + cx.offset_of(raw));
+            if !is_object(&cx, raw, &mut problems) {
+                continue;
+            }
             let rec: RawSource = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -462,6 +529,9 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
         };
         for raw in features {
             progress.set(base(1) + cx.offset_of(raw));
+            if !is_object(&cx, raw, &mut problems) {
+                continue;
+            }
             let rec: RawFeature = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -511,6 +581,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             };
             check_texts(&cx, raw, &id, &[("name", &props.name)], &mut problems);
             check_names(&cx, raw, &id, &props.names, &mut problems);
+            check_lengths(&cx, raw, &id, &[("note", props.note.as_deref())], &mut problems);
             if let Some(country) = &props.country
                 && let Some(msg) = crate::basemap::check_country(country, lon_lat)
             {
@@ -542,6 +613,9 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     if present[2] {
         for raw in raw_array(&cx, &mut problems) {
             progress.set(base(2) + cx.offset_of(raw));
+            if !is_object(&cx, raw, &mut problems) {
+                continue;
+            }
             let rec: RawPerson = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -554,6 +628,13 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             }
             check_texts(&cx, raw, &rec.id, &[("name", &rec.name)], &mut problems);
             check_names(&cx, raw, &rec.id, &rec.names, &mut problems);
+            check_lengths(
+                &cx,
+                raw,
+                &rec.id,
+                &[("role", Some(&rec.role)), ("biography", Some(&rec.biography)), ("note", rec.note.as_deref())],
+                &mut problems,
+            );
             let mut ties = Vec::new();
             for t in rec.places {
                 match place_index.get(&t.place) {
@@ -591,6 +672,9 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     if present[3] {
         for raw in raw_array(&cx, &mut problems) {
             progress.set(base(3) + cx.offset_of(raw));
+            if !is_object(&cx, raw, &mut problems) {
+                continue;
+            }
             let rec: RawEvent = match serde_json::from_str(raw.get()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -610,6 +694,13 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
                 }
             };
             check_texts(&cx, raw, &id, &[("title", &rec.title)], &mut problems);
+            check_lengths(
+                &cx,
+                raw,
+                &id,
+                &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())],
+                &mut problems,
+            );
             let place = match &rec.place {
                 None => None,
                 Some(p) => match place_index.get(p) {
