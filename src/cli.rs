@@ -157,12 +157,14 @@ pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitC
         );
     }
     let request = export_request(&loaded, args)?;
-    let out = export::export(&loaded.dataset, &request);
     if args.output == "-" {
-        std::io::stdout().lock().write_all(out.text.as_bytes()).map_err(CliError::Stdout)?;
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+        export::export_to(&mut w, &loaded.dataset, &request).map_err(CliError::Stdout)?;
+        w.flush().map_err(CliError::Stdout)?;
     } else {
-        export::write_atomic(std::path::Path::new(&args.output), out.text.as_bytes())?;
-        let _ = writeln!(err, "wrote {} places ({} events) to {}", out.place_count, out.event_count, args.output);
+        let counts = export::export_file(std::path::Path::new(&args.output), &loaded.dataset, &request)?;
+        let _ = writeln!(err, "wrote {} places ({} events) to {}", counts.places, counts.events, args.output);
     }
     Ok(ExitCode::SUCCESS)
 }

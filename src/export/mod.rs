@@ -6,6 +6,9 @@
 
 mod atomic;
 
+use std::io::Write;
+
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 pub use atomic::{WriteError, write_atomic};
@@ -13,6 +16,8 @@ pub use atomic::{WriteError, write_atomic};
 use crate::chronology::{Day, TimeFilter, TimeWindow};
 use crate::model::{Dataset, Event, EventIx, PlaceIx};
 use crate::query::{Themes, Visibility, place_events_shown, visibility};
+
+pub use atomic::write_atomic_with;
 
 /// The export formats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -59,21 +64,29 @@ pub struct Exported {
     pub event_count: usize,
 }
 
+/// How many places and events an export wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Places written.
+    pub places: usize,
+    /// Events written.
+    pub events: usize,
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn day_or_null(d: Day) -> Value {
-    if d.is_open() { Value::Null } else { Value::String(d.iso()) }
+fn day_or_null(d: Day) -> Option<String> {
+    (!d.is_open()).then(|| d.iso())
 }
 
-fn ts_or_null(d: Day, time: &str) -> Value {
-    if d.is_open() { Value::Null } else { Value::String(format!("{} {time}", d.iso())) }
+fn ts_or_null(d: Day, time: &str) -> Option<String> {
+    (!d.is_open()).then(|| format!("{} {time}", d.iso()))
 }
 
-/// Runs an export request against a dataset.
-pub fn export(dataset: &Dataset, request: &ExportRequest) -> Exported {
-    let vis = visibility(dataset, &request.time, &request.themes);
+/// The places a request exports: the listed (or all) places that show under its filter.
+fn chosen_places(dataset: &Dataset, request: &ExportRequest, vis: &Visibility) -> Vec<PlaceIx> {
     let places: Vec<PlaceIx> = match &request.places {
         Some(list) => {
             let mut l = list.clone();
@@ -83,35 +96,120 @@ pub fn export(dataset: &Dataset, request: &ExportRequest) -> Exported {
         }
         None => (0..dataset.places.len()).map(|i| PlaceIx(i as u32)).collect(),
     };
-    let places: Vec<PlaceIx> = places.into_iter().filter(|p| vis.places[p.ix()].is_shown()).collect();
-    match request.format {
-        Format::Geojson => geojson(dataset, &vis, &places, &request.time),
-        Format::Lpf => lpf(dataset, &vis, &places, &request.time),
+    places.into_iter().filter(|p| vis.places[p.ix()].is_shown()).collect()
+}
+
+/// Runs an export request against a dataset, in memory.
+pub fn export(dataset: &Dataset, request: &ExportRequest) -> Exported {
+    let mut bytes = Vec::new();
+    let counts = export_to(&mut bytes, dataset, request).unwrap_or_default();
+    Exported {
+        text: String::from_utf8(bytes).unwrap_or_default(),
+        place_count: counts.places,
+        event_count: counts.events,
     }
 }
 
-fn names_joined(dataset: &Dataset, people: &[crate::model::PersonIx]) -> Vec<String> {
-    people.iter().map(|p| dataset.person(*p).name.clone()).collect()
+/// Runs an export request, streaming it to a writer (a file, standard output).
+pub fn export_to(w: &mut dyn Write, dataset: &Dataset, request: &ExportRequest) -> std::io::Result<Counts> {
+    let vis = visibility(dataset, &request.time, &request.themes);
+    let places = chosen_places(dataset, request, &vis);
+    match request.format {
+        Format::Geojson => geojson(w, dataset, &vis, &places, &request.time),
+        Format::Lpf => {
+            let out = lpf(dataset, &vis, &places, &request.time);
+            w.write_all(out.text.as_bytes())?;
+            Ok(Counts { places: out.place_count, events: out.event_count })
+        }
+    }
 }
 
-fn event_json(dataset: &Dataset, e: &Event, window: Option<TimeWindow>) -> Value {
+/// Exports straight into a file, atomically (temporary file, sync, rename).
+pub fn export_file(path: &std::path::Path, dataset: &Dataset, request: &ExportRequest) -> Result<Counts, WriteError> {
+    let mut counts = Counts::default();
+    atomic::write_atomic_with(path, |w| {
+        counts = export_to(w, dataset, request)?;
+        Ok(())
+    })?;
+    Ok(counts)
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    id: &'a str,
+    date: Option<String>,
+    date_text: String,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    date_basis: &'static str,
+    location_basis: &'static str,
+    title: &'a str,
+    summary: &'a str,
+    category: &'static str,
+    people: Vec<&'a str>,
+    figures: &'a [crate::model::Figure],
+    sources: Vec<&'a str>,
+    note: Option<&'a str>,
+}
+
+fn event_out<'a>(dataset: &'a Dataset, e: &'a Event, window: Option<TimeWindow>) -> EventOut<'a> {
     let (start, end) = clip(e.date.earliest, e.date.latest, window);
-    json!({
-        "id": e.id,
-        "date": e.date.to_edtf(),
-        "date_text": e.date.describe(),
-        "start_date": if e.date.is_undated() { Value::Null } else { day_or_null(start) },
-        "end_date": if e.date.is_undated() { Value::Null } else { day_or_null(end) },
-        "date_basis": e.date_basis.as_str(),
-        "location_basis": e.place_basis.as_str(),
-        "title": e.title,
-        "summary": e.summary,
-        "category": e.category.as_str(),
-        "people": names_joined(dataset, &e.people),
-        "figures": e.figures,
-        "sources": e.sources.iter().map(|s| dataset.sources[s.ix()].title.clone()).collect::<Vec<_>>(),
-        "note": e.note,
-    })
+    let dated = !e.date.is_undated();
+    EventOut {
+        id: &e.id,
+        date: e.date.to_edtf(),
+        date_text: e.date.describe(),
+        start_date: if dated { day_or_null(start) } else { None },
+        end_date: if dated { day_or_null(end) } else { None },
+        date_basis: e.date_basis.as_str(),
+        location_basis: e.place_basis.as_str(),
+        title: &e.title,
+        summary: &e.summary,
+        category: e.category.as_str(),
+        people: e.people.iter().map(|p| dataset.person(*p).name.as_str()).collect(),
+        figures: &e.figures,
+        sources: e.sources.iter().map(|s| dataset.sources[s.ix()].title.as_str()).collect(),
+        note: e.note.as_deref(),
+    }
+}
+
+/// The flat properties QGIS and kepler.gl read, in a fixed order.
+#[derive(Serialize)]
+struct PropertiesOut<'a> {
+    name: &'a str,
+    #[serde(flatten)]
+    names: std::collections::BTreeMap<String, String>,
+    aliases: String,
+    category: &'static str,
+    theme: &'static str,
+    country: Option<&'a str>,
+    location_precision: &'static str,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    start_ts: Option<String>,
+    end_ts: Option<String>,
+    when_edtf: Option<String>,
+    people: String,
+    event_count: usize,
+    events: Vec<EventOut<'a>>,
+    time_window: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PointOut {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: [f64; 2],
+}
+
+#[derive(Serialize)]
+struct FeatureOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: PointOut,
+    properties: PropertiesOut<'a>,
 }
 
 /// The span clipped to the window.
@@ -143,68 +241,73 @@ fn filter_meta(time: &TimeFilter) -> Value {
     })
 }
 
-fn geojson(dataset: &Dataset, vis: &Visibility, places: &[PlaceIx], time: &TimeFilter) -> Exported {
-    let mut features = Vec::with_capacity(places.len());
-    let mut event_count = 0;
+/// Writes the GeoJSON: a FeatureCollection with one feature per line, so a file of 100,000
+/// places streams out without building it in memory, and diffs place by place.
+fn geojson(
+    w: &mut dyn Write,
+    dataset: &Dataset,
+    vis: &Visibility,
+    places: &[PlaceIx],
+    time: &TimeFilter,
+) -> std::io::Result<Counts> {
     let window_text = time.window.map(TimeWindow::to_edtf);
-    for &pix in places {
+    let header = json!({
+        "generator": concat!("crossings ", env!("CARGO_PKG_VERSION")),
+        "filter": filter_meta(time),
+        "attribution": "Crossings dataset; see the sources listed in each event",
+    });
+    write!(w, "{{\"type\": \"FeatureCollection\",\n\"crossings\": ")?;
+    serde_json::to_writer(&mut *w, &header)?;
+    w.write_all(b",\n\"features\": [")?;
+    let mut counts = Counts::default();
+    for (i, &pix) in places.iter().enumerate() {
         let p = dataset.place(pix);
         let events: Vec<EventIx> = place_events_shown(dataset, vis, pix).collect();
-        event_count += events.len();
+        counts.events += events.len();
         let span = place_span(dataset, &events, time.window);
-        let mut props = Map::new();
-        props.insert("name".into(), json!(p.name));
+        let mut names = std::collections::BTreeMap::new();
         for n in &p.names {
-            let key = format!("name_{}", n.lang.replace('-', "_"));
-            match props.get_mut(&key) {
-                Some(Value::String(s)) => {
+            names
+                .entry(format!("name_{}", n.lang.replace('-', "_")))
+                .and_modify(|s: &mut String| {
                     s.push_str("; ");
                     s.push_str(&n.text);
-                }
-                _ => {
-                    props.insert(key, json!(n.text));
-                }
-            }
+                })
+                .or_insert_with(|| n.text.clone());
         }
-        props.insert("aliases".into(), json!(p.aliases.join("; ")));
-        props.insert("category".into(), json!(p.category.as_str()));
-        props.insert("theme".into(), json!(dataset.place_theme(pix).as_str()));
-        props.insert("country".into(), json!(p.country));
-        props.insert("location_precision".into(), json!(p.precision.as_str()));
         let (start, end) = span.unwrap_or((Day::MIN, Day::MAX));
-        props.insert("start_date".into(), day_or_null(start));
-        props.insert("end_date".into(), day_or_null(end));
-        props.insert("start_ts".into(), ts_or_null(start, "00:00:00"));
-        props.insert("end_ts".into(), ts_or_null(end, "23:59:59"));
-        props.insert("when_edtf".into(), json!(span.map(|(a, b)| format!("{}/{}", a.iso(), b.iso()))));
-        let mut people: Vec<String> =
-            dataset.place_people[pix.ix()].iter().map(|x| dataset.person(*x).name.clone()).collect();
-        people.dedup();
-        props.insert("people".into(), json!(people.join("; ")));
-        props.insert("event_count".into(), json!(events.len()));
-        props.insert(
-            "events".into(),
-            Value::Array(events.iter().map(|e| event_json(dataset, dataset.event(*e), time.window)).collect()),
-        );
-        props.insert("time_window".into(), json!(window_text));
-        props.insert("note".into(), json!(p.note));
-        features.push(json!({
-            "type": "Feature",
-            "id": p.id,
-            "geometry": { "type": "Point", "coordinates": [round6(p.lon_lat.lon), round6(p.lon_lat.lat)] },
-            "properties": props,
-        }));
+        let people: Vec<&str> =
+            dataset.place_people[pix.ix()].iter().map(|x| dataset.person(*x).name.as_str()).collect();
+        let feature = FeatureOut {
+            kind: "Feature",
+            id: &p.id,
+            geometry: PointOut { kind: "Point", coordinates: [round6(p.lon_lat.lon), round6(p.lon_lat.lat)] },
+            properties: PropertiesOut {
+                name: &p.name,
+                names,
+                aliases: p.aliases.join("; "),
+                category: p.category.as_str(),
+                theme: dataset.place_theme(pix).as_str(),
+                country: p.country.as_deref(),
+                location_precision: p.precision.as_str(),
+                start_date: day_or_null(start),
+                end_date: day_or_null(end),
+                start_ts: ts_or_null(start, "00:00:00"),
+                end_ts: ts_or_null(end, "23:59:59"),
+                when_edtf: span.map(|(a, b)| format!("{}/{}", a.iso(), b.iso())),
+                people: people.join("; "),
+                event_count: events.len(),
+                events: events.iter().map(|e| event_out(dataset, dataset.event(*e), time.window)).collect(),
+                time_window: window_text.as_deref(),
+                note: p.note.as_deref(),
+            },
+        };
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &feature)?;
+        counts.places += 1;
     }
-    let doc = json!({
-        "type": "FeatureCollection",
-        "crossings": {
-            "generator": concat!("crossings ", env!("CARGO_PKG_VERSION")),
-            "filter": filter_meta(time),
-            "attribution": "Crossings dataset; see the sources listed in each event",
-        },
-        "features": features,
-    });
-    finish(doc, places.len(), event_count)
+    w.write_all(b"\n]}\n")?;
+    Ok(counts)
 }
 
 fn finish(doc: Value, place_count: usize, event_count: usize) -> Exported {

@@ -534,12 +534,9 @@ impl CrossingsApp {
         std::thread::spawn(move || {
             let result = match dialog(&name) {
                 None => Err("cancelled; nothing was written".to_owned()),
-                Some(path) => {
-                    let out = crate::export::export(&dataset, &request);
-                    crate::export::write_atomic(&path, out.text.as_bytes())
-                        .map(|()| (path, out.place_count))
-                        .map_err(|e| e.to_string())
-                }
+                Some(path) => crate::export::export_file(&path, &dataset, &request)
+                    .map(|counts| (path, counts.places))
+                    .map_err(|e| e.to_string()),
             };
             let _ = tx.send(JobResult::Exported(result));
         });
