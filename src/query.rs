@@ -17,6 +17,8 @@ pub struct Visibility {
     pub places: Vec<Match>,
     /// Per place: how many of its events show.
     pub counts: Vec<u32>,
+    /// How many events show in all.
+    pub shown_events: usize,
 }
 
 impl Visibility {
@@ -25,9 +27,9 @@ impl Visibility {
         self.places.iter().enumerate().filter(|(_, m)| m.is_shown()).map(|(i, _)| PlaceIx(i as u32))
     }
 
-    /// How many events show.
+    /// How many events show (counted once, when the visibility is built).
     pub fn shown_event_count(&self) -> usize {
-        self.events.iter().filter(|m| m.is_shown()).count()
+        self.shown_events
     }
 }
 
@@ -74,6 +76,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
     let mut events = vec![Match::Hidden; dataset.events.len()];
     let mut places = vec![Match::Hidden; dataset.places.len()];
     let mut counts = vec![0u32; dataset.places.len()];
+    let mut shown_events = 0;
     let mut mark = |i: usize| {
         let e = &dataset.events[i];
         if !themes.on(e.category) {
@@ -81,6 +84,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
         }
         let m = time.classify(&e.date);
         events[i] = m;
+        shown_events += usize::from(m.is_shown());
         if let Some(p) = e.place
             && m.is_shown()
         {
@@ -96,7 +100,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             mark(i as usize);
         }
     }
-    Visibility { events, places, counts }
+    Visibility { events, places, counts, shown_events }
 }
 
 /// [`visibility`] by classifying every event (used without a window, and as the reference
@@ -122,7 +126,8 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
         .iter()
         .map(|evs| evs.iter().filter(|e| events[e.ix()].is_shown()).count() as u32)
         .collect();
-    Visibility { events, places, counts }
+    let shown_events = events.iter().filter(|m| m.is_shown()).count();
+    Visibility { events, places, counts, shown_events }
 }
 
 /// The events of a place that show, in date order.

@@ -103,3 +103,13 @@ fn export_to_a_file_says_how_many_places_it_wrote() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"harbin\"") && text.contains("\"maizuru\""));
 }
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn without_a_display_the_window_command_explains_itself_instead_of_panicking() {
+    let out = crossings().env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("crossings: no display found"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

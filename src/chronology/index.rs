@@ -1,9 +1,11 @@
 //! An index of event spans for window queries whose cost follows what the window holds.
 //!
-//! Bounded spans (both ends known, at most [`LONG_SPAN_DAYS`] long) are kept sorted by their
-//! earliest day: the events that can overlap `[a, b]` have `earliest` in
-//! `[a - longest, b]`, found by two binary searches. Open-ended and very long spans are few and
-//! are always checked; undated events are listed apart.
+//! Bounded spans (both ends known, at most [`LONG_SPAN_DAYS`] long) are kept in buckets by
+//! length (a month, a year, ten years), each sorted by earliest day: in a bucket whose longest
+//! span is `L`, the events that can overlap `[a, b]` have `earliest` in `[a - L, b]`, found by two
+//! binary searches. Day- and month-precise events thus cost nothing outside the window.
+//! Open-ended and very long spans are always checked (they overlap most windows anyway);
+//! undated events are listed apart.
 
 use super::day::Day;
 use super::window::TimeWindow;
@@ -11,15 +13,30 @@ use super::window::TimeWindow;
 /// Spans longer than this many days go to the always-checked list.
 pub const LONG_SPAN_DAYS: i32 = 3660;
 
+/// Upper bounds (days) of the length buckets.
+const BUCKETS: [i32; 3] = [31, 366, LONG_SPAN_DAYS];
+
+/// Spans of one length class, sorted by earliest day.
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    order: Vec<u32>,
+    earliest: Vec<Day>,
+    longest: i32,
+}
+
+impl Bucket {
+    fn candidates(&self, window: TimeWindow) -> &[u32] {
+        let from = Day(window.start.0.saturating_sub(self.longest));
+        let lo = self.earliest.partition_point(|d| *d < from);
+        let hi = self.earliest.partition_point(|d| *d <= window.end);
+        &self.order[lo..hi.max(lo)]
+    }
+}
+
 /// The index. Positions are `u32` indices into the caller's event list.
 #[derive(Clone, Debug, Default)]
 pub struct SpanIndex {
-    /// Bounded spans' indices, sorted by earliest day.
-    order: Vec<u32>,
-    /// `earliest` of each entry of `order`.
-    earliest: Vec<Day>,
-    /// The longest bounded span, in days.
-    longest: i32,
+    buckets: [Bucket; 3],
     /// Open, unknown-ended or very long spans.
     long: Vec<u32>,
     /// Undated events.
@@ -29,7 +46,7 @@ pub struct SpanIndex {
 impl SpanIndex {
     /// Builds the index from `(earliest, latest)` spans, `None` for undated.
     pub fn build(spans: impl IntoIterator<Item = Option<(Day, Day)>>) -> SpanIndex {
-        let mut bounded: Vec<(Day, u32)> = Vec::new();
+        let mut bounded: [Vec<(Day, u32)>; 3] = Default::default();
         let mut index = SpanIndex::default();
         for (i, span) in spans.into_iter().enumerate() {
             let i = i as u32;
@@ -37,24 +54,25 @@ impl SpanIndex {
                 None => index.undated.push(i),
                 Some((a, b)) if a.is_open() || b.is_open() || b.0 - a.0 > LONG_SPAN_DAYS => index.long.push(i),
                 Some((a, b)) => {
-                    index.longest = index.longest.max(b.0 - a.0);
-                    bounded.push((a, i));
+                    let len = b.0 - a.0;
+                    let k = BUCKETS.iter().position(|max| len <= *max).unwrap_or(BUCKETS.len() - 1);
+                    index.buckets[k].longest = index.buckets[k].longest.max(len);
+                    bounded[k].push((a, i));
                 }
             }
         }
-        bounded.sort_unstable();
-        index.earliest = bounded.iter().map(|(d, _)| *d).collect();
-        index.order = bounded.into_iter().map(|(_, i)| i).collect();
+        for (bucket, mut spans) in index.buckets.iter_mut().zip(bounded) {
+            spans.sort_unstable();
+            bucket.earliest = spans.iter().map(|(d, _)| *d).collect();
+            bucket.order = spans.into_iter().map(|(_, i)| i).collect();
+        }
         index
     }
 
     /// Every index whose span may overlap the window (a superset of the overlapping ones,
     /// never missing one), undated excluded.
     pub fn candidates(&self, window: TimeWindow) -> impl Iterator<Item = u32> + '_ {
-        let from = Day(window.start.0.saturating_sub(self.longest));
-        let lo = self.earliest.partition_point(|d| *d < from);
-        let hi = self.earliest.partition_point(|d| *d <= window.end);
-        self.order[lo..hi.max(lo)].iter().copied().chain(self.long.iter().copied())
+        self.buckets.iter().flat_map(move |b| b.candidates(window).iter().copied()).chain(self.long.iter().copied())
     }
 
     /// The undated entries.
