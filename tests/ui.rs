@@ -143,6 +143,14 @@ fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     let mut h2 = app_harness(app);
     h2.run();
     assert_eq!(h2.state().selection().len(), 1);
+    // Saved atomically to a file, read back; a corrupt file is ignored.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    h.state().state.save(&path).unwrap();
+    assert_eq!(AppState::load(&path).unwrap().selection, vec!["harbin".to_owned()]);
+    std::fs::write(&path, "{ truncated").unwrap();
+    assert_eq!(AppState::load(&path), None);
+    assert_eq!(AppState::load(&dir.path().join("missing.json")), None);
     // An old or partial state keeps what it can and defaults the rest.
     let old: AppState = serde_json::from_str(r#"{"search":"x","unknown_field":1}"#).unwrap();
     assert_eq!(old.search, "x");

@@ -53,6 +53,42 @@ pub struct AppState {
     pub view: Option<MapView>,
 }
 
+impl AppState {
+    /// Where the state is saved: `crossings-state.json` in eframe's storage folder.
+    pub fn default_path() -> Option<PathBuf> {
+        eframe::storage_dir("crossings").map(|d| d.join("crossings-state.json"))
+    }
+
+    /// Reads a saved state. A missing file gives `None`; an unreadable, corrupt or foreign one
+    /// is reported on standard error and ignored, never fatal.
+    pub fn load(path: &std::path::Path) -> Option<AppState> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                eprintln!("crossings: ignoring the saved view {}: {e}", path.display());
+                return None;
+            }
+        };
+        match serde_json::from_str(&text) {
+            Ok(state) => Some(state),
+            Err(e) => {
+                eprintln!("crossings: ignoring the saved view {} (it cannot be read: {e})", path.display());
+                None
+            }
+        }
+    }
+
+    /// Saves the state atomically (write, sync, rename): a crash mid-save keeps the old file.
+    pub fn save(&self, path: &std::path::Path) -> Result<(), crate::export::WriteError> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        crate::export::write_atomic(path, text.as_bytes())
+    }
+}
+
 /// Something the user asked for, applied after the frame is drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -196,7 +232,9 @@ const CORE_PLACES: [&str; 6] = ["taihang", "yanan", "zhenyuan", "harbin", "maizu
 impl CrossingsApp {
     /// Creates the app inside eframe: restores state, installs fonts, starts building the basemap.
     pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded, data_dir: Option<PathBuf>) -> CrossingsApp {
-        let state: AppState = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        // Our own file, written atomically; eframe's storage keeps window and panel sizes.
+        let state = AppState::default_path().and_then(|p| AppState::load(&p)).unwrap_or_default();
+        let _ = cc.storage;
         let _ = data_dir;
         super::fonts::install(&cc.egui_ctx);
         let mut app = CrossingsApp::with_state(loaded, state);
@@ -831,9 +869,13 @@ impl eframe::App for CrossingsApp {
         self.ui_frame(ui);
     }
 
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         self.state.view = Some(self.map_view());
-        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        if let Some(path) = AppState::default_path()
+            && let Err(e) = self.state.save(&path)
+        {
+            eprintln!("crossings: could not save the view: {e}");
+        }
     }
 }
 
