@@ -359,3 +359,12 @@ fn shift_dragging_a_box_on_the_map_selects_the_places_inside() {
     assert!(n >= 3, "the box selected {n} places");
     assert!(n < h.state().dataset().places.len(), "the box selected everything");
 }
+
+#[test]
+fn ctrl_f_focuses_the_search_box() {
+    let mut h = harness();
+    assert!(!h.get_by_label("Search places and people").is_focused());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    assert!(h.get_by_label("Search places and people").is_focused());
+}

@@ -165,6 +165,7 @@ pub struct CrossingsApp {
     /// Bumped whenever the visibility is recomputed (lets panels memoize on it).
     vis_generation: u64,
     statics: Arc<PlaceStatics>,
+    frame_items: Option<(super::map::FrameKey, super::batch::FrameItems)>,
     list: panels::PlaceListCache,
     date_field: DateField,
     /// The last status message.
@@ -261,6 +262,7 @@ impl CrossingsApp {
             cache: None,
             vis_generation: 0,
             statics: Arc::new(PlaceStatics::build(&Dataset::default())),
+            frame_items: None,
             list: panels::PlaceListCache::default(),
             date_field: DateField::default(),
             status: None,
@@ -329,6 +331,7 @@ impl CrossingsApp {
     fn set_data(&mut self, loaded: Loaded) {
         self.dataset = Arc::new(loaded.dataset);
         self.statics = Arc::new(PlaceStatics::build(&self.dataset));
+        self.frame_items = None;
         self.list = panels::PlaceListCache::new(&self.dataset);
         self.problems = loaded.problems;
         self.label = loaded.label;
@@ -753,6 +756,8 @@ impl CrossingsApp {
                     selected: &selected,
                     tooltip: &tooltip,
                     events: &mut events,
+                    cache: &mut self.frame_items,
+                    vis_generation: self.vis_generation,
                 })
                 .double_click_to_zoom(true)
                 .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui));

@@ -9,7 +9,7 @@ use crate::basemap::Layer;
 use crate::chronology::Match;
 use crate::model::PlaceIx;
 
-use super::batch::{Cluster, Marker, PlaceStatics, frame_items};
+use super::batch::{Cluster, FrameItems, Marker, PlaceStatics, frame_items};
 use super::style;
 use crate::query::Visibility;
 
@@ -22,7 +22,7 @@ pub fn mercator_normalized(lon: f64, lat: f64) -> [f64; 2] {
 }
 
 /// The affine map from normalized mercator to screen for one projector: `screen = origin + norm * scale`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScreenTransform {
     origin: Vec2,
     scale: f64,
@@ -253,6 +253,19 @@ pub struct MarkersPlugin<'a> {
     pub tooltip: &'a dyn Fn(PlaceIx) -> String,
     /// Where clicks are reported.
     pub events: &'a mut Vec<MapEvent>,
+    /// The last frame's items and what they were computed for: reused while nothing changed.
+    pub cache: &'a mut Option<(FrameKey, FrameItems)>,
+    /// Bumped by the app whenever the visibility changes.
+    pub vis_generation: u64,
+}
+
+/// What [`FrameItems`] depend on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameKey {
+    vis_generation: u64,
+    transform: ScreenTransform,
+    rect: Rect,
+    selected: Vec<PlaceIx>,
 }
 
 fn dashed_circle(center: Pos2, radius: f32, stroke: Stroke) -> Vec<Shape> {
@@ -280,7 +293,12 @@ impl Plugin for MarkersPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, response: &Response, projector: &Projector, _memory: &MapMemory) {
         let rect = ui.max_rect();
         let t = ScreenTransform::new(projector);
-        let items = frame_items(self.statics, self.vis, &t, rect, self.selected);
+        let key =
+            FrameKey { vis_generation: self.vis_generation, transform: t, rect, selected: self.selected.to_vec() };
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            *self.cache = Some((key, frame_items(self.statics, self.vis, &t, rect, self.selected)));
+        }
+        let Some((_, items)) = self.cache.as_ref() else { return };
         let painter = ui.painter().clone();
         for g in &items.ghosts {
             painter.circle_filled(*g, 2.5, style::GHOST);

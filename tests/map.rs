@@ -1,0 +1,73 @@
+//! The map's drawing decisions, checked with a hand-built walkers Projector (no window).
+
+use crossings::chronology::TimeFilter;
+use crossings::query::{Themes, visibility};
+use crossings::ui::batch::{CLUSTER_ABOVE, PlaceStatics, frame_items};
+use crossings::ui::map::{ScreenTransform, hit_test, mercator_normalized, place_labels};
+use egui::{Pos2, Rect, vec2};
+use walkers::{MapMemory, MercatorProjection, Projector, lon_lat};
+
+fn transform(rect: Rect, lon: f64, lat: f64, zoom: f64) -> ScreenTransform {
+    let mut memory = MapMemory::default();
+    memory.center_at(lon_lat(lon, lat));
+    memory.set_zoom(zoom).unwrap();
+    let projector = Projector::new(rect, &MercatorProjection, &memory, lon_lat(lon, lat));
+    // Our transform agrees with walkers' own projection.
+    let t = ScreenTransform::new(&projector);
+    let theirs = projector.project(lon_lat(126.63, 45.75));
+    let ours = t.apply(mercator_normalized(126.63, 45.75));
+    assert!((theirs.x - ours.x).abs() < 0.5 && (theirs.y - ours.y).abs() < 0.5, "{theirs:?} vs {ours:?}");
+    t
+}
+
+#[test]
+fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    crossings::generate::generate(
+        crossings::generate::Spec { places: 3000, events: 6000, people: 10, seed: 2 },
+        dir.path(),
+    )
+    .unwrap();
+    let d = crossings::dataset::load_dir(dir.path()).unwrap().dataset;
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let statics = PlaceStatics::build(&d);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+
+    let far = frame_items(&statics, &vis, &transform(rect, 115.0, 40.0, 3.0), rect, &[]);
+    assert!(!far.clusters.is_empty());
+    assert!(far.markers.is_empty());
+    let clustered: usize = far.clusters.iter().map(|c| c.places).sum();
+    assert!(clustered > CLUSTER_ABOVE, "{clustered}");
+    assert!(far.clusters.len() < 200, "{} clusters", far.clusters.len());
+
+    // Zoomed right in on one hub (Maizuru), the places come apart into markers with labels.
+    let near_t = transform(rect, 135.4, 35.5, 11.0);
+    let near = frame_items(&statics, &vis, &near_t, rect, &[]);
+    assert!(near.clusters.is_empty());
+    assert!(!near.markers.is_empty());
+    assert!(near.markers.iter().all(|m| rect.expand(30.0).contains(m.pos)));
+    let first = &near.markers[near.markers.len() - 1];
+    assert_eq!(hit_test(&near.markers, first.pos), Some(first.place));
+    let labels = place_labels(&near.markers, &|_| vec2(80.0, 14.0), &[]);
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.1.intersects(b.1), "labels overlap");
+        }
+    }
+}
+
+#[test]
+fn the_bundled_places_are_drawn_one_by_one_with_no_overlapping_labels() {
+    let d = crossings::dataset::load_bundled().dataset;
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let statics = PlaceStatics::build(&d);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(700.0, 800.0));
+    let t = transform(rect, 121.0, 31.0, 4.3);
+    let items = frame_items(&statics, &vis, &t, rect, &[]);
+    assert!(items.clusters.is_empty());
+    assert!(items.markers.len() >= 20, "{}", items.markers.len());
+    // Approximate locations are flagged for the dashed ring.
+    let taihang = d.place_by_id("taihang").unwrap();
+    let m = items.markers.iter().find(|m| m.place == taihang).unwrap();
+    assert_eq!(m.approximate_location, d.place(taihang).precision.is_approximate());
+}
