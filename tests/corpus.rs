@@ -105,6 +105,14 @@ fn a_file_in_place_of_a_folder_or_an_unreadable_folder_is_a_clear_error() {
         ),
         "{err}"
     );
+    // Input that cannot be read even as root: a folder where a file should be.
+    let odd = common::copy_fixture("minimal");
+    std::fs::remove_file(odd.path().join("events.json")).unwrap();
+    std::fs::create_dir(odd.path().join("events.json")).unwrap();
+    let loaded = crossings::dataset::load_dir(odd.path()).unwrap();
+    let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(msgs.contains(&"events.json is a folder; it should be a file"), "{msgs:?}");
+    assert_eq!(loaded.dataset.places.len(), 2, "the readable files still load");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

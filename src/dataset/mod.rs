@@ -127,6 +127,10 @@ pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
                 texts.problems.push(at_start(format!("cannot read: {e}")));
                 continue;
             }
+            Ok(m) if m.is_dir() => {
+                texts.problems.push(at_start(format!("{name} is a folder; it should be a file")));
+                continue;
+            }
             Ok(m) if m.len() > MAX_FILE_BYTES => {
                 texts.problems.push(at_start(format!(
                     "file is {} MB; the largest file Crossings reads is {} MB",
