@@ -409,32 +409,33 @@ fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], proble
 }
 
 /// Registers an id, reporting a malformed or duplicate one. Returns false to skip the record.
-fn register_id(
-    cx: &FileCx<'_>,
-    raw: &RawValue,
+fn register_id<'a>(
+    cx: &FileCx<'a>,
+    raw: &'a RawValue,
     id: &str,
-    seen: &mut HashMap<String, usize>,
+    seen: &mut HashMap<String, &'a RawValue>,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    let at = cx.field(raw, "id", Some(id));
+    // Locations are worked out only for problems: searching every record would cost a second
+    // pass over a large file.
     if !valid_id(id) {
         problems.push(cx.problem(
-            at,
+            cx.field(raw, "id", Some(id)),
             Some(id),
             format!("id '{id}' must be lowercase letters, digits and '-' (at most 200)"),
         ));
         return false;
     }
     if let Some(first) = seen.get(id) {
-        let (line, _) = cx.lines.locate(*first);
+        let (line, _) = cx.lines.locate(cx.field(first, "id", Some(id)));
         problems.push(cx.problem(
-            at,
+            cx.field(raw, "id", Some(id)),
             Some(id),
             format!("duplicate id (first defined at line {line}); this one is ignored"),
         ));
         return false;
     }
-    seen.insert(id.to_owned(), at);
+    seen.insert(id.to_owned(), raw);
     true
 }
 
@@ -612,7 +613,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     let cx = FileCx::new(&people_f.0, &people_f.1);
     let mut people = Vec::new();
     let mut person_index: HashMap<String, PersonIx> = HashMap::new();
-    let mut person_at: Vec<usize> = Vec::new();
+    let mut person_raw: Vec<&RawValue> = Vec::new();
     let mut seen = HashMap::new();
     if present[2] {
         for raw in raw_array(&cx, &mut problems) {
@@ -652,7 +653,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             }
             let person_sources = resolve_sources(&cx, raw, &rec.id, &rec.sources, &source_index, false, &mut problems);
             person_index.insert(rec.id.clone(), PersonIx(people.len() as u32));
-            person_at.push(cx.field(raw, "id", Some(&rec.id)));
+            person_raw.push(raw);
             people.push(Person {
                 id: rec.id,
                 name: rec.name,
@@ -666,8 +667,6 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             });
         }
     }
-    let people_cx_name = people_f.0.clone();
-    let people_text = people_f.1.clone();
 
     // Events.
     let cx = FileCx::new(&events_f.0, &events_f.1);
@@ -771,11 +770,11 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             tied[p.ix()] = true;
         }
     }
-    let people_cx = FileCx::new(&people_cx_name, &people_text);
+    let people_cx = FileCx::new(&people_f.0, &people_f.1);
     for (i, person) in people.iter().enumerate() {
         if !tied[i] && person.places.is_empty() {
             problems.push(people_cx.problem(
-                person_at[i],
+                people_cx.field(person_raw[i], "id", Some(&person.id)),
                 Some(&person.id),
                 "person is tied to nothing: no event lists them and they have no places",
             ));

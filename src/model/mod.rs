@@ -342,7 +342,7 @@ pub struct Dataset {
     pub places: Vec<Place>,
     /// People.
     pub people: Vec<Person>,
-    /// Events, sorted by (earliest day, id); undated last.
+    /// Events, sorted by (earliest day, latest day), ties in file order; undated last.
     pub events: Vec<Event>,
     /// Events at each place, in date order.
     pub place_events: Vec<Vec<EventIx>>,
@@ -360,14 +360,9 @@ impl Dataset {
     /// Builds a dataset from resolved records and computes its indexes.
     /// Events are sorted into date order here.
     pub fn new(sources: Vec<Source>, places: Vec<Place>, people: Vec<Person>, mut events: Vec<Event>) -> Dataset {
-        events.sort_by(|a, b| {
-            (a.date.is_undated(), a.date.earliest, a.date.latest, &a.id).cmp(&(
-                b.date.is_undated(),
-                b.date.earliest,
-                b.date.latest,
-                &b.id,
-            ))
-        });
+        // Stable, so ties keep file order; the cached key avoids moving whole events around
+        // during the sort (each is moved once, when the permutation is applied).
+        events.sort_by_cached_key(|e| (e.date.is_undated(), e.date.earliest, e.date.latest));
         let mut place_events = vec![Vec::new(); places.len()];
         let mut person_events = vec![Vec::new(); people.len()];
         let mut place_people: Vec<Vec<PersonIx>> = vec![Vec::new(); places.len()];
@@ -387,8 +382,9 @@ impl Dataset {
             }
         }
         for list in &mut place_people {
-            list.sort_by(|a, b| people[a.ix()].name.cmp(&people[b.ix()].name).then(a.cmp(b)));
+            list.sort_unstable();
             list.dedup();
+            list.sort_by(|a, b| people[a.ix()].name.cmp(&people[b.ix()].name).then(a.cmp(b)));
         }
         let time_index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
         let place_ids = places.iter().enumerate().map(|(i, p)| (p.id.clone(), PlaceIx(i as u32))).collect();
