@@ -78,18 +78,19 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
     let mut counts = vec![0u32; dataset.places.len()];
     let mut shown_events = 0;
     let mut mark = |i: usize| {
-        let e = &dataset.events[i];
-        if !themes.on(e.category) {
+        let k = &dataset.event_keys[i];
+        if !themes.on(k.theme) {
             return;
         }
-        let m = time.classify(&e.date);
+        let span = (!k.undated).then_some((k.earliest, k.latest));
+        let m = time.classify_span(span, k.approximate);
         events[i] = m;
-        shown_events += usize::from(m.is_shown());
-        if let Some(p) = e.place
-            && m.is_shown()
-        {
-            places[p.ix()] = places[p.ix()].max(m);
-            counts[p.ix()] += 1;
+        if m.is_shown() {
+            shown_events += 1;
+            if let Some(p) = places.get_mut(k.place as usize) {
+                *p = (*p).max(m);
+                counts[k.place as usize] += 1;
+            }
         }
     };
     for i in dataset.time_index.candidates(window) {

@@ -158,37 +158,37 @@ pub fn frame_items(
     };
     let mut items = FrameItems::default();
     if shown.len() > CLUSTER_ABOVE {
-        let mut cells: std::collections::HashMap<(i32, i32), (Cluster, f32, f32)> = std::collections::HashMap::new();
+        // A fixed screen grid (a few hundred cells): one array slot per cell, no hashing.
+        let cols = (rect.width() / CLUSTER_CELL).ceil() as i32 + 2;
+        let rows = (rect.height() / CLUSTER_CELL).ceil() as i32 + 2;
+        let mut cells: Vec<Option<(Cluster, f32, f32)>> = vec![None; (cols * rows).max(0) as usize];
         for p in &shown {
             if selected.contains(p) {
                 continue;
             }
             let n = statics.norm[p.ix()];
             let pos = t.apply(n);
-            let key = ((pos.x / CLUSTER_CELL).floor() as i32, (pos.y / CLUSTER_CELL).floor() as i32);
-            let entry = cells
-                .entry(key)
-                .or_insert_with(|| (Cluster { pos, places: 0, events: 0, bounds: [n[0], n[1], n[0], n[1]] }, 0.0, 0.0));
+            let cx = (((pos.x - rect.left()) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, cols - 1);
+            let cy = (((pos.y - rect.top()) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, rows - 1);
+            let slot = &mut cells[(cy * cols + cx) as usize];
+            let entry = slot.get_or_insert_with(|| {
+                (Cluster { pos, places: 0, events: 0, bounds: [n[0], n[1], n[0], n[1]] }, 0.0, 0.0)
+            });
             entry.0.places += 1;
             entry.0.events += u64::from(vis.counts[p.ix()]);
-            entry.0.bounds = [
-                entry.0.bounds[0].min(n[0]),
-                entry.0.bounds[1].min(n[1]),
-                entry.0.bounds[2].max(n[0]),
-                entry.0.bounds[3].max(n[1]),
-            ];
+            let b = &mut entry.0.bounds;
+            *b = [b[0].min(n[0]), b[1].min(n[1]), b[2].max(n[0]), b[3].max(n[1])];
             entry.1 += pos.x;
             entry.2 += pos.y;
         }
-        let mut clusters: Vec<((i32, i32), Cluster)> = cells
+        items.clusters = cells
             .into_iter()
-            .map(|(k, (mut c, sx, sy))| {
+            .flatten()
+            .map(|(mut c, sx, sy)| {
                 c.pos = Pos2::new(sx / c.places as f32, sy / c.places as f32);
-                (k, c)
+                c
             })
             .collect();
-        clusters.sort_by_key(|(k, _)| *k);
-        items.clusters = clusters.into_iter().map(|(_, c)| c).collect();
         items.markers = selected.iter().filter(|p| vis.places[p.ix()].is_shown()).map(|p| marker(*p)).collect();
     } else {
         items.ghosts = hidden.iter().map(|p| t.apply(statics.norm[p.ix()])).collect();
