@@ -166,3 +166,37 @@ fn a_kill_9_during_an_export_never_leaves_a_truncated_file() {
     }
     assert!(survived_old > 0, "no kill landed before the export finished; make the dataset bigger");
 }
+
+#[test]
+fn only_web_links_are_offered_and_other_addresses_are_reported_and_never_opened() {
+    let dir = common::fixture("links");
+    let loaded = crossings::dataset::load_dir(&dir).unwrap();
+    assert_eq!(
+        relative(&dir, &loaded.problems),
+        vec![
+            "sources.json:12:5: src-b: url 'file:///etc/passwd' is not an http or https address; it will not be opened"
+        ]
+    );
+    let app = CrossingsApp::with_state(loaded, AppState::default());
+    let mut h = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    h.run();
+    let links: Vec<_> = h.query_all_by_role(egui::accesskit::Role::Link).collect();
+    assert_eq!(links.len(), 1, "only the https source is a link");
+    h.get_by_label("[not opened: file:///etc/passwd]");
+    // Clicking the web link asks the platform to open exactly that address, nothing else.
+    h.get_by_label("open online").click_accesskit();
+    h.step();
+    let asked: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::OpenUrl(o) => Some(o.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec!["https://example.org/a-document".to_owned()]);
+}

@@ -505,8 +505,17 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
                 continue;
             }
             check_texts(&cx, raw, &rec.id, &[("title", &rec.title), ("file", &rec.file)], &mut problems);
+            if let Some(url) = &rec.url
+                && !crate::model::is_web_link(url)
+            {
+                problems.push(cx.problem(
+                    cx.field(raw, "url", None),
+                    Some(&rec.id),
+                    format!("url '{url}' is not an http or https address; it will not be opened"),
+                ));
+            }
             source_index.insert(rec.id.clone(), SourceIx(sources.len() as u32));
-            sources.push(Source { id: rec.id, title: rec.title, file: rec.file, note: rec.note });
+            sources.push(Source { id: rec.id, title: rec.title, file: rec.file, url: rec.url, note: rec.note });
         }
     }
 

@@ -12,6 +12,8 @@ pub(super) struct RawSource {
     pub title: String,
     pub file: String,
     #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
     pub note: Option<String>,
 }
 

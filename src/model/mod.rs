@@ -211,8 +211,31 @@ pub struct Source {
     pub title: String,
     /// Its file name.
     pub file: String,
+    /// Where it can be read online: only `http` and `https` addresses are kept
+    /// ([`Source::link`]); the window opens them in the browser after a click, nothing else.
+    pub url: Option<String>,
     /// An editorial remark.
     pub note: Option<String>,
+}
+
+impl Source {
+    /// The address, when it is an `http` or `https` link that may be opened.
+    pub fn link(&self) -> Option<&str> {
+        self.url.as_deref().filter(|u| is_web_link(u))
+    }
+}
+
+/// True for `http://` and `https://` addresses (the only links Crossings opens).
+///
+/// ```
+/// assert!(crossings::model::is_web_link("https://example.org/a"));
+/// assert!(!crossings::model::is_web_link("file:///etc/passwd"));
+/// assert!(!crossings::model::is_web_link("javascript:alert(1)"));
+/// ```
+pub fn is_web_link(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// A place on the map.

@@ -259,7 +259,7 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
         }
         for s in &e.sources {
             let src = &dataset.sources[s.ix()];
-            ui.label(RichText::new(format!("Source: {} ({})", src.title, src.file)).small().weak());
+            source_ui(ui, src, "Source: ");
         }
     });
 }
@@ -388,7 +388,7 @@ pub fn overview_ui(ui: &mut Ui, dataset: &Dataset, problems: usize) -> Vec<Actio
     }
     ui.label(RichText::new("Sources").strong());
     for s in &dataset.sources {
-        ui.label(RichText::new(format!("• {} ({})", s.title, s.file)).small());
+        source_ui(ui, s, "• ");
     }
     ui.separator();
     ui.label(RichText::new(crate::basemap::ATTRIBUTION).small());
@@ -422,4 +422,21 @@ pub fn selection_ui(ui: &mut Ui, dataset: &Dataset, selection: &[PlaceIx]) -> Ve
     }
     ui.separator();
     out
+}
+
+/// A source: its title and file; a web link only for `http`/`https` addresses, opened in the
+/// browser when clicked (anything else is shown as text and never opened).
+fn source_ui(ui: &mut Ui, src: &crate::model::Source, prefix: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("{prefix}{} ({})", src.title, src.file)).small().weak());
+        match (src.link(), &src.url) {
+            (Some(url), _) => {
+                ui.hyperlink_to(RichText::new("open online").small(), url);
+            }
+            (None, Some(other)) => {
+                ui.label(RichText::new(format!("[not opened: {other}]")).small().weak());
+            }
+            (None, None) => {}
+        }
+    });
 }
