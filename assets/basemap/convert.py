@@ -46,13 +46,11 @@ What it does
 """
 
 import json
-import math
 import os
 import sys
 
 import shapely
-from shapely.geometry import (LineString, MultiLineString, MultiPolygon,
-                              Polygon, box)
+from shapely.geometry import MultiLineString, Polygon, box
 from shapely.ops import linemerge
 
 BBOX = (60.0, -12.0, 180.0, 78.0)  # lon_min, lat_min, lon_max, lat_max
