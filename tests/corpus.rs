@@ -200,3 +200,19 @@ fn only_web_links_are_offered_and_other_addresses_are_reported_and_never_opened(
         .collect();
     assert_eq!(asked, vec!["https://example.org/a-document".to_owned()]);
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let dir = common::copy_fixture("minimal");
+    // A sparse file: it claims more than the limit without using the disk.
+    let f = std::fs::OpenOptions::new().write(true).truncate(true).open(dir.path().join("events.json")).unwrap();
+    f.set_len(crossings::dataset::MAX_FILE_BYTES + 1).unwrap();
+    drop(f);
+    let loaded = crossings::dataset::load_dir(dir.path()).unwrap();
+    let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        msgs.contains(&"file is 1073741825 bytes; the largest file Crossings reads is 1073741824 bytes (1 GiB)"),
+        "{msgs:?}"
+    );
+    assert_eq!(loaded.dataset.places.len(), 2);
+}

@@ -133,9 +133,9 @@ pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
             }
             Ok(m) if m.len() > MAX_FILE_BYTES => {
                 texts.problems.push(at_start(format!(
-                    "file is {} MB; the largest file Crossings reads is {} MB",
-                    m.len() >> 20,
-                    MAX_FILE_BYTES >> 20
+                    "file is {} bytes; the largest file Crossings reads is {} bytes (1 GiB)",
+                    m.len(),
+                    MAX_FILE_BYTES
                 )));
                 continue;
             }
