@@ -260,15 +260,20 @@ fn a_cancelled_or_failed_export_says_why_and_writes_nothing() {
     assert_eq!(status.text, "Export failed: the folder /no/such/folder does not exist");
 }
 
-#[test]
-fn typing_a_date_and_arrow_keys_move_the_window() {
-    let mut h = harness();
+/// Types a date into the timeline's field and presses Enter.
+fn go_to_date(h: &mut Harness<'_, CrossingsApp>, text: &str) {
     h.get_by_label("Go to date").focus();
     h.run();
-    h.get_by_label("Go to date").type_text("1945-08");
+    h.get_by_label("Go to date").type_text(text);
     h.run();
     h.key_press(egui::Key::Enter);
     h.run();
+}
+
+#[test]
+fn typing_a_date_and_arrow_keys_move_the_window() {
+    let mut h = harness();
+    go_to_date(&mut h, "1945-08");
     let t = h.state().state.time;
     let aug = month(1945, 8) as i32;
     assert_eq!((t.start, t.end), (aug, aug));
@@ -290,12 +295,7 @@ fn typing_a_date_and_arrow_keys_move_the_window() {
 #[test]
 fn a_bad_typed_date_is_refused_in_words() {
     let mut h = harness();
-    h.get_by_label("Go to date").focus();
-    h.run();
-    h.get_by_label("Go to date").type_text("1945-02-30");
-    h.run();
-    h.key_press(egui::Key::Enter);
-    h.run();
+    go_to_date(&mut h, "1945-02-30");
     h.get_by_label("'1945-02-30': February 1945 has 28 days, not 30");
     assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
 }

@@ -232,11 +232,9 @@ const CORE_PLACES: [&str; 6] = ["taihang", "yanan", "zhenyuan", "harbin", "maizu
 
 impl CrossingsApp {
     /// Creates the app inside eframe: restores state, installs fonts, starts building the basemap.
-    pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded, data_dir: Option<PathBuf>) -> CrossingsApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded) -> CrossingsApp {
         // Our own file, written atomically; eframe's storage keeps window and panel sizes.
         let state = AppState::default_path().and_then(|p| AppState::load(&p)).unwrap_or_default();
-        let _ = cc.storage;
-        let _ = data_dir;
         super::fonts::install(&cc.egui_ctx);
         let mut app = CrossingsApp::with_state(loaded, state);
         let ctx = cc.egui_ctx.clone();

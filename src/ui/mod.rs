@@ -86,11 +86,10 @@ pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
             ..Default::default()
         };
         let loaded = loaded.clone();
-        let data = data.clone();
         let result = eframe::run_native(
             "crossings",
             options,
-            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded, data)) as Box<dyn eframe::App>)),
+            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded)) as Box<dyn eframe::App>)),
         );
         match result {
             Ok(()) => return Ok(ExitCode::SUCCESS),
