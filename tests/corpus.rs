@@ -113,21 +113,159 @@ fn a_file_in_place_of_a_folder_or_an_unreadable_folder_is_a_clear_error() {
     let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(msgs.contains(&"events.json is a folder; it should be a file"), "{msgs:?}");
     assert_eq!(loaded.dataset.places.len(), 2, "the readable files still load");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let locked = tmp.path().join("locked");
-        std::fs::create_dir(&locked).unwrap();
-        std::fs::copy(common::fixture("minimal").join("events.json"), locked.join("events.json")).unwrap();
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-        if std::fs::read_dir(&locked).is_ok() {
-            eprintln!("running as root: permissions do not apply, skipping the unreadable-folder half");
-        } else {
-            let err = crossings::dataset::load_dir(&locked).unwrap_err().to_string();
-            assert!(err.starts_with("cannot read dataset folder"), "{err}");
+}
+
+/// A folder without read permission. Root ignores permissions, so when the tests run as root
+/// (as in CI) the check runs `crossings validate` as the unprivileged user `nobody`.
+#[cfg(unix)]
+#[test]
+fn a_folder_without_read_permission_is_a_clear_error_even_when_tests_run_as_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let locked = tmp.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::copy(common::fixture("minimal").join("events.json"), locked.join("events.json")).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = std::fs::read_dir(&locked).is_ok();
+    let out = if as_root {
+        if !common::require_tools(&["setpriv"]) {
+            return;
         }
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+        // The binary may sit under a folder `nobody` cannot enter: run a copy.
+        let bin = tmp.path().join("crossings");
+        std::fs::copy(env!("CARGO_BIN_EXE_crossings"), &bin).unwrap();
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(["validate", "--data"])
+            .arg(&locked)
+            .output()
+            .unwrap()
+    } else {
+        let err = crossings::dataset::load_dir(&locked).unwrap_err().to_string();
+        assert_eq!(err, format!("cannot read dataset folder {}: Permission denied (os error 13)", locked.display()));
+        common::crossings().args(["validate", "--data"]).arg(&locked).output().unwrap()
+    };
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read dataset folder {}: Permission denied", locked.display())),
+        "{stderr}"
+    );
+}
+
+/// Loads a folder in a thread and fails (instead of hanging the suite) if it takes too long.
+fn load_within(dir: &Path, seconds: u64) -> crossings::dataset::Loaded {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let dir = dir.to_owned();
+    std::thread::spawn(move || {
+        let _ = tx.send(crossings::dataset::load_dir(&dir).unwrap());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(seconds)).expect("loading must not hang")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_place_of_a_file_is_refused_not_read_forever() {
+    let dir = common::copy_fixture("minimal");
+    let events = dir.path().join("events.json");
+    std::fs::remove_file(&events).unwrap();
+    let status = std::process::Command::new("mkfifo").arg(&events).status().unwrap();
+    assert!(status.success());
+    let loaded = load_within(dir.path(), 20);
+    let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "person is tied to nothing: no event lists them and they have no places",
+            "events.json is not a regular file (a pipe, socket or device); it is not read"
+        ]
+    );
+    assert_eq!(loaded.dataset.places.len(), 2, "the other files still load");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_dataset_folder_is_not_followed_but_a_link_inside_is() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.json");
+    std::fs::copy(common::fixture("minimal").join("events.json"), &secret).unwrap();
+    let dir = common::copy_fixture("minimal");
+    let events = dir.path().join("events.json");
+    std::fs::remove_file(&events).unwrap();
+    std::os::unix::fs::symlink(&secret, &events).unwrap();
+    let loaded = load_within(dir.path(), 20);
+    let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "person is tied to nothing: no event lists them and they have no places",
+            "events.json is a link to a file outside the dataset folder (or to nothing); it is not read"
+        ]
+    );
+    assert!(loaded.dataset.events.is_empty(), "nothing outside the folder was read");
+    // The same file linked from inside the folder is read.
+    std::fs::remove_file(&events).unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    std::fs::copy(&secret, dir.path().join("versions/events-v2.json")).unwrap();
+    std::os::unix::fs::symlink("versions/events-v2.json", &events).unwrap();
+    let loaded = load_within(dir.path(), 20);
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    assert_eq!(loaded.dataset.events.len(), 3);
+}
+
+/// Texts of a dataset whose events file is `events`, the other files from the minimal fixture.
+fn minimal_with_events(events: String) -> crossings::dataset::Texts {
+    let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+    texts.files[3] = Some(("events.json".to_owned(), events));
+    texts
+}
+
+#[test]
+fn records_beyond_the_limit_are_counted_and_ignored_and_the_first_ones_load() {
+    use crossings::dataset::{Limits, Progress, load_texts_with};
+    let minimal = std::fs::read_to_string(common::fixture("minimal").join("events.json")).unwrap();
+    let records: Vec<serde_json::Value> = serde_json::from_str(&minimal).unwrap();
+    // 50 valid events with distinct ids.
+    let many: Vec<serde_json::Value> = (0..50)
+        .map(|i| {
+            let mut r = records[0].clone();
+            r["id"] = format!("event-{i}").into();
+            r
+        })
+        .collect();
+    let texts = minimal_with_events(serde_json::to_string_pretty(&many).unwrap());
+    let limits = Limits { records: 10, ..Limits::default() };
+    let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
+    let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["events.json:1:1: file holds 50 records; the limit is 10; the 40 after it are ignored"]);
+    assert_eq!(loaded.dataset.events.len(), 10);
+    assert_eq!(loaded.dataset.events[9].id, "event-9", "the first records are the ones kept");
+    assert_eq!(Limits::default().records, 20_000_000);
+}
+
+#[test]
+fn a_flood_of_bad_records_lists_the_first_problems_and_counts_the_rest() {
+    use crossings::dataset::{Limits, Progress, load_texts_with};
+    // A million records, each a number where an object belongs: one problem each.
+    let flood = format!("[{}0]", "0,\n".repeat(999_999));
+    let texts = minimal_with_events(flood);
+    let limits = Limits { problems: 1000, ..Limits::default() };
+    let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
+    assert_eq!(loaded.problems.len(), 1001);
+    assert_eq!(
+        loaded.problems[0].to_string(),
+        "events.json:1:2: each record must be a JSON object { ... }, not a number"
+    );
+    assert_eq!(loaded.problems[999].line, 1000);
+    assert_eq!(
+        loaded.problems[1000].to_string(),
+        // A million bad records, plus the person whom no valid event names.
+        "data:1:1: 999001 more problems are not listed; only the first 1000 are kept (fix these and validate again)"
+    );
+    assert_eq!(loaded.dataset.places.len(), 2, "the valid files still load");
 }
 
 #[test]

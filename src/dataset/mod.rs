@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
 
+use problem::ProblemLog;
 pub use problem::{LineIndex, Problem};
 
 use crate::chronology::FuzzyDate;
@@ -32,6 +33,34 @@ pub const MAX_STRING_BYTES: usize = 1 << 20;
 
 /// The most records one file may hold.
 pub const MAX_RECORDS: usize = 20_000_000;
+
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_PROBLEMS: usize = 100_000;
+
+/// What a dataset may hold before Crossings stops reading it, so that a hostile file cannot
+/// exhaust memory or time. [`Limits::default`] holds the `MAX_` constants; tests lower them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub file_bytes: u64,
+    /// Longest text field, in bytes.
+    pub string_bytes: usize,
+    /// Most records per file; the rest are counted and ignored.
+    pub records: usize,
+    /// Most problems listed; the rest are counted.
+    pub problems: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: MAX_FILE_BYTES,
+            string_bytes: MAX_STRING_BYTES,
+            records: MAX_RECORDS,
+            problems: MAX_PROBLEMS,
+        }
+    }
+}
 
 /// How far a place may lie outside its named country before it is reported, in km.
 pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
@@ -108,6 +137,11 @@ pub fn load_bundled() -> Loaded {
 
 /// Reads the four files of a folder. A missing file is a problem, not an error.
 pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
+    read_dir_texts_with(dir, &Limits::default())
+}
+
+/// [`read_dir_texts`] with chosen limits.
+pub fn read_dir_texts_with(dir: &Path, limits: &Limits) -> Result<Texts, LoadError> {
     let meta = std::fs::metadata(dir).map_err(|source| LoadError::Folder { path: dir.to_owned(), source })?;
     if !meta.is_dir() {
         return Err(LoadError::NotAFolder(dir.to_owned()));
@@ -118,6 +152,20 @@ pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
         let path = dir.join(name);
         let display = path.display().to_string();
         let at_start = |message: String| Problem { file: display.clone(), line: 1, column: 1, record: None, message };
+        // A link may point anywhere; follow it only when it stays inside the folder the user
+        // chose, so a dataset cannot make Crossings read other files.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            let inside = match (std::fs::canonicalize(dir), std::fs::canonicalize(&path)) {
+                (Ok(d), Ok(target)) => target.starts_with(d),
+                _ => false,
+            };
+            if !inside {
+                texts.problems.push(at_start(format!(
+                    "{name} is a link to a file outside the dataset folder (or to nothing); it is not read"
+                )));
+                continue;
+            }
+        }
         match std::fs::metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 texts.problems.push(at_start(format!("missing {name}; the dataset has no {}", what_file(name))));
@@ -131,11 +179,19 @@ pub fn read_dir_texts(dir: &Path) -> Result<Texts, LoadError> {
                 texts.problems.push(at_start(format!("{name} is a folder; it should be a file")));
                 continue;
             }
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
+            Ok(m) if !m.is_file() => {
+                // Reading a pipe or a device could block forever or never end.
+                texts
+                    .problems
+                    .push(at_start(format!("{name} is not a regular file (a pipe, socket or device); it is not read")));
+                continue;
+            }
+            Ok(m) if m.len() > limits.file_bytes => {
                 texts.problems.push(at_start(format!(
-                    "file is {} bytes; the largest file Crossings reads is {} bytes (1 GiB)",
+                    "file is {} bytes; the largest file Crossings reads is {} bytes{}",
                     m.len(),
-                    MAX_FILE_BYTES
+                    limits.file_bytes,
+                    if limits.file_bytes == MAX_FILE_BYTES { " (1 GiB)" } else { "" }
                 )));
                 continue;
             }
@@ -230,11 +286,12 @@ struct FileCx<'a> {
     name: &'a str,
     text: &'a str,
     lines: LineIndex<'a>,
+    limits: Limits,
 }
 
 impl<'a> FileCx<'a> {
-    fn new(name: &'a str, text: &'a str) -> Self {
-        FileCx { name, text, lines: LineIndex::new(text) }
+    fn new(name: &'a str, text: &'a str, limits: Limits) -> Self {
+        FileCx { name, text, lines: LineIndex::new(text), limits }
     }
 
     fn problem(&self, offset: usize, record: Option<&str>, message: impl Into<String>) -> Problem {
@@ -244,13 +301,22 @@ impl<'a> FileCx<'a> {
 
     /// The byte offset of a raw value inside this file.
     fn offset_of(&self, raw: &RawValue) -> usize {
-        (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+        self.offset_of_str(raw.get())
+    }
+
+    /// The byte offset of a slice of this file's text.
+    fn offset_of_str(&self, sub: &str) -> usize {
+        (sub.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
     /// A problem for a serde error inside `raw` (or the whole file when `raw` is `None`).
     fn serde_problem(&self, raw: Option<&RawValue>, record: Option<&str>, e: &serde_json::Error) -> Problem {
-        let base = raw.map_or(0, |r| self.offset_of(r));
-        let sub = raw.map_or(self.text, |r| r.get());
+        self.serde_problem_in(raw.map_or(self.text, |r| r.get()), record, e)
+    }
+
+    /// A problem for a serde error met while parsing `sub`, a slice of this file's text.
+    fn serde_problem_in(&self, sub: &str, record: Option<&str>, e: &serde_json::Error) -> Problem {
+        let base = self.offset_of_str(sub);
         let offset = base + LineIndex::new(sub).offset_of(e.line(), e.column());
         let mut message = clean_serde_message(e);
         // serde_json reads `{"a": 1,}` as a missing key; say what the user did.
@@ -258,7 +324,7 @@ impl<'a> FileCx<'a> {
         if message == "key must be a string" && before.ends_with(',') {
             message = "trailing comma after the last field".to_owned();
         }
-        if raw.is_none() && self.text.trim().is_empty() {
+        if self.text.trim().is_empty() {
             message = "the file is empty; it should hold a JSON array (places: a GeoJSON FeatureCollection)".to_owned();
         }
         let near = self.text.get(offset.saturating_sub(12)..(offset + 12).min(self.text.len())).unwrap_or("");
@@ -319,7 +385,7 @@ fn valid_lang(tag: &str) -> bool {
 }
 
 /// True when a raw record is a JSON object; otherwise reports it.
-fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut Vec<Problem>) -> bool {
+fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut ProblemLog) -> bool {
     let kind = match raw.get().trim_start().as_bytes().first() {
         Some(b'{') => return true,
         Some(b'[') => "an array",
@@ -337,36 +403,83 @@ fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut Vec<Problem>) -> bo
 }
 
 /// Parses a top-level JSON array into raw records, or reports why it is not one.
-fn raw_array<'a>(cx: &FileCx<'a>, problems: &mut Vec<Problem>) -> Vec<&'a RawValue> {
-    match serde_json::from_str::<Vec<&RawValue>>(cx.text) {
-        Ok(mut v) => {
-            if v.len() > MAX_RECORDS {
+///
+/// At most `limits.records` are kept; the rest are only counted (a gigabyte of `{}` would
+/// otherwise need gigabytes of memory before a single record is checked).
+fn raw_array<'a>(cx: &FileCx<'a>, text: &'a str, problems: &mut ProblemLog) -> Vec<&'a RawValue> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde::de::DeserializeSeed::deserialize(CappedArray(cx.limits.records), &mut de).and_then(|v| {
+        de.end()?;
+        Ok(v)
+    }) {
+        Ok((v, total)) => {
+            if total > v.len() {
                 problems.push(cx.problem(
-                    0,
+                    cx.offset_of_str(text),
                     None,
-                    format!("file holds {} records; the limit is {MAX_RECORDS}; the rest are ignored", v.len()),
+                    format!(
+                        "file holds {total} records; the limit is {}; the {} after it are ignored",
+                        cx.limits.records,
+                        total - v.len()
+                    ),
                 ));
-                v.truncate(MAX_RECORDS);
             }
             v
         }
         Err(e) => {
-            problems.push(cx.serde_problem(None, None, &e));
+            problems.push(cx.serde_problem_in(text, None, &e));
             Vec::new()
         }
     }
 }
 
+/// Reads a JSON array of raw values, keeping the first `.0` and counting all.
+struct CappedArray(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for CappedArray {
+    type Value = (Vec<&'de RawValue>, usize);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for CappedArray {
+    type Value = (Vec<&'de RawValue>, usize);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut kept = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.0).min(1 << 16));
+        while kept.len() < self.0 {
+            match seq.next_element::<&'de RawValue>()? {
+                Some(raw) => kept.push(raw),
+                None => {
+                    let total = kept.len();
+                    return Ok((kept, total));
+                }
+            }
+        }
+        let mut total = kept.len();
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            total += 1;
+        }
+        Ok((kept, total))
+    }
+}
+
 /// Checks the common text fields of a record.
-fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)], problems: &mut Vec<Problem>) {
+fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)], problems: &mut ProblemLog) {
     for (key, value) in fields {
         if value.trim().is_empty() {
             problems.push(cx.problem(cx.field(raw, key, None), Some(id), format!("empty {key}")));
-        } else if value.len() > MAX_STRING_BYTES {
+        } else if value.len() > cx.limits.string_bytes {
             problems.push(cx.problem(
                 cx.field(raw, key, None),
                 Some(id),
-                format!("{key} is {} bytes long; the limit is {MAX_STRING_BYTES}", value.len()),
+                format!("{key} is {} bytes long; the limit is {}", value.len(), cx.limits.string_bytes),
             ));
         }
     }
@@ -378,22 +491,22 @@ fn check_lengths(
     raw: &RawValue,
     id: &str,
     fields: &[(&str, Option<&str>)],
-    problems: &mut Vec<Problem>,
+    problems: &mut ProblemLog,
 ) {
     for (key, value) in fields {
         if let Some(v) = value
-            && v.len() > MAX_STRING_BYTES
+            && v.len() > cx.limits.string_bytes
         {
             problems.push(cx.problem(
                 cx.field(raw, key, None),
                 Some(id),
-                format!("{key} is {} bytes long; the limit is {MAX_STRING_BYTES}", v.len()),
+                format!("{key} is {} bytes long; the limit is {}", v.len(), cx.limits.string_bytes),
             ));
         }
     }
 }
 
-fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], problems: &mut Vec<Problem>) {
+fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], problems: &mut ProblemLog) {
     for n in names {
         if n.text.trim().is_empty() {
             problems.push(cx.problem(cx.field(raw, "names", None), Some(id), "empty name in names"));
@@ -414,7 +527,7 @@ fn register_id<'a>(
     raw: &'a RawValue,
     id: &str,
     seen: &mut HashMap<String, &'a RawValue>,
-    problems: &mut Vec<Problem>,
+    problems: &mut ProblemLog,
 ) -> bool {
     // Locations are worked out only for problems: searching every record would cost a second
     // pass over a large file.
@@ -447,7 +560,7 @@ fn resolve_sources(
     ids: &[String],
     index: &HashMap<String, SourceIx>,
     required: bool,
-    problems: &mut Vec<Problem>,
+    problems: &mut ProblemLog,
 ) -> Vec<SourceIx> {
     let mut out = Vec::with_capacity(ids.len());
     for s in ids {
@@ -475,21 +588,29 @@ pub fn load_texts(label: &str, texts: &Texts) -> Loaded {
 
 /// [`load_texts`], reporting progress.
 pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress) -> Loaded {
+    load_texts_with(label, texts, progress, &Limits::default())
+}
+
+/// [`load_texts`], reporting progress, with chosen limits.
+pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: &Limits) -> Loaded {
     let sizes: Vec<usize> = texts.files.iter().map(|f| f.as_ref().map_or(0, |(_, t)| t.len())).collect();
     progress.total.store(sizes.iter().sum::<usize>() as u64, std::sync::atomic::Ordering::Relaxed);
     let base = |file: usize| sizes[..file].iter().sum::<usize>();
-    let mut problems = texts.problems.clone();
+    let mut problems = ProblemLog::new(limits.problems);
+    for p in &texts.problems {
+        problems.push(p.clone());
+    }
     let empty = (String::new(), String::new());
     let [sources_f, places_f, people_f, events_f] = texts.files.each_ref().map(|f| f.as_ref().unwrap_or(&empty));
     let present = texts.files.each_ref().map(Option::is_some);
 
     // Sources.
-    let cx = FileCx::new(&sources_f.0, &sources_f.1);
+    let cx = FileCx::new(&sources_f.0, &sources_f.1, *limits);
     let mut sources = Vec::new();
     let mut source_index: HashMap<String, SourceIx> = HashMap::new();
     let mut seen = HashMap::new();
     if present[0] {
-        for raw in raw_array(&cx, &mut problems) {
+        for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(0) + cx.offset_of(raw));
             if !is_object(&cx, raw, &mut problems) {
                 continue;
@@ -520,7 +641,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     }
 
     // Places.
-    let cx = FileCx::new(&places_f.0, &places_f.1);
+    let cx = FileCx::new(&places_f.0, &places_f.1, *limits);
     let mut places = Vec::new();
     let mut place_index: HashMap<String, PlaceIx> = HashMap::new();
     let mut seen = HashMap::new();
@@ -534,7 +655,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
                         format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind),
                     ));
                 }
-                fc.features
+                raw_array(&cx, fc.features.get(), &mut problems)
             }
             Err(e) => {
                 problems.push(cx.serde_problem(None, None, &e));
@@ -619,13 +740,13 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     }
 
     // People (ties resolved now; "tied to nothing" checked after events).
-    let cx = FileCx::new(&people_f.0, &people_f.1);
+    let cx = FileCx::new(&people_f.0, &people_f.1, *limits);
     let mut people = Vec::new();
     let mut person_index: HashMap<String, PersonIx> = HashMap::new();
     let mut person_raw: Vec<&RawValue> = Vec::new();
     let mut seen = HashMap::new();
     if present[2] {
-        for raw in raw_array(&cx, &mut problems) {
+        for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(2) + cx.offset_of(raw));
             if !is_object(&cx, raw, &mut problems) {
                 continue;
@@ -678,11 +799,11 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
     }
 
     // Events.
-    let cx = FileCx::new(&events_f.0, &events_f.1);
+    let cx = FileCx::new(&events_f.0, &events_f.1, *limits);
     let mut events = Vec::new();
     let mut seen = HashMap::new();
     if present[3] {
-        for raw in raw_array(&cx, &mut problems) {
+        for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(3) + cx.offset_of(raw));
             if !is_object(&cx, raw, &mut problems) {
                 continue;
@@ -779,7 +900,7 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
             tied[p.ix()] = true;
         }
     }
-    let people_cx = FileCx::new(&people_f.0, &people_f.1);
+    let people_cx = FileCx::new(&people_f.0, &people_f.1, *limits);
     for (i, person) in people.iter().enumerate() {
         if !tied[i] && person.places.is_empty() {
             problems.push(people_cx.problem(
@@ -792,7 +913,21 @@ pub fn load_texts_with_progress(label: &str, texts: &Texts, progress: &Progress)
 
     // Report in reading order: file by file (as in FILES), then by position.
     let rank = |file: &str| FILES.iter().position(|f| file.ends_with(f)).unwrap_or(FILES.len());
+    let unlisted = problems.unlisted();
+    let mut problems = problems.into_vec();
     problems.sort_by_key(|a| (rank(&a.file), a.line, a.column));
+    if unlisted > 0 {
+        problems.push(Problem {
+            file: label.to_owned(),
+            line: 1,
+            column: 1,
+            record: None,
+            message: format!(
+                "{unlisted} more problems are not listed; only the first {} are kept (fix these and validate again)",
+                limits.problems
+            ),
+        });
+    }
     Loaded { dataset: Dataset::new(sources, places, people, events), problems, label: label.to_owned() }
 }
 

@@ -28,6 +28,38 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Problems as they are found, keeping the first `limit` and counting the rest: a hostile
+/// file can hold millions of bad records, and their problems must not exhaust memory.
+#[derive(Debug)]
+pub(crate) struct ProblemLog {
+    list: Vec<Problem>,
+    limit: usize,
+    unlisted: usize,
+}
+
+impl ProblemLog {
+    pub(crate) fn new(limit: usize) -> ProblemLog {
+        ProblemLog { list: Vec::new(), limit, unlisted: 0 }
+    }
+
+    pub(crate) fn push(&mut self, problem: Problem) {
+        if self.list.len() < self.limit {
+            self.list.push(problem);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// How many problems were found beyond the limit.
+    pub(crate) fn unlisted(&self) -> usize {
+        self.unlisted
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Problem> {
+        self.list
+    }
+}
+
 /// Maps byte offsets of a text to 1-based lines and character columns.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {

@@ -23,7 +23,7 @@ pub(super) struct RawFeatureCollection<'a> {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(borrow)]
-    pub features: Vec<&'a RawValue>,
+    pub features: &'a RawValue,
 }
 
 #[derive(Deserialize)]
