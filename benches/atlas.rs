@@ -40,12 +40,27 @@ fn benches(c: &mut Criterion) {
             b.iter(|| crossings::dataset::load_dir(&dir).expect("load"))
         });
         g.bench_function(BenchmarkId::new("time_filter", n), |b| b.iter(|| visibility(d, &window, &Themes::default())));
+        // Moving that window by a month, as one step of dragging the slider does.
+        let next = TimeFilter::window(TimeWindow::parse("1945-09/1946-03").expect("window"));
+        let mut moved = visibility(d, &window, &Themes::default());
+        let mut at_next = false;
+        let mut changed = Vec::new();
+        g.bench_function(BenchmarkId::new("time_filter_move_one_month", n), |b| {
+            b.iter(|| {
+                let (from, to) = if at_next { (&next, &window) } else { (&window, &next) };
+                changed.clear();
+                assert!(moved.shift_window(d, from, to, &Themes::default(), &mut changed));
+                at_next = !at_next;
+                changed.len()
+            })
+        });
         let (first, last) = d.date_extent().map(|(a, b)| (a.month_index(), b.month_index())).unwrap_or((0, 0));
         g.bench_function(BenchmarkId::new("histogram", n), |b| {
             b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.span()), first, last))
         });
         let vis = visibility(d, &window, &Themes::default());
         let statics = crossings::ui::batch::PlaceStatics::build(d);
+        let grid = crossings::ui::batch::ClusterGrid::build(&statics, &vis);
         let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 700.0));
         for zoom in [3.0, 6.0] {
             let mut memory = walkers::MapMemory::default();
@@ -55,7 +70,7 @@ fn benches(c: &mut Criterion) {
                 walkers::Projector::new(rect, &walkers::MercatorProjection, &memory, walkers::lon_lat(120.0, 40.0));
             let t = crossings::ui::map::ScreenTransform::new(&projector);
             g.bench_function(BenchmarkId::new(format!("marker_batch_zoom{zoom}"), n), |b| {
-                b.iter(|| crossings::ui::batch::frame_items(&statics, &vis, &t, rect, &[]))
+                b.iter(|| crossings::ui::batch::frame_items(&statics, &grid, &vis, &t, rect, &[]))
             });
         }
         // A whole frame of the app while dragging the slider: UI code and tessellation, no GPU.

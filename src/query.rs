@@ -17,6 +17,9 @@ pub struct Visibility {
     pub places: Vec<Match>,
     /// Per place: how many of its events show.
     pub counts: Vec<u32>,
+    /// Per place: how many of its events show as [`Match::Certain`] (kept so a moved window
+    /// can update a place without looking at its other events).
+    pub certain: Vec<u32>,
     /// How many events show in all.
     pub shown_events: usize,
 }
@@ -76,6 +79,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
     let mut events = vec![Match::Hidden; dataset.events.len()];
     let mut places = vec![Match::Hidden; dataset.places.len()];
     let mut counts = vec![0u32; dataset.places.len()];
+    let mut certain = vec![0u32; dataset.places.len()];
     let mut shown_events = 0;
     let mut mark = |i: usize| {
         let k = &dataset.event_keys[i];
@@ -90,6 +94,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             if let Some(p) = places.get_mut(k.place as usize) {
                 *p = (*p).max(m);
                 counts[k.place as usize] += 1;
+                certain[k.place as usize] += u32::from(m == Match::Certain);
             }
         }
     };
@@ -101,7 +106,68 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             mark(i as usize);
         }
     }
-    Visibility { events, places, counts, shown_events }
+    Visibility { events, places, counts, certain, shown_events }
+}
+
+impl Visibility {
+    /// Moves this visibility, computed for `from`, to the filter `to`, when the two differ only
+    /// in where the window lies (as while dragging the slider). Only events with an end
+    /// between an old and a new window edge can change, so the cost follows how far the
+    /// window moved, not how many events exist. The places whose match or count changed are
+    /// appended to `changed` (a place may come more than once).
+    ///
+    /// Returns false, changing nothing, when the filters differ otherwise (then rebuild with
+    /// [`visibility`]). A property test checks the result equals a rebuild.
+    pub fn shift_window(
+        &mut self,
+        dataset: &Dataset,
+        from: &TimeFilter,
+        to: &TimeFilter,
+        themes: &Themes,
+        changed: &mut Vec<PlaceIx>,
+    ) -> bool {
+        let (Some(a), Some(b)) = (from.window, to.window) else { return false };
+        if from.include_undated != to.include_undated || self.events.len() != dataset.events.len() {
+            return false;
+        }
+        let edges = [(a.start.min(b.start), a.start.max(b.start)), (a.end.min(b.end), a.end.max(b.end))];
+        for (lo, hi) in edges {
+            if lo == hi {
+                continue;
+            }
+            for i in dataset.time_index.ends_between(lo, hi) {
+                let k = &dataset.event_keys[i as usize];
+                if k.undated || !themes.on(k.theme) {
+                    continue;
+                }
+                let new = to.classify_span(Some((k.earliest, k.latest)), k.approximate);
+                let old = std::mem::replace(&mut self.events[i as usize], new);
+                if old == new {
+                    continue;
+                }
+                if old.is_shown() {
+                    self.shown_events -= 1;
+                }
+                if new.is_shown() {
+                    self.shown_events += 1;
+                }
+                let Some(p) = self.places.get_mut(k.place as usize) else { continue };
+                let ix = k.place as usize;
+                let (count, sure) = (&mut self.counts[ix], &mut self.certain[ix]);
+                *count = *count + u32::from(new.is_shown()) - u32::from(old.is_shown());
+                *sure = *sure + u32::from(new == Match::Certain) - u32::from(old == Match::Certain);
+                *p = if *sure > 0 {
+                    Match::Certain
+                } else if *count > 0 {
+                    Match::Partial
+                } else {
+                    Match::Hidden
+                };
+                changed.push(PlaceIx(k.place));
+            }
+        }
+        true
+    }
 }
 
 /// [`visibility`] by classifying every event (used without a window, and as the reference
@@ -122,13 +188,17 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
             evs.iter().map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
         })
         .collect();
-    let counts = dataset
-        .place_events
-        .iter()
-        .map(|evs| evs.iter().filter(|e| events[e.ix()].is_shown()).count() as u32)
-        .collect();
+    let count = |level: fn(Match) -> bool| {
+        dataset
+            .place_events
+            .iter()
+            .map(|evs| evs.iter().filter(|e| level(events[e.ix()])).count() as u32)
+            .collect::<Vec<u32>>()
+    };
+    let counts = count(Match::is_shown);
+    let certain = count(|m| m == Match::Certain);
     let shown_events = events.iter().filter(|m| m.is_shown()).count();
-    Visibility { events, places, counts, shown_events }
+    Visibility { events, places, counts, certain, shown_events }
 }
 
 /// The events of a place that show, in date order.

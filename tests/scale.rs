@@ -73,6 +73,48 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, rng_seed: proptest::test_runner::RngSeed::Fixed(4), ..ProptestConfig::default() })]
+    /// Dragging the slider moves the visibility step by step; after every step it must equal
+    /// a rebuild, and the reported places must cover every place whose match or count changed.
+    #[test]
+    fn moving_the_window_step_by_step_equals_rebuilding_it(
+        steps in proptest::collection::vec((1900i32..2000, 0i32..400), 1..12),
+        undated in any::<bool>(),
+        theme_mask in 0u8..64,
+    ) {
+        static DATA: std::sync::OnceLock<crossings::dataset::Loaded> = std::sync::OnceLock::new();
+        let d = &DATA.get_or_init(|| generated(200, 5000, 50).1).dataset;
+        let mut themes = Themes::default();
+        for (i, t) in crossings::model::Theme::ALL.iter().enumerate() {
+            themes.set(*t, theme_mask & (1 << i) == 0);
+        }
+        let filter = |(year, months): (i32, i32)| {
+            let a = Day::month_start(year, 1);
+            let b = Day::from_month_index(a.month_index() + months).prev();
+            TimeFilter { window: Some(TimeWindow::new(a, b)), include_undated: undated }
+        };
+        let mut from = filter((1945, 6));
+        let mut vis = visibility(d, &from, &themes);
+        for step in steps {
+            let to = filter(step);
+            let before = vis.clone();
+            let mut changed = Vec::new();
+            prop_assert!(vis.shift_window(d, &from, &to, &themes, &mut changed));
+            prop_assert_eq!(&vis, &visibility_brute_force(d, &to, &themes));
+            for p in 0..d.places.len() {
+                if before.places[p] != vis.places[p] || before.counts[p] != vis.counts[p] {
+                    prop_assert!(changed.contains(&crossings::model::PlaceIx(p as u32)), "place {} not reported", p);
+                }
+            }
+            from = to;
+        }
+        // A change other than the window's place is refused.
+        let other = TimeFilter { include_undated: !undated, ..from };
+        prop_assert!(!vis.shift_window(d, &from, &other, &themes, &mut Vec::new()));
+    }
+}
+
 #[test]
 fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     use crossings::ui::{AppState, CrossingsApp};

@@ -41,6 +41,12 @@ pub struct SpanIndex {
     long: Vec<u32>,
     /// Undated events.
     undated: Vec<u32>,
+    /// Every dated span's earliest day, sorted, with its index (for moving a window).
+    by_earliest: Vec<Day>,
+    by_earliest_ix: Vec<u32>,
+    /// Every dated span's latest day, sorted, with its index.
+    by_latest: Vec<Day>,
+    by_latest_ix: Vec<u32>,
 }
 
 impl SpanIndex {
@@ -48,8 +54,14 @@ impl SpanIndex {
     pub fn build(spans: impl IntoIterator<Item = Option<(Day, Day)>>) -> SpanIndex {
         let mut bounded: [Vec<(Day, u32)>; 3] = Default::default();
         let mut index = SpanIndex::default();
+        let mut starts = Vec::new();
+        let mut ends = Vec::new();
         for (i, span) in spans.into_iter().enumerate() {
             let i = i as u32;
+            if let Some((a, b)) = span {
+                starts.push((a, i));
+                ends.push((b, i));
+            }
             match span {
                 None => index.undated.push(i),
                 Some((a, b)) if a.is_open() || b.is_open() || b.0 - a.0 > LONG_SPAN_DAYS => index.long.push(i),
@@ -66,7 +78,21 @@ impl SpanIndex {
             bucket.earliest = spans.iter().map(|(d, _)| *d).collect();
             bucket.order = spans.into_iter().map(|(_, i)| i).collect();
         }
+        starts.sort_unstable();
+        ends.sort_unstable();
+        (index.by_earliest, index.by_earliest_ix) = starts.into_iter().unzip();
+        (index.by_latest, index.by_latest_ix) = ends.into_iter().unzip();
         index
+    }
+
+    /// Every dated index with its earliest or its latest day in `[lo, hi]` (one may come
+    /// twice). When a window edge moves from `lo` to `hi`, these are the only spans whose
+    /// relation to the window can change.
+    pub fn ends_between(&self, lo: Day, hi: Day) -> impl Iterator<Item = u32> + '_ {
+        let range = |days: &[Day]| days.partition_point(|d| *d < lo)..days.partition_point(|d| *d <= hi);
+        let a = range(&self.by_earliest);
+        let b = range(&self.by_latest);
+        self.by_earliest_ix[a].iter().chain(&self.by_latest_ix[b]).copied()
     }
 
     /// Every index whose span may overlap the window (a superset of the overlapping ones,

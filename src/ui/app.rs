@@ -16,7 +16,7 @@ use crate::export::{ExportRequest, Format};
 use crate::model::{Dataset, PersonIx, PlaceIx};
 use crate::query::{Themes, Visibility, visibility};
 
-use super::batch::PlaceStatics;
+use super::batch::{ClusterGrid, PlaceStatics};
 use super::map::{BasemapPlugin, JourneyPlugin, MapEvent, MarkersPlugin, MercatorLayer, Stop, mercator_normalized};
 use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
@@ -165,6 +165,8 @@ pub struct CrossingsApp {
     /// Bumped whenever the visibility is recomputed (lets panels memoize on it).
     vis_generation: u64,
     statics: Arc<PlaceStatics>,
+    /// Cluster counts for the cached visibility, and the dataset generation they were built for.
+    grid: (ClusterGrid, u64),
     frame_items: Option<(super::map::FrameKey, super::batch::FrameItems)>,
     list: panels::PlaceListCache,
     date_field: DateField,
@@ -260,6 +262,7 @@ impl CrossingsApp {
             cache: None,
             vis_generation: 0,
             statics: Arc::new(PlaceStatics::build(&Dataset::default())),
+            grid: (ClusterGrid::default(), u64::MAX),
             frame_items: None,
             list: panels::PlaceListCache::default(),
             date_field: DateField::default(),
@@ -384,9 +387,28 @@ impl CrossingsApp {
         if self.cache.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
-        let vis = visibility(&self.dataset, &key.filter, &key.themes);
-        self.cache = Some((key, vis));
         self.vis_generation += 1;
+        // While the slider is dragged only the window moves: shift the visibility and recount
+        // the clusters of the places that changed, instead of redoing both.
+        if let Some((old, vis)) = self.cache.as_mut()
+            && old.themes == key.themes
+            && old.generation == key.generation
+            && self.grid.1 == key.generation
+        {
+            let mut changed = Vec::new();
+            if vis.shift_window(&self.dataset, &old.filter, &key.filter, &key.themes, &mut changed) {
+                self.grid.0.update(vis, &changed);
+                *old = key;
+                return;
+            }
+        }
+        let vis = visibility(&self.dataset, &key.filter, &key.themes);
+        if self.grid.1 == key.generation {
+            self.grid.0.reset(&vis);
+        } else {
+            self.grid = (ClusterGrid::build(&self.statics, &vis), key.generation);
+        }
+        self.cache = Some((key, vis));
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
@@ -638,7 +660,7 @@ impl CrossingsApp {
         let mut actions = self.keyboard(&ctx);
         self.refresh_cache();
         let dataset = self.dataset.clone();
-        let (_, vis) = self.cache.take().expect("cache was just refreshed");
+        let (vis_key, vis) = self.cache.take().expect("cache was just refreshed");
         let statics = self.statics.clone();
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -750,6 +772,7 @@ impl CrossingsApp {
                 .with_plugin(JourneyPlugin { stops: &journey })
                 .with_plugin(MarkersPlugin {
                     statics: &statics,
+                    grid: &self.grid.0,
                     vis: &vis,
                     selected: &selected,
                     tooltip: &tooltip,
@@ -809,11 +832,9 @@ impl CrossingsApp {
                 actions.push(Action::ShowProblems(false));
             }
         }
-        self.cache = Some((
-            CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation },
-            vis,
-        ));
-        // The cache key above may be stale if actions change the filter; refresh_cache compares keys.
+        // Put back what the visibility was computed for; if this frame changed the filter, the
+        // next refresh_cache sees the difference.
+        self.cache = Some((vis_key, vis));
         for a in actions {
             self.apply(a);
         }

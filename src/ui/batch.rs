@@ -1,9 +1,11 @@
 //! What the map draws, prepared off the frame path.
 //!
 //! [`PlaceStatics`] is built once per dataset: each place's normalized mercator position, colour,
-//! label and an R-tree over the positions. Per frame, [`frame_items`] asks the tree for the
-//! places in view (cost follows what is visible, not what exists), keeps those the filter shows,
-//! and clusters them on a screen grid when there are too many to draw one by one.
+//! label and an R-tree over the positions. [`ClusterGrid`] sorts the places into world-aligned
+//! cells at every zoom level, once, and keeps per cell how many places show and how many events
+//! they hold; when the time window moves, only the places that changed are added or taken
+//! away. Per frame, [`frame_items`] reads the cells in view (a few hundred, however many places
+//! exist) and draws clusters, or the shown places one by one when few enough are in view.
 
 use egui::{Color32, Pos2, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData};
@@ -125,8 +127,234 @@ pub struct FrameItems {
     pub markers: Vec<Marker>,
 }
 
+/// Deepest grid level built (a level is also skipped once cells stop merging places).
+pub const MAX_GRID_LEVEL: usize = 16;
+
+/// Places sorted into world-aligned square cells, one level per whole zoom, with per-cell
+/// counts of what shows.
+///
+/// At level `L` a cell is [`CLUSTER_CELL`] points wide at zoom `L` (so 56–112 points at zooms
+/// `L..L+1`). The counts follow a [`Visibility`]: [`ClusterGrid::reset`] recounts everything,
+/// [`ClusterGrid::update`] only the places a moved window changed.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterGrid {
+    levels: Vec<GridLevel>,
+    /// Per place: whether it is counted as shown, and the events counted for it.
+    counted: Vec<(bool, u32)>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct GridLevel {
+    /// Cell side, in normalized units.
+    side: f64,
+    /// Per place: its cell.
+    cell_of: Vec<u32>,
+    /// Per cell: (row, column), sorted.
+    keys: Vec<(u32, u32)>,
+    /// Per cell: where its members start in `members` (one more entry at the end).
+    starts: Vec<u32>,
+    members: Vec<u32>,
+    /// Per cell: the mean position of all its places (clusters stay put as the window moves).
+    centre: Vec<[f64; 2]>,
+    /// Per cell: shown places and their shown events.
+    shown: Vec<u32>,
+    events: Vec<u64>,
+}
+
+impl GridLevel {
+    fn build(norm: &[[f64; 2]], level: usize) -> GridLevel {
+        let side = f64::from(CLUSTER_CELL) / (256.0 * (level as f64).exp2());
+        let cell = |p: [f64; 2]| ((p[1] / side).floor().max(0.0) as u32, (p[0] / side).floor().max(0.0) as u32);
+        let mut order: Vec<(u32, u32, u32)> =
+            norm.iter().enumerate().map(|(i, p)| (cell(*p).0, cell(*p).1, i as u32)).collect();
+        order.sort_unstable();
+        let mut g = GridLevel { side, cell_of: vec![0; norm.len()], ..GridLevel::default() };
+        for (row, col, place) in order {
+            if g.keys.last() != Some(&(row, col)) {
+                g.keys.push((row, col));
+                g.starts.push(g.members.len() as u32);
+                g.centre.push([0.0, 0.0]);
+            }
+            let c = g.keys.len() - 1;
+            g.cell_of[place as usize] = c as u32;
+            g.members.push(place);
+            let n = norm[place as usize];
+            g.centre[c] = [g.centre[c][0] + n[0], g.centre[c][1] + n[1]];
+        }
+        g.starts.push(g.members.len() as u32);
+        for (c, centre) in g.centre.iter_mut().enumerate() {
+            let n = f64::from(g.starts[c + 1] - g.starts[c]);
+            *centre = [centre[0] / n, centre[1] / n];
+        }
+        g.shown = vec![0; g.keys.len()];
+        g.events = vec![0; g.keys.len()];
+        g
+    }
+
+    /// The cells overlapping a normalized rectangle.
+    fn cells_in(&self, view: [f64; 4]) -> impl Iterator<Item = usize> + '_ {
+        let index = |v: f64| (v / self.side).floor().clamp(0.0, f64::from(u32::MAX)) as u32;
+        let (c0, c1) = (index(view[0]), index(view[2]));
+        (index(view[1])..=index(view[3])).flat_map(move |row| {
+            let lo = self.keys.partition_point(|k| *k < (row, c0));
+            self.keys[lo..].iter().take_while(move |k| **k <= (row, c1)).enumerate().map(move |(i, _)| lo + i)
+        })
+    }
+
+    fn members(&self, cell: usize) -> &[u32] {
+        &self.members[self.starts[cell] as usize..self.starts[cell + 1] as usize]
+    }
+
+    fn bounds(&self, cell: usize) -> [f64; 4] {
+        let (row, col) = self.keys[cell];
+        let (x, y) = (f64::from(col) * self.side, f64::from(row) * self.side);
+        [x, y, x + self.side, y + self.side]
+    }
+}
+
+impl ClusterGrid {
+    /// Sorts the places into cells, level by level, and counts what `vis` shows.
+    pub fn build(statics: &PlaceStatics, vis: &Visibility) -> ClusterGrid {
+        let n = statics.norm.len();
+        let mut levels = Vec::new();
+        for level in 0..=MAX_GRID_LEVEL {
+            let g = GridLevel::build(&statics.norm, level);
+            // Once most cells hold one place, clustering saves nothing: deeper zooms draw
+            // from the R-tree.
+            if level > 0 && g.keys.len() * 2 > n {
+                break;
+            }
+            levels.push(g);
+        }
+        let mut grid = ClusterGrid { levels, counted: vec![(false, 0); n] };
+        grid.reset(vis);
+        grid
+    }
+
+    /// How many levels were built.
+    pub fn levels(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// Recounts every cell for `vis`.
+    pub fn reset(&mut self, vis: &Visibility) {
+        for g in &mut self.levels {
+            g.shown.fill(0);
+            g.events.fill(0);
+        }
+        self.counted.fill((false, 0));
+        for p in 0..self.counted.len() {
+            self.recount(vis, p);
+        }
+    }
+
+    /// Recounts the cells of places whose match or count changed (repeats are harmless).
+    pub fn update(&mut self, vis: &Visibility, changed: &[PlaceIx]) {
+        for p in changed {
+            self.recount(vis, p.ix());
+        }
+    }
+
+    fn recount(&mut self, vis: &Visibility, p: usize) {
+        let now = (vis.places[p].is_shown(), if vis.places[p].is_shown() { vis.counts[p] } else { 0 });
+        let before = std::mem::replace(&mut self.counted[p], now);
+        if before == now {
+            return;
+        }
+        for g in &mut self.levels {
+            let c = g.cell_of[p] as usize;
+            g.shown[c] = g.shown[c] + u32::from(now.0) - u32::from(before.0);
+            g.events[c] = g.events[c] + u64::from(now.1) - u64::from(before.1);
+        }
+    }
+}
+
 /// Chooses what to draw in `rect` for this view.
+///
+/// `grid` must count the same `vis`. Up to the grid's deepest level the cost follows the cells
+/// in view; deeper, the R-tree gives the places in view (few, at such zooms).
 pub fn frame_items(
+    statics: &PlaceStatics,
+    grid: &ClusterGrid,
+    vis: &Visibility,
+    t: &ScreenTransform,
+    rect: Rect,
+    selected: &[PlaceIx],
+) -> FrameItems {
+    let level = (t.scale() / 256.0).log2().floor().max(0.0) as usize;
+    match grid.levels.get(level) {
+        Some(g) => frame_items_from_grid(statics, g, vis, t, rect, selected),
+        None => frame_items_from_tree(statics, vis, t, rect, selected),
+    }
+}
+
+fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p: PlaceIx) -> Marker {
+    let m = vis.places[p.ix()];
+    let count = vis.counts[p.ix()];
+    Marker {
+        place: p,
+        pos: t.apply(statics.norm[p.ix()]),
+        radius: if m.is_shown() { style::marker_radius(count as usize) } else { 2.5 },
+        color: statics.color[p.ix()],
+        approximate_location: statics.approximate[p.ix()],
+        time_match: m,
+        shown_events: count,
+    }
+}
+
+fn frame_items_from_grid(
+    statics: &PlaceStatics,
+    g: &GridLevel,
+    vis: &Visibility,
+    t: &ScreenTransform,
+    rect: Rect,
+    selected: &[PlaceIx],
+) -> FrameItems {
+    let view = t.visible(rect.expand(24.0));
+    let inside = |p: u32| {
+        let n = statics.norm[p as usize];
+        n[0] >= view[0] && n[0] <= view[2] && n[1] >= view[1] && n[1] <= view[3]
+    };
+    // Selected places are drawn as markers, never inside a cluster.
+    let selected_shown: Vec<PlaceIx> = selected.iter().copied().filter(|p| vis.places[p.ix()].is_shown()).collect();
+    let cells: Vec<usize> = g.cells_in(view).filter(|c| g.shown[*c] > 0).collect();
+    let shown_in_view: usize = cells.iter().map(|c| g.shown[*c] as usize).sum();
+    let mut items = FrameItems::default();
+    if shown_in_view.saturating_sub(selected_shown.len()) > CLUSTER_ABOVE {
+        items.clusters = cells
+            .iter()
+            .filter_map(|&c| {
+                let (mut places, mut events) = (g.shown[c] as usize, g.events[c]);
+                for p in selected_shown.iter().filter(|p| g.cell_of[p.ix()] as usize == c) {
+                    places -= 1;
+                    events -= u64::from(vis.counts[p.ix()]);
+                }
+                (places > 0).then(|| Cluster { pos: t.apply(g.centre[c]), places, events, bounds: g.bounds(c) })
+            })
+            .collect();
+        items.markers = selected_shown.iter().map(|p| make_marker(statics, vis, t, *p)).collect();
+        return items;
+    }
+    let mut markers: Vec<Marker> = cells
+        .iter()
+        .flat_map(|c| g.members(*c))
+        .filter(|p| vis.places[**p as usize].is_shown() && inside(**p))
+        .map(|p| make_marker(statics, vis, t, PlaceIx(*p)))
+        .collect();
+    markers.sort_by_key(|m| (m.shown_events, std::cmp::Reverse(m.place)));
+    items.markers = markers;
+    items.ghosts = g
+        .cells_in(view)
+        .flat_map(|c| g.members(c))
+        .filter(|p| !vis.places[**p as usize].is_shown() && inside(**p))
+        .take(MAX_GHOSTS)
+        .map(|p| t.apply(statics.norm[*p as usize]))
+        .collect();
+    items
+}
+
+/// [`frame_items`] from the R-tree and a screen grid, for zooms deeper than the grid's levels.
+fn frame_items_from_tree(
     statics: &PlaceStatics,
     vis: &Visibility,
     t: &ScreenTransform,
@@ -143,19 +371,7 @@ pub fn frame_items(
             hidden.push(p);
         }
     }
-    let marker = |p: PlaceIx| {
-        let m = vis.places[p.ix()];
-        let count = vis.counts[p.ix()];
-        Marker {
-            place: p,
-            pos: t.apply(statics.norm[p.ix()]),
-            radius: if m.is_shown() { style::marker_radius(count as usize) } else { 2.5 },
-            color: statics.color[p.ix()],
-            approximate_location: statics.approximate[p.ix()],
-            time_match: m,
-            shown_events: count,
-        }
-    };
+    let marker = |p: PlaceIx| make_marker(statics, vis, t, p);
     let mut items = FrameItems::default();
     if shown.len() > CLUSTER_ABOVE {
         // A fixed screen grid (a few hundred cells): one array slot per cell, no hashing.

@@ -9,7 +9,7 @@ use crate::basemap::Layer;
 use crate::chronology::Match;
 use crate::model::PlaceIx;
 
-use super::batch::{Cluster, FrameItems, Marker, PlaceStatics, frame_items};
+use super::batch::{Cluster, ClusterGrid, FrameItems, Marker, PlaceStatics, frame_items};
 use super::style;
 use crate::query::Visibility;
 
@@ -47,6 +47,11 @@ impl ScreenTransform {
     /// Screen position of a lon/lat point.
     pub fn lon_lat(&self, lon_lat: [f64; 2]) -> Pos2 {
         self.apply(mercator_normalized(lon_lat[0], lon_lat[1]))
+    }
+
+    /// Screen points per normalized unit (`256 · 2^zoom`).
+    pub fn scale(&self) -> f64 {
+        self.scale
     }
 
     /// The normalized rectangle visible in a screen rect.
@@ -245,6 +250,8 @@ pub enum MapEvent {
 pub struct MarkersPlugin<'a> {
     /// Per-place positions, colours, labels and the R-tree.
     pub statics: &'a PlaceStatics,
+    /// Cluster counts for `vis`.
+    pub grid: &'a ClusterGrid,
     /// What the filter shows.
     pub vis: &'a Visibility,
     /// Selected places (highlighted).
@@ -296,7 +303,7 @@ impl Plugin for MarkersPlugin<'_> {
         let key =
             FrameKey { vis_generation: self.vis_generation, transform: t, rect, selected: self.selected.to_vec() };
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            *self.cache = Some((key, frame_items(self.statics, self.vis, &t, rect, self.selected)));
+            *self.cache = Some((key, frame_items(self.statics, self.grid, self.vis, &t, rect, self.selected)));
         }
         let Some((_, items)) = self.cache.as_ref() else { return };
         let painter = ui.painter().clone();
