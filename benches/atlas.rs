@@ -60,7 +60,7 @@ fn benches(c: &mut Criterion) {
         });
         let vis = visibility(d, &window, &Themes::default());
         let statics = crossings::ui::batch::PlaceStatics::build(d);
-        let grid = crossings::ui::batch::ClusterGrid::build(&statics, &vis);
+        let mut grid = crossings::ui::batch::ClusterGrid::build(&statics);
         let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 700.0));
         for zoom in [3.0, 6.0] {
             let mut memory = walkers::MapMemory::default();
@@ -70,7 +70,7 @@ fn benches(c: &mut Criterion) {
                 walkers::Projector::new(rect, &walkers::MercatorProjection, &memory, walkers::lon_lat(120.0, 40.0));
             let t = crossings::ui::map::ScreenTransform::new(&projector);
             g.bench_function(BenchmarkId::new(format!("marker_batch_zoom{zoom}"), n), |b| {
-                b.iter(|| crossings::ui::batch::frame_items(&statics, &grid, &vis, &t, rect, &[]))
+                b.iter(|| crossings::ui::batch::frame_items(&statics, &mut grid, &vis, &t, rect, &[]))
             });
         }
         // A whole frame of the app while dragging the slider: UI code and tessellation, no GPU.

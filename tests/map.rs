@@ -31,10 +31,10 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
     let d = crossings::dataset::load_dir(dir.path()).unwrap().dataset;
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
-    let grid = ClusterGrid::build(&statics, &vis);
+    let mut grid = ClusterGrid::build(&statics);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
 
-    let far = frame_items(&statics, &grid, &vis, &transform(rect, 115.0, 40.0, 3.0), rect, &[]);
+    let far = frame_items(&statics, &mut grid, &vis, &transform(rect, 115.0, 40.0, 3.0), rect, &[]);
     assert!(!far.clusters.is_empty());
     assert!(far.markers.is_empty());
     let clustered: usize = far.clusters.iter().map(|c| c.places).sum();
@@ -43,7 +43,7 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
 
     // Zoomed right in on one hub (Maizuru), the places come apart into markers with labels.
     let near_t = transform(rect, 135.4, 35.5, 11.0);
-    let near = frame_items(&statics, &grid, &vis, &near_t, rect, &[]);
+    let near = frame_items(&statics, &mut grid, &vis, &near_t, rect, &[]);
     assert!(near.clusters.is_empty());
     assert!(!near.markers.is_empty());
     assert!(near.markers.iter().all(|m| rect.expand(30.0).contains(m.pos)));
@@ -62,10 +62,10 @@ fn the_bundled_places_are_drawn_one_by_one_with_no_overlapping_labels() {
     let d = crossings::dataset::load_bundled().dataset;
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
-    let grid = ClusterGrid::build(&statics, &vis);
+    let mut grid = ClusterGrid::build(&statics);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(700.0, 800.0));
     let t = transform(rect, 121.0, 31.0, 4.3);
-    let items = frame_items(&statics, &grid, &vis, &t, rect, &[]);
+    let items = frame_items(&statics, &mut grid, &vis, &t, rect, &[]);
     assert!(items.clusters.is_empty());
     assert!(items.markers.len() >= 20, "{}", items.markers.len());
     // Approximate locations are flagged for the dashed ring.
@@ -92,31 +92,39 @@ fn clusters_counted_as_the_window_moves_equal_a_fresh_count_and_hold_every_shown
     let mut from = window(0);
     let mut vis = visibility(&d, &from, &themes);
     let statics = PlaceStatics::build(&d);
-    let mut grid = ClusterGrid::build(&statics, &vis);
-    assert!(grid.levels() >= 3, "{} levels", grid.levels());
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
     let views =
         [transform(rect, 115.0, 40.0, 3.0), transform(rect, 121.0, 31.0, 5.5), transform(rect, 135.4, 35.5, 9.0)];
     let selected = [crossings::model::PlaceIx(7), crossings::model::PlaceIx(1500)];
+    // One grid per view, so each keeps its level's counts and only follows the changes.
+    let mut grids: Vec<ClusterGrid> = views
+        .iter()
+        .map(|t| {
+            let mut g = ClusterGrid::build(&statics);
+            frame_items(&statics, &mut g, &vis, t, rect, &[]);
+            g
+        })
+        .collect();
+    assert!(grids[0].levels() >= 6, "{} levels", grids[0].levels());
     for step in [1, 2, 5, 30, 29, -20, 3] {
         let to = window(step);
         let mut changed = Vec::new();
         assert!(vis.shift_window(&d, &from, &to, &themes, &mut changed));
-        grid.update(&vis, &changed);
         from = to;
         let fresh_vis = visibility(&d, &to, &themes);
-        let fresh = ClusterGrid::build(&statics, &fresh_vis);
-        for t in &views {
+        for (t, grid) in views.iter().zip(&mut grids) {
+            grid.update(&vis, &changed);
             for sel in [&[][..], &selected[..]] {
+                let mut fresh = ClusterGrid::build(&statics);
                 assert_eq!(
-                    frame_items(&statics, &grid, &vis, t, rect, sel),
-                    frame_items(&statics, &fresh, &fresh_vis, t, rect, sel),
+                    frame_items(&statics, grid, &vis, t, rect, sel),
+                    frame_items(&statics, &mut fresh, &fresh_vis, t, rect, sel),
                     "step {step}"
                 );
             }
         }
         // Zoomed out over all of East Asia, the clusters hold every shown place once.
-        let far = frame_items(&statics, &grid, &vis, &views[0], rect, &[]);
+        let far = frame_items(&statics, &mut grids[0], &vis, &views[0], rect, &[]);
         let shown = vis.places.iter().filter(|m| m.is_shown()).count();
         assert!(shown > CLUSTER_ABOVE);
         assert_eq!(far.clusters.iter().map(|c| c.places).sum::<usize>(), shown, "step {step}");

@@ -404,9 +404,9 @@ impl CrossingsApp {
         }
         let vis = visibility(&self.dataset, &key.filter, &key.themes);
         if self.grid.1 == key.generation {
-            self.grid.0.reset(&vis);
+            self.grid.0.invalidate();
         } else {
-            self.grid = (ClusterGrid::build(&self.statics, &vis), key.generation);
+            self.grid = (ClusterGrid::build(&self.statics), key.generation);
         }
         self.cache = Some((key, vis));
     }
@@ -772,7 +772,7 @@ impl CrossingsApp {
                 .with_plugin(JourneyPlugin { stops: &journey })
                 .with_plugin(MarkersPlugin {
                     statics: &statics,
-                    grid: &self.grid.0,
+                    grid: &mut self.grid.0,
                     vis: &vis,
                     selected: &selected,
                     tooltip: &tooltip,

@@ -131,16 +131,22 @@ pub struct FrameItems {
 pub const MAX_GRID_LEVEL: usize = 16;
 
 /// Places sorted into world-aligned square cells, one level per whole zoom, with per-cell
-/// counts of what shows.
+/// counts of what shows at the level in use.
 ///
 /// At level `L` a cell is [`CLUSTER_CELL`] points wide at zoom `L` (so 56–112 points at zooms
-/// `L..L+1`). The counts follow a [`Visibility`]: [`ClusterGrid::reset`] recounts everything,
-/// [`ClusterGrid::update`] only the places a moved window changed.
+/// `L..L+1`). The counts follow a [`Visibility`], for one level at a time: [`ClusterGrid::update`]
+/// recounts only the places a moved window changed, and a change of level or filter recounts
+/// that one level ([`ClusterGrid::sync`]).
 #[derive(Clone, Debug, Default)]
 pub struct ClusterGrid {
     levels: Vec<GridLevel>,
+    /// The level whose counts are current, if any.
+    counted_level: Option<usize>,
     /// Per place: whether it is counted as shown, and the events counted for it.
     counted: Vec<(bool, u32)>,
+    /// Per cell of the counted level: shown places and their shown events.
+    shown: Vec<u32>,
+    events: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -156,9 +162,6 @@ struct GridLevel {
     members: Vec<u32>,
     /// Per cell: the mean position of all its places (clusters stay put as the window moves).
     centre: Vec<[f64; 2]>,
-    /// Per cell: shown places and their shown events.
-    shown: Vec<u32>,
-    events: Vec<u64>,
 }
 
 impl GridLevel {
@@ -186,8 +189,6 @@ impl GridLevel {
             let n = f64::from(g.starts[c + 1] - g.starts[c]);
             *centre = [centre[0] / n, centre[1] / n];
         }
-        g.shown = vec![0; g.keys.len()];
-        g.events = vec![0; g.keys.len()];
         g
     }
 
@@ -213,8 +214,8 @@ impl GridLevel {
 }
 
 impl ClusterGrid {
-    /// Sorts the places into cells, level by level, and counts what `vis` shows.
-    pub fn build(statics: &PlaceStatics, vis: &Visibility) -> ClusterGrid {
+    /// Sorts the places into cells, level by level.
+    pub fn build(statics: &PlaceStatics) -> ClusterGrid {
         let n = statics.norm.len();
         let mut levels = Vec::new();
         for level in 0..=MAX_GRID_LEVEL {
@@ -226,9 +227,7 @@ impl ClusterGrid {
             }
             levels.push(g);
         }
-        let mut grid = ClusterGrid { levels, counted: vec![(false, 0); n] };
-        grid.reset(vis);
-        grid
+        ClusterGrid { levels, counted: vec![(false, 0); n], ..ClusterGrid::default() }
     }
 
     /// How many levels were built.
@@ -236,54 +235,72 @@ impl ClusterGrid {
         self.levels.len()
     }
 
-    /// Recounts every cell for `vis`.
-    pub fn reset(&mut self, vis: &Visibility) {
-        for g in &mut self.levels {
-            g.shown.fill(0);
-            g.events.fill(0);
+    /// The level drawn at a transform's zoom, if one was built.
+    pub fn level_for(&self, t: &ScreenTransform) -> Option<usize> {
+        let level = (t.scale() / 256.0).log2().floor().max(0.0) as usize;
+        (level < self.levels.len()).then_some(level)
+    }
+
+    /// Forgets the counts (the filter changed in a way [`ClusterGrid::update`] cannot follow).
+    pub fn invalidate(&mut self) {
+        self.counted_level = None;
+    }
+
+    /// Makes the counts of `level` current for `vis`, recounting that level if needed.
+    pub fn sync(&mut self, vis: &Visibility, level: usize) {
+        if self.counted_level == Some(level) || level >= self.levels.len() {
+            return;
         }
-        self.counted.fill((false, 0));
-        for p in 0..self.counted.len() {
-            self.recount(vis, p);
+        let g = &self.levels[level];
+        self.shown = vec![0; g.keys.len()];
+        self.events = vec![0; g.keys.len()];
+        for (p, counted) in self.counted.iter_mut().enumerate() {
+            let shown = vis.places[p].is_shown();
+            *counted = (shown, if shown { vis.counts[p] } else { 0 });
+            if shown {
+                let c = g.cell_of[p] as usize;
+                self.shown[c] += 1;
+                self.events[c] += u64::from(vis.counts[p]);
+            }
         }
+        self.counted_level = Some(level);
     }
 
     /// Recounts the cells of places whose match or count changed (repeats are harmless).
     pub fn update(&mut self, vis: &Visibility, changed: &[PlaceIx]) {
+        let Some(level) = self.counted_level else { return };
+        let g = &self.levels[level];
         for p in changed {
-            self.recount(vis, p.ix());
-        }
-    }
-
-    fn recount(&mut self, vis: &Visibility, p: usize) {
-        let now = (vis.places[p].is_shown(), if vis.places[p].is_shown() { vis.counts[p] } else { 0 });
-        let before = std::mem::replace(&mut self.counted[p], now);
-        if before == now {
-            return;
-        }
-        for g in &mut self.levels {
-            let c = g.cell_of[p] as usize;
-            g.shown[c] = g.shown[c] + u32::from(now.0) - u32::from(before.0);
-            g.events[c] = g.events[c] + u64::from(now.1) - u64::from(before.1);
+            let p = p.ix();
+            let now = (vis.places[p].is_shown(), if vis.places[p].is_shown() { vis.counts[p] } else { 0 });
+            let before = std::mem::replace(&mut self.counted[p], now);
+            if before != now {
+                let c = g.cell_of[p] as usize;
+                self.shown[c] = self.shown[c] + u32::from(now.0) - u32::from(before.0);
+                self.events[c] = self.events[c] + u64::from(now.1) - u64::from(before.1);
+            }
         }
     }
 }
 
 /// Chooses what to draw in `rect` for this view.
 ///
-/// `grid` must count the same `vis`. Up to the grid's deepest level the cost follows the cells
-/// in view; deeper, the R-tree gives the places in view (few, at such zooms).
+/// `grid` must have followed `vis` (built, or kept up with [`ClusterGrid::update`] and
+/// [`ClusterGrid::invalidate`]). Up to the grid's deepest level the cost follows the cells in
+/// view; deeper, the R-tree gives the places in view (few, at such zooms).
 pub fn frame_items(
     statics: &PlaceStatics,
-    grid: &ClusterGrid,
+    grid: &mut ClusterGrid,
     vis: &Visibility,
     t: &ScreenTransform,
     rect: Rect,
     selected: &[PlaceIx],
 ) -> FrameItems {
-    let level = (t.scale() / 256.0).log2().floor().max(0.0) as usize;
-    match grid.levels.get(level) {
-        Some(g) => frame_items_from_grid(statics, g, vis, t, rect, selected),
+    match grid.level_for(t) {
+        Some(level) => {
+            grid.sync(vis, level);
+            frame_items_from_grid(statics, grid, level, vis, t, rect, selected)
+        }
         None => frame_items_from_tree(statics, vis, t, rect, selected),
     }
 }
@@ -304,12 +321,15 @@ fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p:
 
 fn frame_items_from_grid(
     statics: &PlaceStatics,
-    g: &GridLevel,
+    grid: &ClusterGrid,
+    level: usize,
     vis: &Visibility,
     t: &ScreenTransform,
     rect: Rect,
     selected: &[PlaceIx],
 ) -> FrameItems {
+    let g = &grid.levels[level];
+    let (shown, events) = (&grid.shown, &grid.events);
     let view = t.visible(rect.expand(24.0));
     let inside = |p: u32| {
         let n = statics.norm[p as usize];
@@ -317,14 +337,14 @@ fn frame_items_from_grid(
     };
     // Selected places are drawn as markers, never inside a cluster.
     let selected_shown: Vec<PlaceIx> = selected.iter().copied().filter(|p| vis.places[p.ix()].is_shown()).collect();
-    let cells: Vec<usize> = g.cells_in(view).filter(|c| g.shown[*c] > 0).collect();
-    let shown_in_view: usize = cells.iter().map(|c| g.shown[*c] as usize).sum();
+    let cells: Vec<usize> = g.cells_in(view).filter(|c| shown[*c] > 0).collect();
+    let shown_in_view: usize = cells.iter().map(|c| shown[*c] as usize).sum();
     let mut items = FrameItems::default();
     if shown_in_view.saturating_sub(selected_shown.len()) > CLUSTER_ABOVE {
         items.clusters = cells
             .iter()
             .filter_map(|&c| {
-                let (mut places, mut events) = (g.shown[c] as usize, g.events[c]);
+                let (mut places, mut events) = (shown[c] as usize, events[c]);
                 for p in selected_shown.iter().filter(|p| g.cell_of[p.ix()] as usize == c) {
                     places -= 1;
                     events -= u64::from(vis.counts[p.ix()]);

@@ -251,7 +251,7 @@ pub struct MarkersPlugin<'a> {
     /// Per-place positions, colours, labels and the R-tree.
     pub statics: &'a PlaceStatics,
     /// Cluster counts for `vis`.
-    pub grid: &'a ClusterGrid,
+    pub grid: &'a mut ClusterGrid,
     /// What the filter shows.
     pub vis: &'a Visibility,
     /// Selected places (highlighted).
