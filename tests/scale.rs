@@ -116,6 +116,39 @@ proptest! {
 }
 
 #[test]
+fn the_place_list_follows_a_moving_window_exactly_as_a_fresh_list() {
+    use crossings::ui::panels::PlaceListCache;
+    let (_dir, loaded) = generated(300, 5000, 50);
+    let d = &loaded.dataset;
+    let themes = Themes::default();
+    let base = Day::month_start(1940, 1).month_index();
+    let window = |m: i32| {
+        TimeFilter::window(TimeWindow::new(Day::from_month_index(base + m), Day::from_month_index(base + m + 6)))
+    };
+    let mut from = window(0);
+    let mut vis = visibility(d, &from, &themes);
+    let mut list = PlaceListCache::new(d);
+    let mut generation = 0;
+    list.shown(d, &vis, generation, "");
+    let mut lengths = std::collections::BTreeSet::new();
+    for step in [1, 2, 3, 10, 40, -5, 6] {
+        let to = window(step);
+        let mut changed = Vec::new();
+        assert!(vis.shift_window(d, &from, &to, &themes, &mut changed));
+        list.follow(&vis, &changed, generation, generation + 1);
+        generation += 1;
+        from = to;
+        for search in ["", "a"] {
+            let followed = list.shown(d, &vis, generation, search);
+            let fresh = PlaceListCache::new(d).shown(d, &vis, generation, search);
+            assert_eq!(followed, fresh, "step {step}, search '{search}'");
+            lengths.insert(fresh.len());
+        }
+    }
+    assert!(lengths.len() > 3, "the windows show different places: {lengths:?}");
+}
+
+#[test]
 fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     use crossings::ui::{AppState, CrossingsApp};
     use egui_kittest::Harness;

@@ -387,9 +387,10 @@ impl CrossingsApp {
         if self.cache.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
+        let from_generation = self.vis_generation;
         self.vis_generation += 1;
-        // While the slider is dragged only the window moves: shift the visibility and recount
-        // the clusters of the places that changed, instead of redoing both.
+        // While the slider is dragged only the window moves: shift the visibility and update
+        // the clusters and the place list for the places that changed, instead of redoing all.
         if let Some((old, vis)) = self.cache.as_mut()
             && old.themes == key.themes
             && old.generation == key.generation
@@ -398,6 +399,7 @@ impl CrossingsApp {
             let mut changed = Vec::new();
             if vis.shift_window(&self.dataset, &old.filter, &key.filter, &key.themes, &mut changed) {
                 self.grid.0.update(vis, &changed);
+                self.list.follow(vis, &changed, from_generation, self.vis_generation);
                 *old = key;
                 return;
             }

@@ -1,6 +1,8 @@
 //! The side panels: the place list with search and theme filters (left), and the selected
 //! place or person (right). Each reads state and returns [`Action`]s.
 
+use std::sync::Arc;
+
 use egui::{Color32, RichText, Ui};
 
 use crate::chronology::Match;
@@ -55,28 +57,19 @@ pub fn place_list_ui(
         });
     }
     ui.separator();
-    let places = list.shown(dataset, vis, vis_generation, &text).to_vec();
+    let places = list.shown(dataset, vis, vis_generation, &text);
     let total = dataset.places.len();
     ui.horizontal(|ui| {
         ui.label(format!("{} of {total} places", places.len()));
         if ui.small_button("Select all shown").on_hover_text("Select every place the filters show now").clicked() {
-            out.push(Action::SelectMany(places.clone()));
+            out.push(Action::SelectMany(places.to_vec()));
         }
     });
-    let folded = query::fold(text.trim());
-    let people: Vec<PersonIx> = if folded.is_empty() {
-        Vec::new()
-    } else {
-        (0..dataset.people.len() as u32)
-            .map(PersonIx)
-            .filter(|p| query::person_matches(dataset, *p, &folded))
-            .take(200)
-            .collect()
-    };
+    let people = list.people(dataset, &text);
     if !people.is_empty() {
         ui.label(RichText::new("People").strong());
         egui::ScrollArea::vertical().id_salt("people-list").max_height(120.0).show(ui, |ui| {
-            for p in people {
+            for p in people.iter().copied() {
                 if ui.link(dataset.person(p).display_name()).clicked() {
                     out.push(Action::SelectPerson(Some(p)));
                 }
@@ -119,13 +112,34 @@ pub fn place_list_ui(
 }
 
 /// The place list's per-dataset data (sorted order, labels, search keys) and its last result.
+///
+/// Which places show is kept as a bitmap in list order, so a moved time window updates only
+/// the places it changed ([`PlaceListCache::follow`]) and the list is read off the bitmap.
 #[derive(Debug, Default)]
 pub struct PlaceListCache {
     sorted: Vec<PlaceIx>,
+    /// Per place: its position in `sorted`.
+    rank: Vec<u32>,
     labels: Vec<String>,
     colors: Vec<egui::Color32>,
     keys: Vec<String>,
-    last: Option<(u64, String, Vec<PlaceIx>)>,
+    /// By list position: the place matches the search in `matches_for`.
+    matches: Vec<u64>,
+    matches_for: Option<String>,
+    /// By list position: the place shows in the visibility of generation `shown_for`.
+    shown: Vec<u64>,
+    shown_for: Option<u64>,
+    last: Option<(u64, String, Arc<Vec<PlaceIx>>)>,
+    people: Option<(String, Arc<Vec<PersonIx>>)>,
+}
+
+fn set_bit(bits: &mut [u64], i: usize, on: bool) {
+    let (w, b) = (i / 64, i % 64);
+    if on {
+        bits[w] |= 1 << b;
+    } else {
+        bits[w] &= !(1 << b);
+    }
 }
 
 impl PlaceListCache {
@@ -151,6 +165,10 @@ impl PlaceListCache {
             .collect();
         let mut sorted: Vec<PlaceIx> = (0..dataset.places.len() as u32).map(PlaceIx).collect();
         sorted.sort_by_cached_key(|p| query::fold(&dataset.place(*p).name));
+        let mut rank = vec![0; sorted.len()];
+        for (i, p) in sorted.iter().enumerate() {
+            rank[p.ix()] = i as u32;
+        }
         let labels = (0..dataset.places.len() as u32)
             .map(|i| {
                 let p = PlaceIx(i);
@@ -162,7 +180,17 @@ impl PlaceListCache {
             .collect();
         let colors =
             (0..dataset.places.len() as u32).map(|i| style::theme_color(dataset.place_theme(PlaceIx(i)))).collect();
-        PlaceListCache { sorted, labels, colors, keys, last: None }
+        let words = sorted.len().div_ceil(64);
+        PlaceListCache {
+            sorted,
+            rank,
+            labels,
+            colors,
+            keys,
+            matches: vec![0; words],
+            shown: vec![0; words],
+            ..PlaceListCache::default()
+        }
     }
 
     /// "Yan'an  延安".
@@ -175,24 +203,84 @@ impl PlaceListCache {
         self.colors.get(p.ix()).copied().unwrap_or(egui::Color32::GRAY)
     }
 
-    /// The places that show and match the search, sorted by name (memoized).
-    pub fn shown(&mut self, dataset: &Dataset, vis: &Visibility, vis_generation: u64, search: &str) -> &[PlaceIx] {
-        let fresh = self.last.as_ref().is_some_and(|(g, s, _)| *g == vis_generation && s == search);
-        if !fresh {
-            if self.keys.len() != dataset.places.len() {
-                *self = PlaceListCache::new(dataset);
-            }
-            let folded = query::fold(search.trim());
-            let list: Vec<PlaceIx> = self
-                .sorted
-                .iter()
-                .copied()
-                .filter(|p| vis.places[p.ix()].is_shown())
-                .filter(|p| folded.is_empty() || self.keys[p.ix()].contains(&folded))
-                .collect();
-            self.last = Some((vis_generation, search.to_owned(), list));
+    /// Follows a visibility moved from generation `from` to `to` by
+    /// [`Visibility::shift_window`], updating only the places it changed. If the list was not
+    /// following `from`, it rebuilds on its next use instead.
+    pub fn follow(&mut self, vis: &Visibility, changed: &[PlaceIx], from: u64, to: u64) {
+        if self.shown_for != Some(from) {
+            return;
         }
-        self.last.as_ref().map_or(&[], |(_, _, l)| l.as_slice())
+        for p in changed {
+            if let Some(r) = self.rank.get(p.ix()) {
+                set_bit(&mut self.shown, *r as usize, vis.places[p.ix()].is_shown());
+            }
+        }
+        self.shown_for = Some(to);
+    }
+
+    /// The places that show and match the search, sorted by name (memoized).
+    pub fn shown(
+        &mut self,
+        dataset: &Dataset,
+        vis: &Visibility,
+        vis_generation: u64,
+        search: &str,
+    ) -> Arc<Vec<PlaceIx>> {
+        if self.rank.len() != dataset.places.len() {
+            *self = PlaceListCache::new(dataset);
+        }
+        if let Some((g, s, list)) = &self.last
+            && *g == vis_generation
+            && s == search
+        {
+            return list.clone();
+        }
+        if self.shown_for != Some(vis_generation) {
+            for (i, p) in self.sorted.iter().enumerate() {
+                set_bit(&mut self.shown, i, vis.places[p.ix()].is_shown());
+            }
+            self.shown_for = Some(vis_generation);
+        }
+        if self.matches_for.as_deref() != Some(search) {
+            let folded = query::fold(search.trim());
+            for (i, p) in self.sorted.iter().enumerate() {
+                set_bit(&mut self.matches, i, folded.is_empty() || self.keys[p.ix()].contains(&folded));
+            }
+            self.matches_for = Some(search.to_owned());
+        }
+        let mut list = Vec::new();
+        for (w, (shown, matches)) in self.shown.iter().zip(&self.matches).enumerate() {
+            let mut bits = shown & matches;
+            while bits != 0 {
+                list.push(self.sorted[w * 64 + bits.trailing_zeros() as usize]);
+                bits &= bits - 1;
+            }
+        }
+        let list = Arc::new(list);
+        self.last = Some((vis_generation, search.to_owned(), list.clone()));
+        list
+    }
+
+    /// The people whose names match the search (at most 200; memoized).
+    pub fn people(&mut self, dataset: &Dataset, search: &str) -> Arc<Vec<PersonIx>> {
+        if let Some((s, list)) = &self.people
+            && s == search
+        {
+            return list.clone();
+        }
+        let folded = query::fold(search.trim());
+        let list: Vec<PersonIx> = if folded.is_empty() {
+            Vec::new()
+        } else {
+            (0..dataset.people.len() as u32)
+                .map(PersonIx)
+                .filter(|p| query::person_matches(dataset, *p, &folded))
+                .take(200)
+                .collect()
+        };
+        let list = Arc::new(list);
+        self.people = Some((search.to_owned(), list.clone()));
+        list
     }
 }
 
