@@ -151,3 +151,40 @@ mod never_panics {
         }
     }
 }
+
+/// Events are checked in two halves on two threads; ids are still registered in file order,
+/// so the first of two records with one id is kept wherever the halves split, and a repeated
+/// record reports only that it repeats.
+#[test]
+fn repeated_event_ids_keep_the_first_record_across_the_threads_halves() {
+    let event = |id: &str, date: &str| {
+        format!(
+            r#"{{"id": "{id}", "date": "{date}", "place": "harbin", "people": ["a-soldier"], "title": "T {id}", "summary": "S", "category": "soviet", "sources": ["src-a"]}}"#
+        )
+    };
+    let records = [
+        event("first", "1945-08"),
+        event("second", "1945-02-30"),
+        event("first", "1945-13"),
+        event("second", "1946"),
+        event("third", "1947"),
+        event("first", "1948"),
+    ];
+    let text = format!("[\n{}\n]\n", records.join(",\n"));
+    let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+    texts.files[3] = Some(("events.json".to_owned(), text));
+    let loaded = crossings::dataset::load_texts("data", &texts);
+    let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "events.json:3:18: second: '1945-02-30': February 1945 has 28 days, not 30",
+            // The bad month of the repeated "first" (line 4) is not reported: it is ignored.
+            "events.json:4:8: first: duplicate id (first defined at line 2); this one is ignored",
+            "events.json:5:8: second: duplicate id (first defined at line 3); this one is ignored",
+            "events.json:7:8: first: duplicate id (first defined at line 2); this one is ignored",
+        ]
+    );
+    let ids: Vec<(&str, &str)> = loaded.dataset.events.iter().map(|e| (e.id.as_str(), e.title.as_str())).collect();
+    assert_eq!(ids, [("first", "T first"), ("third", "T third")]);
+}

@@ -10,7 +10,7 @@
 mod problem;
 mod records;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
@@ -526,7 +526,7 @@ fn register_id<'a>(
     cx: &FileCx<'a>,
     raw: &'a RawValue,
     id: &str,
-    seen: &mut HashMap<String, &'a RawValue>,
+    seen: &mut FxHashMap<String, &'a RawValue>,
     problems: &mut ProblemLog,
 ) -> bool {
     // Locations are worked out only for problems: searching every record would cost a second
@@ -558,7 +558,7 @@ fn resolve_sources(
     raw: &RawValue,
     id: &str,
     ids: &[String],
-    index: &HashMap<String, SourceIx>,
+    index: &FxHashMap<String, SourceIx>,
     required: bool,
     problems: &mut ProblemLog,
 ) -> Vec<SourceIx> {
@@ -607,8 +607,8 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     // Sources.
     let cx = FileCx::new(&sources_f.0, &sources_f.1, *limits);
     let mut sources = Vec::new();
-    let mut source_index: HashMap<String, SourceIx> = HashMap::new();
-    let mut seen = HashMap::new();
+    let mut source_index: FxHashMap<String, SourceIx> = FxHashMap::default();
+    let mut seen = FxHashMap::default();
     if present[0] {
         for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(0) + cx.offset_of(raw));
@@ -643,8 +643,8 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     // Places.
     let cx = FileCx::new(&places_f.0, &places_f.1, *limits);
     let mut places = Vec::new();
-    let mut place_index: HashMap<String, PlaceIx> = HashMap::new();
-    let mut seen = HashMap::new();
+    let mut place_index: FxHashMap<String, PlaceIx> = FxHashMap::default();
+    let mut seen = FxHashMap::default();
     if present[1] {
         let features = match serde_json::from_str::<RawFeatureCollection<'_>>(cx.text) {
             Ok(fc) => {
@@ -742,9 +742,9 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     // People (ties resolved now; "tied to nothing" checked after events).
     let cx = FileCx::new(&people_f.0, &people_f.1, *limits);
     let mut people = Vec::new();
-    let mut person_index: HashMap<String, PersonIx> = HashMap::new();
+    let mut person_index: FxHashMap<String, PersonIx> = FxHashMap::default();
     let mut person_raw: Vec<&RawValue> = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     if present[2] {
         for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(2) + cx.offset_of(raw));
@@ -798,99 +798,66 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         }
     }
 
-    // Events.
+    // Events: the two halves are checked on two threads (a record's checks need nothing from
+    // another record); then ids are registered in file order, so that of two records with
+    // one id the first is kept, as in the other files.
     let cx = FileCx::new(&events_f.0, &events_f.1, *limits);
     let mut events = Vec::new();
-    let mut seen = HashMap::new();
     if present[3] {
-        for raw in raw_array(&cx, cx.text, &mut problems) {
-            progress.set(base(3) + cx.offset_of(raw));
-            if !is_object(&cx, raw, &mut problems) {
-                continue;
-            }
-            let rec: RawEvent = match serde_json::from_str(raw.get()) {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-                    continue;
-                }
-            };
-            if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
-                continue;
-            }
-            let id = rec.id;
-            let date = match FuzzyDate::parse_optional(rec.date.as_deref()) {
-                Ok(d) => d,
-                Err(e) => {
-                    problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
-                    continue;
-                }
-            };
-            check_texts(&cx, raw, &id, &[("title", &rec.title)], &mut problems);
-            check_lengths(
-                &cx,
-                raw,
-                &id,
-                &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())],
-                &mut problems,
-            );
-            let place = match &rec.place {
-                None => None,
-                Some(p) => match place_index.get(p) {
-                    Some(ix) => Some(*ix),
-                    None => {
-                        problems.push(cx.problem(
-                            cx.field(raw, "place", Some(p)),
-                            Some(&id),
-                            format!("unknown place '{p}'"),
-                        ));
-                        None
+        let raws = raw_array(&cx, cx.text, &mut problems);
+        let lookup = Lookup { places: &place_index, people: &person_index, sources: &source_index };
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let report = |n: usize| {
+            let done = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+            progress.set(base(3) + sizes[3] * done / raws.len().max(1));
+        };
+        let (first, second) = raws.split_at(raws.len() / 2);
+        let (mut a, mut b) = std::thread::scope(|s| {
+            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, 0, &lookup, &report));
+            let a = check_events(&cx, first, 0, raws.len(), &lookup, &report);
+            (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        // Ids in file order: chunk `a` holds the first records, `b` the rest.
+        let mut repeats: Vec<u32> = Vec::new();
+        {
+            let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+            seen.reserve(raws.len());
+            for chunk in [&a, &b] {
+                for (record, id) in chunk.ids_in_order() {
+                    match seen.entry(id) {
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(record);
+                        }
+                        std::collections::hash_map::Entry::Occupied(o) => {
+                            let (line, _) = cx.lines.locate(cx.field(raws[*o.get() as usize], "id", Some(id)));
+                            problems.push(cx.problem(
+                                cx.field(raws[record as usize], "id", Some(id)),
+                                Some(id),
+                                format!("duplicate id (first defined at line {line}); this one is ignored"),
+                            ));
+                            repeats.push(record);
+                        }
                     }
-                },
-            };
-            let mut who = Vec::with_capacity(rec.people.len());
-            for p in &rec.people {
-                match person_index.get(p) {
-                    Some(ix) if who.contains(ix) => problems.push(cx.problem(
-                        cx.field(raw, "people", Some(p)),
-                        Some(&id),
-                        format!("'{p}' is listed twice"),
-                    )),
-                    Some(ix) => who.push(*ix),
-                    None => problems.push(cx.problem(
-                        cx.field(raw, "people", Some(p)),
-                        Some(&id),
-                        format!("unknown person '{p}'"),
-                    )),
                 }
             }
-            for f in &rec.figures {
-                if let (Some(lo), Some(hi)) = (f.low, f.high)
-                    && hi < lo
-                {
-                    problems.push(cx.problem(
-                        cx.field(raw, "figures", None),
-                        Some(&id),
-                        format!("figure '{}': high {hi} is below low {lo}", f.label),
-                    ));
-                }
-            }
-            let event_sources = resolve_sources(&cx, raw, &id, &rec.sources, &source_index, true, &mut problems);
-            events.push(Event {
-                id,
-                date,
-                date_basis: rec.date_basis.unwrap_or_default(),
-                place,
-                place_basis: rec.place_basis.unwrap_or_default(),
-                people: who,
-                title: rec.title,
-                summary: rec.summary,
-                figures: rec.figures,
-                category: rec.category,
-                sources: event_sources,
-                note: rec.note,
-            });
         }
+        let repeated = |record: u32| repeats.binary_search(&record).is_ok();
+        for chunk in [&mut a, &mut b] {
+            for (record, after_id, p) in chunk.problems.drain(..) {
+                // A repeated record is ignored: only the repeat is reported.
+                if !(after_id && repeated(record)) {
+                    problems.push(p);
+                }
+            }
+            problems.add_unlisted(chunk.unlisted);
+        }
+        let keep = |chunk: &EventChunk, i: usize| !repeated(chunk.records[i]);
+        let keep_a: Vec<bool> = (0..a.events.len()).map(|i| keep(&a, i)).collect();
+        let keep_b: Vec<bool> = (0..b.events.len()).map(|i| keep(&b, i)).collect();
+        events = a.events;
+        let mut flags = keep_a.into_iter();
+        events.retain(|_| flags.next().unwrap_or(true));
+        events.extend(b.events.into_iter().zip(keep_b).filter(|(_, k)| *k).map(|(e, _)| e));
     }
 
     // A person tied to nothing.
@@ -937,4 +904,165 @@ pub fn load(data: Option<&Path>) -> Result<Loaded, LoadError> {
         None => Ok(load_bundled()),
         Some(dir) => load_dir(dir),
     }
+}
+
+/// The indexes an event's references are resolved against.
+struct Lookup<'a> {
+    places: &'a FxHashMap<String, PlaceIx>,
+    people: &'a FxHashMap<String, PersonIx>,
+    sources: &'a FxHashMap<String, SourceIx>,
+}
+
+/// Events checked by one thread, with what is needed to register their ids afterwards.
+#[derive(Default)]
+struct EventChunk {
+    events: Vec<Event>,
+    /// Per event: its record's position in the file.
+    records: Vec<u32>,
+    /// Records with a well-formed id but no event (a later check failed).
+    ids_without_event: Vec<(u32, String)>,
+    /// (record, found after its id was read, problem).
+    problems: Vec<(u32, bool, Problem)>,
+    /// Problems beyond the limit, only counted.
+    unlisted: usize,
+}
+
+impl EventChunk {
+    /// (record, id) of every record with a well-formed id, in file order.
+    fn ids_in_order(&self) -> impl Iterator<Item = (u32, &str)> {
+        let mut with = self.records.iter().zip(&self.events).map(|(r, e)| (*r, e.id.as_str())).peekable();
+        let mut without = self.ids_without_event.iter().map(|(r, id)| (*r, id.as_str())).peekable();
+        std::iter::from_fn(move || match (with.peek(), without.peek()) {
+            (Some(a), Some(b)) if b.0 < a.0 => without.next(),
+            (Some(_), _) => with.next(),
+            (None, _) => without.next(),
+        })
+    }
+}
+
+/// Checks a run of event records starting at record `first`.
+fn check_events(
+    cx: &FileCx<'_>,
+    raws: &[&RawValue],
+    first: u32,
+    capacity: usize,
+    lookup: &Lookup<'_>,
+    report: &(dyn Fn(usize) + Sync),
+) -> EventChunk {
+    let mut chunk = EventChunk { events: Vec::with_capacity(capacity.max(raws.len())), ..EventChunk::default() };
+    let mut problems = ProblemLog::new(usize::MAX);
+    for (i, raw) in raws.iter().enumerate() {
+        if i % 4096 == 4095 {
+            report(4096);
+        }
+        let record = first + i as u32;
+        let mut after_id = false;
+        let before = chunk.events.len();
+        let id = check_event(cx, raw, lookup, &mut problems, &mut after_id, &mut chunk.events);
+        if chunk.events.len() > before {
+            chunk.records.push(record);
+        } else if let Some(id) = id {
+            chunk.ids_without_event.push((record, id));
+        }
+        for p in problems.drain() {
+            if chunk.problems.len() < cx.limits.problems {
+                chunk.problems.push((record, after_id, p));
+            } else {
+                chunk.unlisted += 1;
+            }
+        }
+    }
+    report(raws.len() % 4096);
+    chunk
+}
+
+/// Checks one event record, pushing the event if it is valid. Returns its id when the id is
+/// well formed but the event was left out (so the id is still registered).
+fn check_event(
+    cx: &FileCx<'_>,
+    raw: &RawValue,
+    lookup: &Lookup<'_>,
+    problems: &mut ProblemLog,
+    after_id: &mut bool,
+    events: &mut Vec<Event>,
+) -> Option<String> {
+    if !is_object(cx, raw, problems) {
+        return None;
+    }
+    let rec: RawEvent = match serde_json::from_str(raw.get()) {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+            return None;
+        }
+    };
+    if !valid_id(&rec.id) {
+        problems.push(cx.problem(
+            cx.field(raw, "id", Some(&rec.id)),
+            Some(&rec.id),
+            format!("id '{}' must be lowercase letters, digits and '-' (at most 200)", rec.id),
+        ));
+        return None;
+    }
+    // Problems from here on are dropped if the id turns out to repeat an earlier one.
+    *after_id = true;
+    let id = rec.id;
+    let date = match FuzzyDate::parse_optional(rec.date.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
+            return Some(id);
+        }
+    };
+    check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
+    check_lengths(&cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
+    let place = match &rec.place {
+        None => None,
+        Some(p) => match lookup.places.get(p) {
+            Some(ix) => Some(*ix),
+            None => {
+                problems.push(cx.problem(cx.field(raw, "place", Some(p)), Some(&id), format!("unknown place '{p}'")));
+                None
+            }
+        },
+    };
+    let mut who = Vec::with_capacity(rec.people.len());
+    for p in &rec.people {
+        match lookup.people.get(p) {
+            Some(ix) if who.contains(ix) => {
+                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("'{p}' is listed twice")))
+            }
+            Some(ix) => who.push(*ix),
+            None => {
+                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("unknown person '{p}'")))
+            }
+        }
+    }
+    for f in &rec.figures {
+        if let (Some(lo), Some(hi)) = (f.low, f.high)
+            && hi < lo
+        {
+            problems.push(cx.problem(
+                cx.field(raw, "figures", None),
+                Some(&id),
+                format!("figure '{}': high {hi} is below low {lo}", f.label),
+            ));
+        }
+    }
+    let event_sources = resolve_sources(cx, raw, &id, &rec.sources, lookup.sources, true, problems);
+    events.push(Event {
+        id,
+        date,
+        date_basis: rec.date_basis.unwrap_or_default(),
+        place,
+        place_basis: rec.place_basis.unwrap_or_default(),
+        people: who,
+        title: rec.title,
+        summary: rec.summary,
+        figures: rec.figures,
+        category: rec.category,
+        sources: event_sources,
+        note: rec.note,
+    });
+    None
 }

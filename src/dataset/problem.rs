@@ -55,6 +55,16 @@ impl ProblemLog {
         self.unlisted
     }
 
+    /// Counts problems found and dropped elsewhere (another thread's overflow).
+    pub(crate) fn add_unlisted(&mut self, n: usize) {
+        self.unlisted += n;
+    }
+
+    /// Takes the problems listed so far.
+    pub(crate) fn drain(&mut self) -> std::vec::Drain<'_, Problem> {
+        self.list.drain(..)
+    }
+
     pub(crate) fn into_vec(self) -> Vec<Problem> {
         self.list
     }
