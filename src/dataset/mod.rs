@@ -7,6 +7,7 @@
 //! The bundled dataset is embedded in the binary ([`load_bundled`]), so `crossings` works from
 //! any directory and after `cargo install`.
 
+mod ids;
 mod problem;
 mod records;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
 
+use ids::IdIndex;
 use problem::ProblemLog;
 pub use problem::{LineIndex, Problem};
 
@@ -553,17 +555,17 @@ fn register_id<'a>(
 }
 
 /// Resolves source ids, reporting unknown ones.
-fn resolve_sources(
+fn resolve_sources<S: AsRef<str>>(
     cx: &FileCx<'_>,
     raw: &RawValue,
     id: &str,
-    ids: &[String],
-    index: &FxHashMap<String, SourceIx>,
+    ids: &[S],
+    index: &IdIndex<SourceIx>,
     required: bool,
     problems: &mut ProblemLog,
 ) -> Vec<SourceIx> {
     let mut out = Vec::with_capacity(ids.len());
-    for s in ids {
+    for s in ids.iter().map(AsRef::as_ref) {
         match index.get(s) {
             Some(ix) => out.push(*ix),
             None => {
@@ -607,7 +609,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     // Sources.
     let cx = FileCx::new(&sources_f.0, &sources_f.1, *limits);
     let mut sources = Vec::new();
-    let mut source_index: FxHashMap<String, SourceIx> = FxHashMap::default();
+    let mut source_index: IdIndex<SourceIx> = IdIndex::default();
     let mut seen = FxHashMap::default();
     if present[0] {
         for raw in raw_array(&cx, cx.text, &mut problems) {
@@ -635,176 +637,191 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
                     format!("url '{url}' is not an http or https address; it will not be opened"),
                 ));
             }
-            source_index.insert(rec.id.clone(), SourceIx(sources.len() as u32));
+            source_index.insert(&rec.id, SourceIx(sources.len() as u32));
             sources.push(Source { id: rec.id, title: rec.title, file: rec.file, url: rec.url, note: rec.note });
         }
     }
 
-    // Places.
-    let cx = FileCx::new(&places_f.0, &places_f.1, *limits);
-    let mut places = Vec::new();
-    let mut place_index: FxHashMap<String, PlaceIx> = FxHashMap::default();
-    let mut seen = FxHashMap::default();
-    if present[1] {
-        let features = match serde_json::from_str::<RawFeatureCollection<'_>>(cx.text) {
-            Ok(fc) => {
-                if fc.kind != "FeatureCollection" {
-                    problems.push(cx.problem(
-                        0,
-                        None,
-                        format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind),
-                    ));
+    // The events file is indexed and split into records on a second thread meanwhile: that
+    // needs nothing from the other files.
+    let mut places: Vec<Place> = Vec::new();
+    let mut place_index: IdIndex<PlaceIx> = IdIndex::default();
+    let mut people: Vec<Person> = Vec::new();
+    let mut person_index: IdIndex<PersonIx> = IdIndex::default();
+    let mut person_raw: Vec<&RawValue> = Vec::new();
+    let (cx, raws, events_problems) = std::thread::scope(|s| {
+        let prep = s.spawn(|| {
+            let cx = FileCx::new(&events_f.0, &events_f.1, *limits);
+            let mut problems = ProblemLog::new(limits.problems);
+            let raws = if present[3] { raw_array(&cx, cx.text, &mut problems) } else { Vec::new() };
+            (cx, raws, problems)
+        });
+        // Places.
+        let cx = FileCx::new(&places_f.0, &places_f.1, *limits);
+        let mut seen = FxHashMap::default();
+        if present[1] {
+            let features = match serde_json::from_str::<RawFeatureCollection<'_>>(cx.text) {
+                Ok(fc) => {
+                    if fc.kind != "FeatureCollection" {
+                        problems.push(cx.problem(
+                            0,
+                            None,
+                            format!("type is '{}'; places must be a GeoJSON FeatureCollection", fc.kind),
+                        ));
+                    }
+                    raw_array(&cx, fc.features.get(), &mut problems)
                 }
-                raw_array(&cx, fc.features.get(), &mut problems)
-            }
-            Err(e) => {
-                problems.push(cx.serde_problem(None, None, &e));
-                Vec::new()
-            }
-        };
-        for raw in features {
-            progress.set(base(1) + cx.offset_of(raw));
-            if !is_object(&cx, raw, &mut problems) {
-                continue;
-            }
-            let rec: RawFeature = match serde_json::from_str(raw.get()) {
-                Ok(r) => r,
                 Err(e) => {
-                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-                    continue;
+                    problems.push(cx.serde_problem(None, None, &e));
+                    Vec::new()
                 }
             };
-            let id = match &rec.id {
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(other) => {
-                    problems.push(cx.problem(cx.offset_of(raw), None, format!("feature id {other} must be a string")));
+            for raw in features {
+                progress.set(base(1) + cx.offset_of(raw));
+                if !is_object(&cx, raw, &mut problems) {
                     continue;
                 }
-                None => {
+                let rec: RawFeature = match serde_json::from_str(raw.get()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                        continue;
+                    }
+                };
+                let id = match &rec.id {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(other) => {
+                        problems.push(cx.problem(
+                            cx.offset_of(raw),
+                            None,
+                            format!("feature id {other} must be a string"),
+                        ));
+                        continue;
+                    }
+                    None => {
+                        problems.push(cx.problem(
+                            cx.offset_of(raw),
+                            None,
+                            "feature has no id; every place needs a stable id",
+                        ));
+                        continue;
+                    }
+                };
+                if !register_id(&cx, raw, &id, &mut seen, &mut problems) {
+                    continue;
+                }
+                if rec.kind != "Feature" {
+                    problems.push(cx.problem(
+                        cx.field(raw, "type", None),
+                        Some(&id),
+                        format!("type is '{}', expected 'Feature'", rec.kind),
+                    ));
+                }
+                let Some(props) = rec.properties else {
                     problems.push(cx.problem(
                         cx.offset_of(raw),
-                        None,
-                        "feature has no id; every place needs a stable id",
+                        Some(&id),
+                        "feature has no properties (name, precision, category)",
                     ));
                     continue;
+                };
+                let lon_lat = match records::point(rec.geometry.as_ref()) {
+                    Ok(p) => p,
+                    Err(msg) => {
+                        problems.push(cx.problem(cx.field(raw, "geometry", None), Some(&id), msg));
+                        continue;
+                    }
+                };
+                check_texts(&cx, raw, &id, &[("name", &props.name)], &mut problems);
+                check_names(&cx, raw, &id, &props.names, &mut problems);
+                check_lengths(&cx, raw, &id, &[("note", props.note.as_deref())], &mut problems);
+                if let Some(country) = &props.country
+                    && let Some(msg) = crate::basemap::check_country(country, lon_lat)
+                {
+                    problems.push(cx.problem(cx.field(raw, "coordinates", None), Some(&id), msg));
                 }
-            };
-            if !register_id(&cx, raw, &id, &mut seen, &mut problems) {
-                continue;
+                let place_sources = resolve_sources(&cx, raw, &id, &props.sources, &source_index, false, &mut problems);
+                place_index.insert(&id, PlaceIx(places.len() as u32));
+                places.push(Place {
+                    id,
+                    name: props.name,
+                    names: props.names,
+                    aliases: props.aliases,
+                    lon_lat,
+                    country: props.country,
+                    precision: props.precision,
+                    category: props.category,
+                    sources: place_sources,
+                    note: props.note,
+                });
             }
-            if rec.kind != "Feature" {
-                problems.push(cx.problem(
-                    cx.field(raw, "type", None),
-                    Some(&id),
-                    format!("type is '{}', expected 'Feature'", rec.kind),
-                ));
-            }
-            let Some(props) = rec.properties else {
-                problems.push(cx.problem(
-                    cx.offset_of(raw),
-                    Some(&id),
-                    "feature has no properties (name, precision, category)",
-                ));
-                continue;
-            };
-            let lon_lat = match records::point(rec.geometry.as_ref()) {
-                Ok(p) => p,
-                Err(msg) => {
-                    problems.push(cx.problem(cx.field(raw, "geometry", None), Some(&id), msg));
-                    continue;
-                }
-            };
-            check_texts(&cx, raw, &id, &[("name", &props.name)], &mut problems);
-            check_names(&cx, raw, &id, &props.names, &mut problems);
-            check_lengths(&cx, raw, &id, &[("note", props.note.as_deref())], &mut problems);
-            if let Some(country) = &props.country
-                && let Some(msg) = crate::basemap::check_country(country, lon_lat)
-            {
-                problems.push(cx.problem(cx.field(raw, "coordinates", None), Some(&id), msg));
-            }
-            let place_sources = resolve_sources(&cx, raw, &id, &props.sources, &source_index, false, &mut problems);
-            place_index.insert(id.clone(), PlaceIx(places.len() as u32));
-            places.push(Place {
-                id,
-                name: props.name,
-                names: props.names,
-                aliases: props.aliases,
-                lon_lat,
-                country: props.country,
-                precision: props.precision,
-                category: props.category,
-                sources: place_sources,
-                note: props.note,
-            });
         }
-    }
 
-    // People (ties resolved now; "tied to nothing" checked after events).
-    let cx = FileCx::new(&people_f.0, &people_f.1, *limits);
-    let mut people = Vec::new();
-    let mut person_index: FxHashMap<String, PersonIx> = FxHashMap::default();
-    let mut person_raw: Vec<&RawValue> = Vec::new();
-    let mut seen = FxHashMap::default();
-    if present[2] {
-        for raw in raw_array(&cx, cx.text, &mut problems) {
-            progress.set(base(2) + cx.offset_of(raw));
-            if !is_object(&cx, raw, &mut problems) {
-                continue;
-            }
-            let rec: RawPerson = match serde_json::from_str(raw.get()) {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+        // People (ties resolved now; "tied to nothing" checked after events).
+        let cx = FileCx::new(&people_f.0, &people_f.1, *limits);
+        let mut seen = FxHashMap::default();
+        if present[2] {
+            for raw in raw_array(&cx, cx.text, &mut problems) {
+                progress.set(base(2) + cx.offset_of(raw));
+                if !is_object(&cx, raw, &mut problems) {
                     continue;
                 }
-            };
-            if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
-                continue;
-            }
-            check_texts(&cx, raw, &rec.id, &[("name", &rec.name)], &mut problems);
-            check_names(&cx, raw, &rec.id, &rec.names, &mut problems);
-            check_lengths(
-                &cx,
-                raw,
-                &rec.id,
-                &[("role", Some(&rec.role)), ("biography", Some(&rec.biography)), ("note", rec.note.as_deref())],
-                &mut problems,
-            );
-            let mut ties = Vec::new();
-            for t in rec.places {
-                match place_index.get(&t.place) {
-                    Some(ix) => ties.push(Tie { place: *ix, basis: t.basis, note: t.note }),
-                    None => problems.push(cx.problem(
-                        cx.field(raw, "place", Some(&t.place)),
-                        Some(&rec.id),
-                        format!("unknown place '{}'", t.place),
-                    )),
+                let rec: RawPerson = match serde_json::from_str(raw.get()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+                        continue;
+                    }
+                };
+                if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
+                    continue;
                 }
+                check_texts(&cx, raw, &rec.id, &[("name", &rec.name)], &mut problems);
+                check_names(&cx, raw, &rec.id, &rec.names, &mut problems);
+                check_lengths(
+                    &cx,
+                    raw,
+                    &rec.id,
+                    &[("role", Some(&rec.role)), ("biography", Some(&rec.biography)), ("note", rec.note.as_deref())],
+                    &mut problems,
+                );
+                let mut ties = Vec::new();
+                for t in rec.places {
+                    match place_index.get(&t.place) {
+                        Some(ix) => ties.push(Tie { place: *ix, basis: t.basis, note: t.note }),
+                        None => problems.push(cx.problem(
+                            cx.field(raw, "place", Some(&t.place)),
+                            Some(&rec.id),
+                            format!("unknown place '{}'", t.place),
+                        )),
+                    }
+                }
+                let person_sources =
+                    resolve_sources(&cx, raw, &rec.id, &rec.sources, &source_index, false, &mut problems);
+                person_index.insert(&rec.id, PersonIx(people.len() as u32));
+                person_raw.push(raw);
+                people.push(Person {
+                    id: rec.id,
+                    name: rec.name,
+                    names: rec.names,
+                    aliases: rec.aliases,
+                    role: rec.role,
+                    biography: rec.biography,
+                    places: ties,
+                    sources: person_sources,
+                    note: rec.note,
+                });
             }
-            let person_sources = resolve_sources(&cx, raw, &rec.id, &rec.sources, &source_index, false, &mut problems);
-            person_index.insert(rec.id.clone(), PersonIx(people.len() as u32));
-            person_raw.push(raw);
-            people.push(Person {
-                id: rec.id,
-                name: rec.name,
-                names: rec.names,
-                aliases: rec.aliases,
-                role: rec.role,
-                biography: rec.biography,
-                places: ties,
-                sources: person_sources,
-                note: rec.note,
-            });
         }
-    }
+        prep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    problems.append(events_problems);
 
     // Events: the two halves are checked on two threads (a record's checks need nothing from
     // another record); then ids are registered in file order, so that of two records with
     // one id the first is kept, as in the other files.
-    let cx = FileCx::new(&events_f.0, &events_f.1, *limits);
     let mut events = Vec::new();
     if present[3] {
-        let raws = raw_array(&cx, cx.text, &mut problems);
         let lookup = Lookup { places: &place_index, people: &person_index, sources: &source_index };
         let done = std::sync::atomic::AtomicUsize::new(0);
         let report = |n: usize| {
@@ -908,9 +925,9 @@ pub fn load(data: Option<&Path>) -> Result<Loaded, LoadError> {
 
 /// The indexes an event's references are resolved against.
 struct Lookup<'a> {
-    places: &'a FxHashMap<String, PlaceIx>,
-    people: &'a FxHashMap<String, PersonIx>,
-    sources: &'a FxHashMap<String, SourceIx>,
+    places: &'a IdIndex<PlaceIx>,
+    people: &'a IdIndex<PersonIx>,
+    sources: &'a IdIndex<SourceIx>,
 }
 
 /// Events checked by one thread, with what is needed to register their ids afterwards.
@@ -989,7 +1006,7 @@ fn check_event(
     if !is_object(cx, raw, problems) {
         return None;
     }
-    let rec: RawEvent = match serde_json::from_str(raw.get()) {
+    let rec: RawEvent<'_> = match serde_json::from_str(raw.get()) {
         Ok(r) => r,
         Err(e) => {
             problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
@@ -1006,7 +1023,7 @@ fn check_event(
     }
     // Problems from here on are dropped if the id turns out to repeat an earlier one.
     *after_id = true;
-    let id = rec.id;
+    let id = rec.id.into_owned();
     let date = match FuzzyDate::parse_optional(rec.date.as_deref()) {
         Ok(d) => d,
         Err(e) => {
@@ -1016,7 +1033,7 @@ fn check_event(
     };
     check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
     check_lengths(&cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
-    let place = match &rec.place {
+    let place = match rec.place.as_deref() {
         None => None,
         Some(p) => match lookup.places.get(p) {
             Some(ix) => Some(*ix),
@@ -1027,7 +1044,7 @@ fn check_event(
         },
     };
     let mut who = Vec::with_capacity(rec.people.len());
-    for p in &rec.people {
+    for p in rec.people.iter().map(|p| p.as_ref()) {
         match lookup.people.get(p) {
             Some(ix) if who.contains(ix) => {
                 problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("'{p}' is listed twice")))

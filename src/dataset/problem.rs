@@ -60,6 +60,14 @@ impl ProblemLog {
         self.unlisted += n;
     }
 
+    /// Adds another log's problems (and its count of unlisted ones).
+    pub(crate) fn append(&mut self, other: ProblemLog) {
+        self.unlisted += other.unlisted;
+        for p in other.list {
+            self.push(p);
+        }
+    }
+
     /// Takes the problems listed so far.
     pub(crate) fn drain(&mut self) -> std::vec::Drain<'_, Problem> {
         self.list.drain(..)
@@ -81,7 +89,7 @@ impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
     }
 

@@ -1,5 +1,7 @@
 //! The records as written in the files, before ids are resolved.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -97,26 +99,29 @@ pub(super) struct RawPerson {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawEvent {
-    pub id: String,
-    #[serde(default)]
-    pub date: Option<String>,
+pub(super) struct RawEvent<'a> {
+    // References are borrowed from the file's text when they hold no escapes: a million
+    // events would otherwise allocate millions of short strings only to look them up.
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub date: Option<Cow<'a, str>>,
     #[serde(default)]
     pub date_basis: Option<Basis>,
-    #[serde(default)]
-    pub place: Option<String>,
+    #[serde(default, borrow)]
+    pub place: Option<Cow<'a, str>>,
     #[serde(default)]
     pub place_basis: Option<Basis>,
-    #[serde(default)]
-    pub people: Vec<String>,
+    #[serde(default, borrow)]
+    pub people: Vec<Cow<'a, str>>,
     pub title: String,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
     pub figures: Vec<Figure>,
     pub category: Theme,
-    #[serde(default)]
-    pub sources: Vec<String>,
+    #[serde(default, borrow)]
+    pub sources: Vec<Cow<'a, str>>,
     #[serde(default)]
     pub note: Option<String>,
 }

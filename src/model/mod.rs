@@ -406,6 +406,50 @@ impl Dataset {
         // Stable, so ties keep file order; the cached key avoids moving whole events around
         // during the sort (each is moved once, when the permutation is applied).
         events.sort_by_cached_key(|e| (e.date.is_undated(), e.date.earliest, e.date.latest));
+        // The span index and the packed keys on a second thread, the reverse indexes here.
+        let (time_index, event_keys, (place_events, person_events, place_people)) = std::thread::scope(|s| {
+            let events = &events;
+            let keys = s.spawn(move || {
+                let index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
+                let keys: Vec<EventKey> = events
+                    .iter()
+                    .map(|e| EventKey {
+                        earliest: e.date.earliest,
+                        latest: e.date.latest,
+                        place: e.place.map_or(u32::MAX, |p| p.0),
+                        undated: e.date.is_undated(),
+                        approximate: e.date.is_approximate(),
+                        theme: e.category,
+                    })
+                    .collect();
+                (index, keys)
+            });
+            let reverse = Self::reverse_indexes(&places, &people, events);
+            let (index, keys) = keys.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (index, keys, reverse)
+        });
+        let place_ids = places.iter().enumerate().map(|(i, p)| (p.id.clone(), PlaceIx(i as u32))).collect();
+        Dataset {
+            sources,
+            places,
+            people,
+            events,
+            place_events,
+            person_events,
+            place_people,
+            time_index,
+            event_keys,
+            place_ids,
+        }
+    }
+
+    /// Per place its events, per person their events, per place its people (sorted by name).
+    #[allow(clippy::type_complexity)]
+    fn reverse_indexes(
+        places: &[Place],
+        people: &[Person],
+        events: &[Event],
+    ) -> (Vec<Vec<EventIx>>, Vec<Vec<EventIx>>, Vec<Vec<PersonIx>>) {
         let mut place_events = vec![Vec::new(); places.len()];
         let mut person_events = vec![Vec::new(); people.len()];
         let mut place_people: Vec<Vec<PersonIx>> = vec![Vec::new(); places.len()];
@@ -424,36 +468,18 @@ impl Dataset {
                 place_people[tie.place.ix()].push(PersonIx(i as u32));
             }
         }
+        // Names compared once, not once per place.
+        let mut by_name: Vec<u32> = (0..people.len() as u32).collect();
+        by_name.sort_by(|a, b| people[*a as usize].name.cmp(&people[*b as usize].name).then(a.cmp(b)));
+        let mut rank = vec![0u32; people.len()];
+        for (r, p) in by_name.into_iter().enumerate() {
+            rank[p as usize] = r as u32;
+        }
         for list in &mut place_people {
-            list.sort_unstable();
+            list.sort_unstable_by_key(|p| rank[p.ix()]);
             list.dedup();
-            list.sort_by(|a, b| people[a.ix()].name.cmp(&people[b.ix()].name).then(a.cmp(b)));
         }
-        let time_index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
-        let event_keys = events
-            .iter()
-            .map(|e| EventKey {
-                earliest: e.date.earliest,
-                latest: e.date.latest,
-                place: e.place.map_or(u32::MAX, |p| p.0),
-                undated: e.date.is_undated(),
-                approximate: e.date.is_approximate(),
-                theme: e.category,
-            })
-            .collect();
-        let place_ids = places.iter().enumerate().map(|(i, p)| (p.id.clone(), PlaceIx(i as u32))).collect();
-        Dataset {
-            sources,
-            places,
-            people,
-            events,
-            place_events,
-            person_events,
-            place_people,
-            time_index,
-            event_keys,
-            place_ids,
-        }
+        (place_events, person_events, place_people)
     }
 
     /// The place with this id.
