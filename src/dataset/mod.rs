@@ -1032,7 +1032,7 @@ fn check_event(
         }
     };
     check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
-    check_lengths(&cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
+    check_lengths(cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
     let place = match rec.place.as_deref() {
         None => None,
         Some(p) => match lookup.places.get(p) {
