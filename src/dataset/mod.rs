@@ -1024,7 +1024,7 @@ fn check_event(
     // Problems from here on are dropped if the id turns out to repeat an earlier one.
     *after_id = true;
     let id = rec.id.into_owned();
-    let date = match FuzzyDate::parse_optional(rec.date.as_deref()) {
+    let date = match FuzzyDate::parse_optional(rec.date.as_ref().map(AsRef::as_ref)) {
         Ok(d) => d,
         Err(e) => {
             problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
@@ -1033,7 +1033,7 @@ fn check_event(
     };
     check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
     check_lengths(cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
-    let place = match rec.place.as_deref() {
+    let place = match rec.place.as_ref().map(AsRef::as_ref) {
         None => None,
         Some(p) => match lookup.places.get(p) {
             Some(ix) => Some(*ix),

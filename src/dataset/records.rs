@@ -7,6 +7,18 @@ use serde_json::value::RawValue;
 
 use crate::model::{Basis, Figure, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
 
+/// An id referred to, borrowed from the text when it can be (serde copies a `Cow` inside a
+/// `Vec` unless it is wrapped like this).
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(super) struct Ref<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl AsRef<str> for Ref<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSource {
@@ -105,15 +117,15 @@ pub(super) struct RawEvent<'a> {
     #[serde(borrow)]
     pub id: Cow<'a, str>,
     #[serde(default, borrow)]
-    pub date: Option<Cow<'a, str>>,
+    pub date: Option<Ref<'a>>,
     #[serde(default)]
     pub date_basis: Option<Basis>,
     #[serde(default, borrow)]
-    pub place: Option<Cow<'a, str>>,
+    pub place: Option<Ref<'a>>,
     #[serde(default)]
     pub place_basis: Option<Basis>,
     #[serde(default, borrow)]
-    pub people: Vec<Cow<'a, str>>,
+    pub people: Vec<Ref<'a>>,
     pub title: String,
     #[serde(default)]
     pub summary: String,
@@ -121,7 +133,7 @@ pub(super) struct RawEvent<'a> {
     pub figures: Vec<Figure>,
     pub category: Theme,
     #[serde(default, borrow)]
-    pub sources: Vec<Cow<'a, str>>,
+    pub sources: Vec<Ref<'a>>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -152,4 +164,23 @@ pub(super) fn point(geometry: Option<&RawGeometry>) -> Result<LonLat, String> {
         return Err(format!("longitude {lon} is out of range (-180..180)"));
     }
     Ok(LonLat { lon, lat })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_references_are_borrowed_from_the_text_unless_escaped() {
+        let text = r#"{"id": "e1", "date": "1945", "place": "harbin", "people": ["a", "b\u0063"],
+            "title": "T", "category": "soviet", "sources": ["s"]}"#;
+        let rec: RawEvent<'_> = serde_json::from_str(text).unwrap();
+        assert!(matches!(rec.id, Cow::Borrowed("e1")));
+        assert!(matches!(rec.place.map(|p| p.0), Some(Cow::Borrowed("harbin"))));
+        assert!(matches!(rec.date.map(|d| d.0), Some(Cow::Borrowed("1945"))));
+        assert!(matches!(&rec.people[0].0, Cow::Borrowed("a")));
+        // An escape has to be decoded into a new string.
+        assert!(matches!(&rec.people[1].0, Cow::Owned(s) if s == "bc"));
+        assert!(matches!(&rec.sources[0].0, Cow::Borrowed("s")));
+    }
 }
