@@ -12,6 +12,10 @@ use crossings::export::{self, ExportRequest};
 use crossings::generate::{Spec, generate};
 use crossings::query::{Themes, visibility};
 
+/// The allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn sizes() -> Vec<usize> {
     std::env::var("CROSSINGS_BENCH_SIZES")
         .ok()

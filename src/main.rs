@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use crossings::cli::{self, Cli, Command};
 
+/// mimalloc: loading a million events makes millions of small allocations on two threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {

@@ -55,7 +55,7 @@ pub enum Precision {
 /// One calendar date at some precision, with its qualifiers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DatePoint {
-    text: String,
+    text: compact_str::CompactString,
     /// The first day the date covers.
     pub earliest: Day,
     /// The last day the date covers.
@@ -368,7 +368,7 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
         }
         let precision = if unspecified == 1 { Precision::Decade } else { Precision::Century };
         return Ok(DatePoint {
-            text: body.to_owned(),
+            text: body.into(),
             earliest: Day::year_start(first_year),
             latest: Day::year_end(last_year),
             precision,
@@ -393,8 +393,7 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
         None => None,
         Some(d) => two_digits(d)?,
     };
-    let make =
-        |earliest, latest, precision| DatePoint { text: body.to_owned(), earliest, latest, precision, qualifiers };
+    let make = |earliest, latest, precision| DatePoint { text: body.into(), earliest, latest, precision, qualifiers };
     match (month, day) {
         (None, None) => {
             if pieces.len() == 3 {

@@ -12,6 +12,7 @@ mod problem;
 mod records;
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
@@ -932,23 +933,26 @@ struct Lookup<'a> {
 
 /// Events checked by one thread, with what is needed to register their ids afterwards.
 #[derive(Default)]
-struct EventChunk {
+struct EventChunk<'a> {
     events: Vec<Event>,
     /// Per event: its record's position in the file.
     records: Vec<u32>,
+    /// Per event: its id, borrowed from the file's text unless escaped (the ids are then
+    /// registered reading the text in order, not a million scattered strings).
+    ids: Vec<Cow<'a, str>>,
     /// Records with a well-formed id but no event (a later check failed).
-    ids_without_event: Vec<(u32, String)>,
+    ids_without_event: Vec<(u32, Cow<'a, str>)>,
     /// (record, found after its id was read, problem).
     problems: Vec<(u32, bool, Problem)>,
     /// Problems beyond the limit, only counted.
     unlisted: usize,
 }
 
-impl EventChunk {
+impl EventChunk<'_> {
     /// (record, id) of every record with a well-formed id, in file order.
     fn ids_in_order(&self) -> impl Iterator<Item = (u32, &str)> {
-        let mut with = self.records.iter().zip(&self.events).map(|(r, e)| (*r, e.id.as_str())).peekable();
-        let mut without = self.ids_without_event.iter().map(|(r, id)| (*r, id.as_str())).peekable();
+        let mut with = self.records.iter().zip(&self.ids).map(|(r, id)| (*r, id.as_ref())).peekable();
+        let mut without = self.ids_without_event.iter().map(|(r, id)| (*r, id.as_ref())).peekable();
         std::iter::from_fn(move || match (with.peek(), without.peek()) {
             (Some(a), Some(b)) if b.0 < a.0 => without.next(),
             (Some(_), _) => with.next(),
@@ -958,14 +962,14 @@ impl EventChunk {
 }
 
 /// Checks a run of event records starting at record `first`.
-fn check_events(
-    cx: &FileCx<'_>,
-    raws: &[&RawValue],
+fn check_events<'a>(
+    cx: &FileCx<'a>,
+    raws: &[&'a RawValue],
     first: u32,
     capacity: usize,
     lookup: &Lookup<'_>,
     report: &(dyn Fn(usize) + Sync),
-) -> EventChunk {
+) -> EventChunk<'a> {
     let mut chunk = EventChunk { events: Vec::with_capacity(capacity.max(raws.len())), ..EventChunk::default() };
     let mut problems = ProblemLog::new(usize::MAX);
     for (i, raw) in raws.iter().enumerate() {
@@ -976,10 +980,13 @@ fn check_events(
         let mut after_id = false;
         let before = chunk.events.len();
         let id = check_event(cx, raw, lookup, &mut problems, &mut after_id, &mut chunk.events);
-        if chunk.events.len() > before {
-            chunk.records.push(record);
-        } else if let Some(id) = id {
-            chunk.ids_without_event.push((record, id));
+        match id {
+            Some(id) if chunk.events.len() > before => {
+                chunk.records.push(record);
+                chunk.ids.push(id);
+            }
+            Some(id) => chunk.ids_without_event.push((record, id)),
+            None => {}
         }
         for p in problems.drain() {
             if chunk.problems.len() < cx.limits.problems {
@@ -994,15 +1001,15 @@ fn check_events(
 }
 
 /// Checks one event record, pushing the event if it is valid. Returns its id when the id is
-/// well formed but the event was left out (so the id is still registered).
-fn check_event(
+/// well formed (whether or not the event was kept: the id is registered either way).
+fn check_event<'a>(
     cx: &FileCx<'_>,
-    raw: &RawValue,
+    raw: &'a RawValue,
     lookup: &Lookup<'_>,
     problems: &mut ProblemLog,
     after_id: &mut bool,
     events: &mut Vec<Event>,
-) -> Option<String> {
+) -> Option<Cow<'a, str>> {
     if !is_object(cx, raw, problems) {
         return None;
     }
@@ -1023,12 +1030,13 @@ fn check_event(
     }
     // Problems from here on are dropped if the id turns out to repeat an earlier one.
     *after_id = true;
+    let id_ref = rec.id.clone();
     let id = rec.id.into_owned();
     let date = match FuzzyDate::parse_optional(rec.date.as_ref().map(AsRef::as_ref)) {
         Ok(d) => d,
         Err(e) => {
             problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
-            return Some(id);
+            return Some(id_ref);
         }
     };
     check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
@@ -1081,5 +1089,5 @@ fn check_event(
         sources: event_sources,
         note: rec.note,
     });
-    None
+    Some(id_ref)
 }
