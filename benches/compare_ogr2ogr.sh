@@ -2,6 +2,8 @@
 # Export speed and memory against GDAL, in one run, on the same generated data:
 #   100,000 places with 1,000,000 events (about 300 MB of GeoJSON).
 #   bash benches/compare_ogr2ogr.sh [PLACES] [EVENTS]
+# REPEAT=N (default 3) runs each crossings command N times and reports the median; timings on
+# a shared 2-core machine move by 10-30 % from run to run.
 # Needs gdal-bin (ogr2ogr) and GNU time (/usr/bin/time). Builds crossings in release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,16 +16,23 @@ mkdir -p "$work"
 if [ ! -f "$work/data/events.json" ]; then
   "$bin" generate --places "$places" --events "$events" --people $((places / 2)) --out "$work/data"
 fi
-measure() { # label, command...
-  local label="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
-  read -r secs kib < "$work/time.txt"
-  printf '%-44s %8.2f s %9.1f MiB\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
+repeat="${REPEAT:-3}"
+measure() { # label, runs, command...
+  local label="$1" runs="$2"; shift 2
+  local all=()
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
+    all+=("$(cat "$work/time.txt")")
+  done
+  # The median run by wall clock (and its peak memory).
+  read -r secs kib < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  printf '%-44s %8.2f s %9.1f MiB   (median of %d: %s)\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)" "$runs" \
+    "$(printf '%s\n' "${all[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
 }
 echo "data: $(du -sh "$work/data" | cut -f1) in $work/data ($places places, $events events)"
-measure "crossings validate (load + check)" "$bin" validate --data "$work/data"
-measure "crossings export (load + filter + write)" "$bin" export --data "$work/data" -o "$work/crossings.geojson"
+measure "crossings validate (load + check)" "$repeat" "$bin" validate --data "$work/data"
+measure "crossings export (load + filter + write)" "$repeat" "$bin" export --data "$work/data" -o "$work/crossings.geojson"
 echo "export: $(du -h "$work/crossings.geojson" | cut -f1)"
 # GDAL converting the very file crossings wrote (same features, same properties).
 rm -f "$work/ogr.geojson"
-measure "ogr2ogr -f GeoJSON (read + write)" ogr2ogr -f GeoJSON "$work/ogr.geojson" "$work/crossings.geojson"
+measure "ogr2ogr -f GeoJSON (read + write)" 1 ogr2ogr -f GeoJSON "$work/ogr.geojson" "$work/crossings.geojson"
