@@ -136,8 +136,33 @@ pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
 
 enum JobResult {
     Exported(Result<(PathBuf, usize), String>),
-    Opened(Result<Box<Loaded>, String>),
+    Opened(Result<Box<Prepared>, String>),
     Layers(Detail, MercatorLayer),
+}
+
+/// A loaded dataset with everything the window derives from it, built off the UI thread so
+/// opening a large dataset never freezes the window.
+pub struct Prepared {
+    loaded: Loaded,
+    dataset: Arc<Dataset>,
+    statics: Arc<PlaceStatics>,
+    grid: ClusterGrid,
+    list: panels::PlaceListCache,
+    bounds: (i32, i32),
+    histogram: Histogram,
+}
+
+impl Prepared {
+    /// Derives the indexes, the map's per-place data, the place list and the histogram.
+    pub fn new(mut loaded: Loaded) -> Prepared {
+        let dataset = Arc::new(std::mem::take(&mut loaded.dataset));
+        let statics = PlaceStatics::build(&dataset);
+        let grid = ClusterGrid::build(&statics);
+        let list = panels::PlaceListCache::new(&dataset);
+        let bounds = data_bounds(&dataset);
+        let histogram = histogram_of(&dataset, bounds);
+        Prepared { loaded, dataset, statics: Arc::new(statics), grid, list, bounds, histogram }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -330,15 +355,24 @@ impl CrossingsApp {
     }
 
     fn set_data(&mut self, loaded: Loaded) {
-        self.dataset = Arc::new(loaded.dataset);
-        self.statics = Arc::new(PlaceStatics::build(&self.dataset));
+        self.install(Prepared::new(loaded));
+    }
+
+    fn install(&mut self, prepared: Prepared) {
+        let Prepared { loaded, dataset, statics, grid, list, bounds, histogram } = prepared;
+        // The old dataset may hold a million events: free it off the UI thread.
+        let old = (std::mem::replace(&mut self.dataset, dataset), std::mem::replace(&mut self.statics, statics));
+        if old.0.events.len() > 10_000 {
+            std::thread::spawn(move || drop(old));
+        }
         self.frame_items = None;
-        self.list = panels::PlaceListCache::new(&self.dataset);
+        self.list = list;
         self.problems = loaded.problems;
         self.label = loaded.label;
         self.generation += 1;
-        self.bounds = data_bounds(&self.dataset);
-        self.histogram = histogram_of(&self.dataset, self.bounds);
+        self.grid = (grid, self.generation);
+        self.bounds = bounds;
+        self.histogram = histogram;
         self.selection = self.state.selection.iter().filter_map(|id| self.dataset.place_by_id(id)).collect();
         self.person = self.state.person.as_deref().and_then(|id| self.dataset.person_by_id(id));
         self.cache = None;
@@ -429,11 +463,11 @@ impl CrossingsApp {
                 JobResult::Opened(Ok(loaded)) => {
                     self.busy = None;
                     self.progress = None;
-                    let n = loaded.problems.len();
-                    let label = loaded.label.clone();
+                    let n = loaded.loaded.problems.len();
+                    let label = loaded.loaded.label.clone();
                     self.state.selection.clear();
                     self.state.person = None;
-                    self.set_data(*loaded);
+                    self.install(*loaded);
                     self.pending_fit = true;
                     self.show_problems = n > 0;
                     self.status = Some(Status {
@@ -558,7 +592,7 @@ impl CrossingsApp {
                     let result = match dialog() {
                         None => Err("no folder chosen".to_owned()),
                         Some(dir) => crate::dataset::load_dir_with_progress(&dir, &progress)
-                            .map(Box::new)
+                            .map(|loaded| Box::new(Prepared::new(loaded)))
                             .map_err(|e| e.to_string()),
                     };
                     let _ = tx.send(JobResult::Opened(result));
