@@ -20,15 +20,16 @@ fn transform(rect: Rect, lon: f64, lat: f64, zoom: f64) -> ScreenTransform {
     t
 }
 
+/// A generated dataset of `places` places and `events` events.
+fn generated(places: usize, events: usize, seed: u64) -> crossings::model::Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    crossings::generate::generate(crossings::generate::Spec { places, events, people: 10, seed }, dir.path()).unwrap();
+    crossings::dataset::load_dir(dir.path()).unwrap().dataset
+}
+
 #[test]
 fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
-    let dir = tempfile::tempdir().unwrap();
-    crossings::generate::generate(
-        crossings::generate::Spec { places: 3000, events: 6000, people: 10, seed: 2 },
-        dir.path(),
-    )
-    .unwrap();
-    let d = crossings::dataset::load_dir(dir.path()).unwrap().dataset;
+    let d = generated(3000, 6000, 2);
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
     let mut grid = ClusterGrid::build(&statics);
@@ -77,13 +78,7 @@ fn the_bundled_places_are_drawn_one_by_one_with_no_overlapping_labels() {
 #[test]
 fn clusters_counted_as_the_window_moves_equal_a_fresh_count_and_hold_every_shown_place() {
     use crossings::chronology::{Day, TimeWindow};
-    let dir = tempfile::tempdir().unwrap();
-    crossings::generate::generate(
-        crossings::generate::Spec { places: 3000, events: 20_000, people: 10, seed: 9 },
-        dir.path(),
-    )
-    .unwrap();
-    let d = crossings::dataset::load_dir(dir.path()).unwrap().dataset;
+    let d = generated(3000, 20_000, 9);
     let themes = Themes::default();
     let base = Day::month_start(1940, 1).month_index();
     let window = |m: i32| {

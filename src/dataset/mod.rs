@@ -405,6 +405,24 @@ fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut ProblemLog) -> bool
     false
 }
 
+/// Parses one record, reporting one that is not an object or does not fit the schema.
+fn parse_record<'a, T: serde::Deserialize<'a>>(
+    cx: &FileCx<'_>,
+    raw: &'a RawValue,
+    problems: &mut ProblemLog,
+) -> Option<T> {
+    if !is_object(cx, raw, problems) {
+        return None;
+    }
+    match serde_json::from_str(raw.get()) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+            None
+        }
+    }
+}
+
 /// Parses a top-level JSON array into raw records, or reports why it is not one.
 ///
 /// At most `limits.records` are kept; the rest are only counted (a gigabyte of `{}` would
@@ -615,16 +633,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     if present[0] {
         for raw in raw_array(&cx, cx.text, &mut problems) {
             progress.set(base(0) + cx.offset_of(raw));
-            if !is_object(&cx, raw, &mut problems) {
-                continue;
-            }
-            let rec: RawSource = match serde_json::from_str(raw.get()) {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-                    continue;
-                }
-            };
+            let Some(rec) = parse_record::<RawSource>(&cx, raw, &mut problems) else { continue };
             if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
                 continue;
             }
@@ -679,16 +688,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
             };
             for raw in features {
                 progress.set(base(1) + cx.offset_of(raw));
-                if !is_object(&cx, raw, &mut problems) {
-                    continue;
-                }
-                let rec: RawFeature = match serde_json::from_str(raw.get()) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-                        continue;
-                    }
-                };
+                let Some(rec) = parse_record::<RawFeature>(&cx, raw, &mut problems) else { continue };
                 let id = match &rec.id {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(other) => {
@@ -764,16 +764,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         if present[2] {
             for raw in raw_array(&cx, cx.text, &mut problems) {
                 progress.set(base(2) + cx.offset_of(raw));
-                if !is_object(&cx, raw, &mut problems) {
-                    continue;
-                }
-                let rec: RawPerson = match serde_json::from_str(raw.get()) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-                        continue;
-                    }
-                };
+                let Some(rec) = parse_record::<RawPerson>(&cx, raw, &mut problems) else { continue };
                 if !register_id(&cx, raw, &rec.id, &mut seen, &mut problems) {
                     continue;
                 }
@@ -1010,16 +1001,7 @@ fn check_event<'a>(
     after_id: &mut bool,
     events: &mut Vec<Event>,
 ) -> Option<Cow<'a, str>> {
-    if !is_object(cx, raw, problems) {
-        return None;
-    }
-    let rec: RawEvent<'_> = match serde_json::from_str(raw.get()) {
-        Ok(r) => r,
-        Err(e) => {
-            problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
-            return None;
-        }
-    };
+    let rec = parse_record::<RawEvent<'_>>(cx, raw, problems)?;
     if !valid_id(&rec.id) {
         problems.push(cx.problem(
             cx.field(raw, "id", Some(&rec.id)),
