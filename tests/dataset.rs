@@ -124,6 +124,60 @@ mod never_panics {
     use super::*;
     use proptest::prelude::*;
 
+    /// Any JSON value, a few levels deep.
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_filter("JSON has no NaN", |x| x.is_finite()).prop_map(serde_json::Value::from),
+            (-200i64..3000).prop_map(serde_json::Value::from),
+            "[a-z0-9 ./~?%X-]{0,12}".prop_map(serde_json::Value::from),
+            prop_oneof![
+                Just("harbin"),
+                Just("maizuru"),
+                Just("a-soldier"),
+                Just("src-a"),
+                Just("1945-08"),
+                Just("ja"),
+                Just("Point")
+            ]
+            .prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-z]{1,3}", inner, 0..3)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A record: the schema's field names (some of them) with values of any kind.
+    fn record() -> impl Strategy<Value = serde_json::Value> {
+        const FIELDS: [&str; 18] = [
+            "id",
+            "date",
+            "place",
+            "people",
+            "title",
+            "summary",
+            "category",
+            "sources",
+            "figures",
+            "type",
+            "geometry",
+            "properties",
+            "coordinates",
+            "name",
+            "names",
+            "lang",
+            "text",
+            "precision",
+        ];
+        proptest::collection::btree_map(proptest::sample::select(&FIELDS[..]), value(), 0..8)
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+    }
+
     fn texts(files: [Option<String>; 4]) -> Texts {
         let names = dataset::FILES;
         Texts { files: [0, 1, 2, 3].map(|i| files[i].clone().map(|t| (names[i].to_owned(), t))), problems: Vec::new() }
@@ -135,6 +189,31 @@ mod never_panics {
         fn loading_any_text_never_panics(a in "\\PC{0,80}", b in "\\PC{0,80}", c in "\\PC{0,80}", d in "\\PC{0,80}") {
             let loaded = dataset::load_texts("fuzz", &texts([Some(a), Some(b), Some(c), Some(d)]));
             prop_assert!(loaded.dataset.events.len() <= 1);
+        }
+
+        /// Records of any shape, with the schema's field names, so the checks behind parsing
+        /// (references, dates, coordinates, languages) see every kind of value too.
+        #[test]
+        fn records_of_any_shape_never_panic(
+            records in proptest::collection::vec(record(), 0..6),
+            which in 0usize..4,
+        ) {
+            let dir = common::fixture("minimal");
+            let mut files: [Option<String>; 4] = dataset::FILES.map(|f| std::fs::read_to_string(dir.join(f)).ok());
+            let array = serde_json::Value::Array(records);
+            files[which] = Some(if which == 1 {
+                serde_json::json!({"type": "FeatureCollection", "features": array}).to_string()
+            } else {
+                array.to_string()
+            });
+            let loaded = dataset::load_texts("fuzz", &texts(files));
+            // Whatever was kept has valid ids and dates within their own bounds.
+            for e in &loaded.dataset.events {
+                prop_assert!(e.date.earliest <= e.date.latest);
+            }
+            for p in &loaded.dataset.places {
+                prop_assert!(p.lon_lat.lat.abs() <= 90.0 && p.lon_lat.lon.abs() <= 180.0);
+            }
         }
 
         #[test]
