@@ -7,7 +7,12 @@ set -euo pipefail
 duration="${1:-60}"
 bin="${2:-target/debug/crossings}"
 [ -x "$bin" ] || cargo build --quiet
-display=":$((200 + RANDOM % 50))"
+# A display no other X server holds (stale lock files from killed servers count as held).
+display=""
+for d in $(seq 200 299); do
+  if [ ! -e "/tmp/.X$d-lock" ] && [ ! -e "/tmp/.X11-unix/X$d" ]; then display=":$d"; break; fi
+done
+[ -n "$display" ] || { echo "soak: no free X display between :200 and :299"; exit 1; }
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/crossings-xdg-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 home="$(mktemp -d)"
@@ -16,7 +21,8 @@ xvfb=$!
 cleanup() { kill "${app:-}" "$xvfb" 2>/dev/null || true; rm -rf "$home"; }
 trap cleanup EXIT
 export DISPLAY="$display"
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 150); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+xdpyinfo >/dev/null 2>&1 || { echo "soak: Xvfb did not start on $display"; exit 1; }
 HOME="$home" XDG_DATA_HOME="$home/data" "$bin" >"$home/app.log" 2>&1 &
 app=$!
 win=""
