@@ -267,3 +267,57 @@ fn repeated_event_ids_keep_the_first_record_across_the_threads_halves() {
     let ids: Vec<(&str, &str)> = loaded.dataset.events.iter().map(|e| (e.id.as_str(), e.title.as_str())).collect();
     assert_eq!(ids, [("first", "T first"), ("third", "T third")]);
 }
+
+mod event_order {
+    use super::common;
+    use crossings::chronology::FuzzyDate;
+    use proptest::prelude::*;
+
+    const DATES: [Option<&str>; 7] =
+        [None, Some("1945"), Some("1945-08"), Some("1945-08-09"), Some("1944/1946"), Some("1945~"), Some("1945-13")];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, rng_seed: proptest::test_runner::RngSeed::Fixed(11), ..ProptestConfig::default() })]
+        /// Each half is sorted on its own thread and the halves are merged: the result is the
+        /// valid events, first of each id kept, in date order with ties in file order (a
+        /// stable sort of the file), wherever the halves split.
+        #[test]
+        fn events_come_out_in_date_order_with_ties_in_file_order(
+            records in proptest::collection::vec((0usize..12, 0usize..DATES.len()), 0..40),
+        ) {
+            let text = format!(
+                "[{}]",
+                records
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (id, date))| {
+                        let date = DATES[*date].map_or("null".to_owned(), |d| format!("\"{d}\""));
+                        format!(
+                            r#"{{"id": "e{id}", "date": {date}, "place": "harbin", "people": ["a-soldier"], "title": "record {n}", "category": "soviet", "sources": ["src-a"]}}"#
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",\n")
+            );
+            let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+            texts.files[3] = Some(("events.json".to_owned(), text));
+            let loaded = crossings::dataset::load_texts("data", &texts);
+
+            // What the loader should keep: the first record of each id (valid or not), if valid.
+            let mut seen = std::collections::HashSet::new();
+            let mut expected: Vec<(String, (bool, i64, i64))> = Vec::new();
+            for (n, (id, date)) in records.iter().enumerate() {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                if let Ok(d) = FuzzyDate::parse_optional(DATES[*date]) {
+                    expected.push((format!("record {n}"), (d.is_undated(), i64::from(d.earliest.0), i64::from(d.latest.0))));
+                }
+            }
+            expected.sort_by_key(|(_, key)| *key);
+            let got: Vec<&str> = loaded.dataset.events.iter().map(|e| e.title.as_str()).collect();
+            let want: Vec<&str> = expected.iter().map(|(t, _)| t.as_str()).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}

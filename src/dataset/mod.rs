@@ -821,52 +821,36 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
             progress.set(base(3) + sizes[3] * done / raws.len().max(1));
         };
         let (first, second) = raws.split_at(raws.len() / 2);
-        let (mut a, mut b) = std::thread::scope(|s| {
-            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, 0, &lookup, &report));
-            let a = check_events(&cx, first, 0, raws.len(), &lookup, &report);
+        let (a, b) = std::thread::scope(|s| {
+            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, &lookup, &report));
+            let a = check_events(&cx, first, 0, &lookup, &report);
             (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        // Ids in file order: chunk `a` holds the first records, `b` the rest.
-        let mut repeats: Vec<u32> = Vec::new();
-        {
-            let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
-            seen.reserve(raws.len());
-            for chunk in [&a, &b] {
-                for (record, id) in chunk.ids_in_order() {
-                    match seen.entry(id) {
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(record);
-                        }
-                        std::collections::hash_map::Entry::Occupied(o) => {
-                            let (line, _) = cx.lines.locate(cx.field(raws[*o.get() as usize], "id", Some(id)));
-                            problems.push(cx.problem(
-                                cx.field(raws[record as usize], "id", Some(id)),
-                                Some(id),
-                                format!("duplicate id (first defined at line {line}); this one is ignored"),
-                            ));
-                            repeats.push(record);
-                        }
-                    }
-                }
-            }
+        // Each half comes back sorted into date order; they are merged here while a second
+        // thread registers the ids in file order (chunk `a` holds the first records).
+        let ((merged, records), (repeats, repeat_problems)) = std::thread::scope(|s| {
+            let ids = s.spawn(|| repeated_ids(&cx, &raws, [&a.ids, &b.ids]));
+            let merged = merge_by_date(a.events, b.events);
+            (merged, ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        events = merged;
+        for p in repeat_problems {
+            problems.push(p);
         }
         let repeated = |record: u32| repeats.binary_search(&record).is_ok();
-        for chunk in [&mut a, &mut b] {
-            for (record, after_id, p) in chunk.problems.drain(..) {
+        if !repeats.is_empty() {
+            let mut records = records.iter();
+            events.retain(|_| records.next().is_none_or(|r| !repeated(*r)));
+        }
+        for (chunk_problems, unlisted) in [(a.problems, a.unlisted), (b.problems, b.unlisted)] {
+            for (record, after_id, p) in chunk_problems {
                 // A repeated record is ignored: only the repeat is reported.
                 if !(after_id && repeated(record)) {
                     problems.push(p);
                 }
             }
-            problems.add_unlisted(chunk.unlisted);
+            problems.add_unlisted(unlisted);
         }
-        let keep = |chunk: &EventChunk, i: usize| !repeated(chunk.records[i]);
-        let keep_a: Vec<bool> = (0..a.events.len()).map(|i| keep(&a, i)).collect();
-        let keep_b: Vec<bool> = (0..b.events.len()).map(|i| keep(&b, i)).collect();
-        events = a.events;
-        let mut flags = keep_a.into_iter();
-        events.retain(|_| flags.next().unwrap_or(true));
-        events.extend(b.events.into_iter().zip(keep_b).filter(|(_, k)| *k).map(|(e, _)| e));
     }
 
     // A person tied to nothing.
@@ -925,23 +909,32 @@ struct Lookup<'a> {
 /// Events checked by one thread, with what is needed to register their ids afterwards.
 #[derive(Default)]
 struct EventChunk<'a> {
-    events: Vec<Event>,
-    /// Per event: its record's position in the file.
-    records: Vec<u32>,
-    /// Per event: its id, borrowed from the file's text unless escaped (the ids are then
-    /// registered reading the text in order, not a million scattered strings).
-    ids: Vec<Cow<'a, str>>,
-    /// Records with a well-formed id but no event (a later check failed).
-    ids_without_event: Vec<(u32, Cow<'a, str>)>,
+    /// The valid events, sorted by [`Event::order_key`], each with its record's position in
+    /// the file.
+    events: Vec<(u32, Event)>,
+    /// The ids of records with a well-formed id, in file order.
+    ids: ChunkIds<'a>,
     /// (record, found after its id was read, problem).
     problems: Vec<(u32, bool, Problem)>,
     /// Problems beyond the limit, only counted.
     unlisted: usize,
 }
 
-impl EventChunk<'_> {
+/// The well-formed ids of a run of records, in file order.
+#[derive(Default)]
+struct ChunkIds<'a> {
+    /// Per record with an event: its position in the file.
+    records: Vec<u32>,
+    /// Per record with an event: its id, borrowed from the file's text unless escaped (the
+    /// ids are then registered reading the text in order, not a million scattered strings).
+    ids: Vec<Cow<'a, str>>,
+    /// Records with a well-formed id but no event (a later check failed).
+    ids_without_event: Vec<(u32, Cow<'a, str>)>,
+}
+
+impl ChunkIds<'_> {
     /// (record, id) of every record with a well-formed id, in file order.
-    fn ids_in_order(&self) -> impl Iterator<Item = (u32, &str)> {
+    fn in_order(&self) -> impl Iterator<Item = (u32, &str)> {
         let mut with = self.records.iter().zip(&self.ids).map(|(r, id)| (*r, id.as_ref())).peekable();
         let mut without = self.ids_without_event.iter().map(|(r, id)| (*r, id.as_ref())).peekable();
         std::iter::from_fn(move || match (with.peek(), without.peek()) {
@@ -952,16 +945,62 @@ impl EventChunk<'_> {
     }
 }
 
+/// The records whose id repeats an earlier record's (sorted), and a problem for each.
+/// `chunks` hold the ids of consecutive runs of records, in file order.
+fn repeated_ids(cx: &FileCx<'_>, raws: &[&RawValue], chunks: [&ChunkIds<'_>; 2]) -> (Vec<u32>, Vec<Problem>) {
+    let mut repeats = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    seen.reserve(raws.len());
+    for (record, id) in chunks.into_iter().flat_map(ChunkIds::in_order) {
+        match seen.entry(id) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(record);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (line, _) = cx.lines.locate(cx.field(raws[*o.get() as usize], "id", Some(id)));
+                problems.push(cx.problem(
+                    cx.field(raws[record as usize], "id", Some(id)),
+                    Some(id),
+                    format!("duplicate id (first defined at line {line}); this one is ignored"),
+                ));
+                repeats.push(record);
+            }
+        }
+    }
+    (repeats, problems)
+}
+
+/// Merges two runs of events sorted by date, the first run's records coming first in the
+/// file, into one sorted run (ties keep file order). Returns the events and, per event, its
+/// record's position in the file.
+fn merge_by_date(a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> (Vec<Event>, Vec<u32>) {
+    let mut events = Vec::with_capacity(a.len() + b.len());
+    let mut records = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some((_, x)), Some((_, y))) if y.order_key() < x.order_key() => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        let Some((record, event)) = next else { break };
+        events.push(event);
+        records.push(record);
+    }
+    (events, records)
+}
+
 /// Checks a run of event records starting at record `first`.
 fn check_events<'a>(
     cx: &FileCx<'a>,
     raws: &[&'a RawValue],
     first: u32,
-    capacity: usize,
     lookup: &Lookup<'_>,
     report: &(dyn Fn(usize) + Sync),
 ) -> EventChunk<'a> {
-    let mut chunk = EventChunk { events: Vec::with_capacity(capacity.max(raws.len())), ..EventChunk::default() };
+    let mut chunk = EventChunk { events: Vec::with_capacity(raws.len()), ..EventChunk::default() };
     let mut problems = ProblemLog::new(usize::MAX);
     for (i, raw) in raws.iter().enumerate() {
         if i % 4096 == 4095 {
@@ -969,15 +1008,16 @@ fn check_events<'a>(
         }
         let record = first + i as u32;
         let mut after_id = false;
-        let before = chunk.events.len();
-        let id = check_event(cx, raw, lookup, &mut problems, &mut after_id, &mut chunk.events);
-        match id {
-            Some(id) if chunk.events.len() > before => {
-                chunk.records.push(record);
-                chunk.ids.push(id);
+        let mut event = None;
+        let id = check_event(cx, raw, lookup, &mut problems, &mut after_id, &mut event);
+        match (id, event) {
+            (Some(id), Some(event)) => {
+                chunk.events.push((record, event));
+                chunk.ids.records.push(record);
+                chunk.ids.ids.push(id);
             }
-            Some(id) => chunk.ids_without_event.push((record, id)),
-            None => {}
+            (Some(id), None) => chunk.ids.ids_without_event.push((record, id)),
+            (None, _) => {}
         }
         for p in problems.drain() {
             if chunk.problems.len() < cx.limits.problems {
@@ -988,10 +1028,12 @@ fn check_events<'a>(
         }
     }
     report(raws.len() % 4096);
+    // Sorted here, on this thread, so that merging the halves moves each event once.
+    chunk.events.sort_by_cached_key(|(_, e)| e.order_key());
     chunk
 }
 
-/// Checks one event record, pushing the event if it is valid. Returns its id when the id is
+/// Checks one event record, setting `event` if it is valid. Returns its id when the id is
 /// well formed (whether or not the event was kept: the id is registered either way).
 fn check_event<'a>(
     cx: &FileCx<'_>,
@@ -999,7 +1041,7 @@ fn check_event<'a>(
     lookup: &Lookup<'_>,
     problems: &mut ProblemLog,
     after_id: &mut bool,
-    events: &mut Vec<Event>,
+    event: &mut Option<Event>,
 ) -> Option<Cow<'a, str>> {
     let rec = parse_record::<RawEvent<'_>>(cx, raw, problems)?;
     if !valid_id(&rec.id) {
@@ -1057,7 +1099,7 @@ fn check_event<'a>(
         }
     }
     let event_sources = resolve_sources(cx, raw, &id, &rec.sources, lookup.sources, true, problems);
-    events.push(Event {
+    *event = Some(Event {
         id,
         date,
         date_basis: rec.date_basis.unwrap_or_default(),
