@@ -822,26 +822,23 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         };
         let (first, second) = raws.split_at(raws.len() / 2);
         let (a, b) = std::thread::scope(|s| {
-            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, &lookup, &report));
-            let a = check_events(&cx, first, 0, &lookup, &report);
+            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, 0, &lookup, &report));
+            let a = check_events(&cx, first, 0, second.len(), &lookup, &report);
             (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         // Each half comes back sorted into date order; they are merged here while a second
         // thread registers the ids in file order (chunk `a` holds the first records).
-        let ((merged, records), (repeats, repeat_problems)) = std::thread::scope(|s| {
+        let (merged, (repeats, repeat_problems)) = std::thread::scope(|s| {
             let ids = s.spawn(|| repeated_ids(&cx, &raws, [&a.ids, &b.ids]));
             let merged = merge_by_date(a.events, b.events);
             (merged, ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        events = merged;
         for p in repeat_problems {
             problems.push(p);
         }
         let repeated = |record: u32| repeats.binary_search(&record).is_ok();
-        if !repeats.is_empty() {
-            let mut records = records.iter();
-            events.retain(|_| records.next().is_none_or(|r| !repeated(*r)));
-        }
+        // The records' positions are dropped in place (the allocation is reused).
+        events = merged.into_iter().filter(|(record, _)| !repeated(*record)).map(|(_, e)| e).collect();
         for (chunk_problems, unlisted) in [(a.problems, a.unlisted), (b.problems, b.unlisted)] {
             for (record, after_id, p) in chunk_problems {
                 // A repeated record is ignored: only the repeat is reported.
@@ -972,35 +969,28 @@ fn repeated_ids(cx: &FileCx<'_>, raws: &[&RawValue], chunks: [&ChunkIds<'_>; 2])
 }
 
 /// Merges two runs of events sorted by date, the first run's records coming first in the
-/// file, into one sorted run (ties keep file order). Returns the events and, per event, its
-/// record's position in the file.
-fn merge_by_date(a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> (Vec<Event>, Vec<u32>) {
-    let mut events = Vec::with_capacity(a.len() + b.len());
-    let mut records = Vec::with_capacity(a.len() + b.len());
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some((_, x)), Some((_, y))) if y.order_key() < x.order_key() => b.next(),
-            (Some(_), _) => a.next(),
-            (None, _) => b.next(),
-        };
-        let Some((record, event)) = next else { break };
-        events.push(event);
-        records.push(record);
-    }
-    (events, records)
+/// file, into one sorted run (ties keep file order).
+///
+/// The second run is moved after the first and a stable sort merges the two runs it finds:
+/// that needs room for half the events beside them, where merging into a new vector would
+/// need room for all of them (a quarter of a gigabyte at a million events).
+fn merge_by_date(mut a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> Vec<(u32, Event)> {
+    a.extend(b);
+    a.sort_by_key(|(_, e)| e.order_key());
+    a
 }
 
-/// Checks a run of event records starting at record `first`.
+/// Checks a run of event records starting at record `first`, with room for `extra` more
+/// events (those of the run after it, moved here to be merged).
 fn check_events<'a>(
     cx: &FileCx<'a>,
     raws: &[&'a RawValue],
     first: u32,
+    extra: usize,
     lookup: &Lookup<'_>,
     report: &(dyn Fn(usize) + Sync),
 ) -> EventChunk<'a> {
-    let mut chunk = EventChunk { events: Vec::with_capacity(raws.len()), ..EventChunk::default() };
+    let mut chunk = EventChunk { events: Vec::with_capacity(raws.len() + extra), ..EventChunk::default() };
     let mut problems = ProblemLog::new(usize::MAX);
     for (i, raw) in raws.iter().enumerate() {
         if i % 4096 == 4095 {
