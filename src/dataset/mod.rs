@@ -23,7 +23,7 @@ pub use problem::{LineIndex, Problem};
 
 use crate::chronology::FuzzyDate;
 use crate::model::{Dataset, Event, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie};
-use records::{RawEvent, RawFeature, RawFeatureCollection, RawPerson, RawSource};
+use records::{RawEvent, RawFeature, RawFeatureCollection, RawPerson, RawSource, Ref};
 
 /// The four files of a dataset folder.
 pub const FILES: [&str; 4] = ["sources.json", "places.geojson", "people.json", "events.json"];
@@ -652,19 +652,34 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         }
     }
 
-    // The events file is indexed and split into records on a second thread meanwhile: that
-    // needs nothing from the other files.
+    // Events are parsed on a second thread meanwhile, in blocks: the file is split into
+    // records, and each record is parsed and checked. Its references are resolved at once
+    // when the places and people are in; until then they are kept, to be resolved after.
+    // When this thread is done with places and people it takes blocks too.
     let mut places: Vec<Place> = Vec::new();
     let mut place_index: IdIndex<PlaceIx> = IdIndex::default();
     let mut people: Vec<Person> = Vec::new();
     let mut person_index: IdIndex<PersonIx> = IdIndex::default();
     let mut person_raw: Vec<&RawValue> = Vec::new();
-    let (cx, raws, events_problems) = std::thread::scope(|s| {
+    let events_split: std::sync::OnceLock<(FileCx<'_>, Vec<&RawValue>)> = std::sync::OnceLock::new();
+    let indexes: std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)> = std::sync::OnceLock::new();
+    let events_work = EventsWork {
+        next_block: std::sync::atomic::AtomicUsize::new(0),
+        done: std::sync::atomic::AtomicUsize::new(0),
+        progress,
+        base: base(3),
+        size: sizes[3],
+    };
+    let (split_problems, parsed) = std::thread::scope(|s| {
         let prep = s.spawn(|| {
+            // Should this thread panic, the other must not wait for the split forever.
+            let _publish_anyway = PublishOnDrop(&events_split, *limits);
             let cx = FileCx::new(&events_f.0, &events_f.1, *limits);
             let mut problems = ProblemLog::new(limits.problems);
             let raws = if present[3] { raw_array(&cx, cx.text, &mut problems) } else { Vec::new() };
-            (cx, raws, problems)
+            let (cx, raws) = events_split.get_or_init(|| (cx, raws));
+            let parsed = events_work.parse_blocks(cx, raws, &source_index, &indexes);
+            (problems, parsed)
         });
         // Places.
         let cx = FileCx::new(&places_f.0, &places_f.1, *limits);
@@ -805,31 +820,33 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
                 });
             }
         }
-        prep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let _ = indexes.set((std::mem::take(&mut place_index), std::mem::take(&mut person_index)));
+        let (cx, raws) = events_split.wait();
+        let mine = events_work.parse_blocks(cx, raws, &source_index, &indexes);
+        let (split_problems, theirs) = prep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (split_problems, [theirs, mine])
     });
-    problems.append(events_problems);
+    problems.append(split_problems);
+    if let Some((places, people)) = indexes.into_inner() {
+        (place_index, person_index) = (places, people);
+    }
 
-    // Events: the two halves are checked on two threads (a record's checks need nothing from
-    // another record); then ids are registered in file order, so that of two records with
-    // one id the first is kept, as in the other files.
+    // Events: the references kept while places and people were loading are resolved now, on
+    // two threads; each thread sorts its events into date order, and the two runs are merged
+    // while the ids are registered in file order on the other thread (so that of two records
+    // with one id the first is kept, as in the other files).
     let mut events = Vec::new();
-    if present[3] {
+    if let Some((cx, raws)) = events_split.get() {
         let lookup = Lookup { places: &place_index, people: &person_index, sources: &source_index };
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let report = |n: usize| {
-            let done = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
-            progress.set(base(3) + sizes[3] * done / raws.len().max(1));
-        };
-        let (first, second) = raws.split_at(raws.len() / 2);
-        let (a, b) = std::thread::scope(|s| {
-            let other = s.spawn(|| check_events(&cx, second, first.len() as u32, 0, &lookup, &report));
-            let a = check_events(&cx, first, 0, second.len(), &lookup, &report);
-            (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let [mut a, mut b] = parsed;
+        let (late_a, late_b) = std::thread::scope(|s| {
+            let other = s.spawn(|| b.finish(cx, raws, &lookup));
+            (a.finish(cx, raws, &lookup), other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        // Each half comes back sorted into date order; they are merged here while a second
-        // thread registers the ids in file order (chunk `a` holds the first records).
+        let mut blocks: Vec<&ParsedBlock<'_>> = a.blocks.iter().chain(&b.blocks).collect();
+        blocks.sort_unstable_by_key(|block| block.first);
         let (merged, (repeats, repeat_problems)) = std::thread::scope(|s| {
-            let ids = s.spawn(|| repeated_ids(&cx, &raws, [&a.ids, &b.ids]));
+            let ids = s.spawn(|| repeated_ids(cx, raws, blocks.iter().map(|block| &block.ids)));
             let merged = merge_by_date(a.events, b.events);
             (merged, ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
@@ -839,15 +856,24 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         let repeated = |record: u32| repeats.binary_search(&record).is_ok();
         // The records' positions are dropped in place (the allocation is reused).
         events = merged.into_iter().filter(|(record, _)| !repeated(*record)).map(|(_, e)| e).collect();
-        for (chunk_problems, unlisted) in [(a.problems, a.unlisted), (b.problems, b.unlisted)] {
-            for (record, after_id, p) in chunk_problems {
-                // A repeated record is ignored: only the repeat is reported.
-                if !(after_id && repeated(record)) {
-                    problems.push(p);
-                }
-            }
-            problems.add_unlisted(unlisted);
+        // Problems in file order. Each thread kept the first it met (its blocks come in file
+        // order), so the first of all are among them.
+        let mut found: Vec<(u32, bool, Problem)> = Vec::new();
+        for block in blocks {
+            found.extend(block.problems.iter().cloned());
         }
+        for late in [late_a, late_b] {
+            found.extend(late.found);
+            problems.add_unlisted(late.unlisted);
+        }
+        found.sort_by_key(|(record, _, _)| *record);
+        for (record, after_id, p) in found {
+            // A repeated record is ignored: only the repeat is reported.
+            if !(after_id && repeated(record)) {
+                problems.push(p);
+            }
+        }
+        problems.add_unlisted(a.unlisted + b.unlisted);
     }
 
     // A person tied to nothing.
@@ -903,18 +929,146 @@ struct Lookup<'a> {
     sources: &'a IdIndex<SourceIx>,
 }
 
-/// Events checked by one thread, with what is needed to register their ids afterwards.
+/// Sets the events' split to nothing when dropped, unless it is set.
+struct PublishOnDrop<'l, 'a>(&'l std::sync::OnceLock<(FileCx<'a>, Vec<&'a RawValue>)>, Limits);
+
+impl Drop for PublishOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.get_or_init(|| (FileCx::new("", "", self.1), Vec::new()));
+    }
+}
+
+/// Records per block of events handed to a thread.
+const EVENT_BLOCK: usize = 4096;
+
+/// What the threads parsing events share: the next block to take, and progress.
+struct EventsWork<'p> {
+    next_block: std::sync::atomic::AtomicUsize,
+    /// Records parsed so far (for the progress bar).
+    done: std::sync::atomic::AtomicUsize,
+    progress: &'p Progress,
+    /// The events file's first byte among all files' bytes, and its size (for progress).
+    base: usize,
+    size: usize,
+}
+
+/// The events one thread parsed, from the blocks it took.
 #[derive(Default)]
-struct EventChunk<'a> {
-    /// The valid events, sorted by [`Event::order_key`], each with its record's position in
-    /// the file.
+struct ParsedEvents<'a> {
+    /// (record's position in the file, event), in the order parsed.
     events: Vec<(u32, Event)>,
-    /// The ids of records with a well-formed id, in file order.
-    ids: ChunkIds<'a>,
-    /// (record, found after its id was read, problem).
-    problems: Vec<(u32, bool, Problem)>,
+    /// Per block taken: its ids and problems.
+    blocks: Vec<ParsedBlock<'a>>,
+    /// Events parsed before the places and people were in: (index in `events`, references).
+    deferred: Vec<(usize, EventRefs<'a>)>,
     /// Problems beyond the limit, only counted.
     unlisted: usize,
+    /// Problems listed so far (at most the limit).
+    listed: usize,
+}
+
+/// One block of records parsed.
+struct ParsedBlock<'a> {
+    /// Its first record's position in the file.
+    first: u32,
+    ids: ChunkIds<'a>,
+    /// (record, found after its id was read, problem), in file order.
+    problems: Vec<(u32, bool, Problem)>,
+}
+
+/// What an event refers to, as written, until the places and people are in.
+struct EventRefs<'a> {
+    place: Option<Ref<'a>>,
+    people: Vec<Ref<'a>>,
+    sources: Vec<Ref<'a>>,
+}
+
+/// Problems found resolving deferred references: (record, found after its id, problem).
+#[derive(Default)]
+struct LateProblems {
+    found: Vec<(u32, bool, Problem)>,
+    unlisted: usize,
+}
+
+impl EventsWork<'_> {
+    /// Takes blocks of records until none is left, parsing each record and resolving its
+    /// references once `indexes` (places and people) is set; until then they are deferred.
+    fn parse_blocks<'a>(
+        &self,
+        cx: &FileCx<'a>,
+        raws: &[&'a RawValue],
+        sources: &IdIndex<SourceIx>,
+        indexes: &std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)>,
+    ) -> ParsedEvents<'a> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut out = ParsedEvents::default();
+        // Room for every event on both threads: only the pages used are ever touched, and
+        // the merge moves the other thread's events into this room.
+        out.events.reserve_exact(raws.len());
+        let mut problems = ProblemLog::new(usize::MAX);
+        loop {
+            let start = self.next_block.fetch_add(1, Relaxed).saturating_mul(EVENT_BLOCK);
+            if start >= raws.len() {
+                break;
+            }
+            let end = (start + EVENT_BLOCK).min(raws.len());
+            let lookup = indexes.get().map(|(places, people)| Lookup { places, people, sources });
+            let mut block = ParsedBlock { first: start as u32, ids: ChunkIds::default(), problems: Vec::new() };
+            for (i, raw) in raws[start..end].iter().enumerate() {
+                let record = (start + i) as u32;
+                let mut after_id = false;
+                let (id, parsed) = parse_event(cx, raw, &mut problems, &mut after_id);
+                match (id, parsed) {
+                    (Some(id), Some((mut event, refs))) => {
+                        match &lookup {
+                            Some(lookup) => resolve_event(cx, raw, &mut event, &refs, lookup, &mut problems),
+                            None => out.deferred.push((out.events.len(), refs)),
+                        }
+                        out.events.push((record, event));
+                        block.ids.records.push(record);
+                        block.ids.ids.push(id);
+                    }
+                    (Some(id), None) => block.ids.ids_without_event.push((record, id)),
+                    (None, _) => {}
+                }
+                for p in problems.drain() {
+                    if out.listed < cx.limits.problems {
+                        out.listed += 1;
+                        block.problems.push((record, after_id, p));
+                    } else {
+                        out.unlisted += 1;
+                    }
+                }
+            }
+            out.blocks.push(block);
+            let done = self.done.fetch_add(end - start, Relaxed) + end - start;
+            self.progress.set(self.base + self.size * done / raws.len().max(1));
+        }
+        out
+    }
+}
+
+impl<'a> ParsedEvents<'a> {
+    /// Resolves the references deferred while places and people were loading, and sorts the
+    /// events by [`date_then_record`].
+    fn finish(&mut self, cx: &FileCx<'a>, raws: &[&'a RawValue], lookup: &Lookup<'_>) -> LateProblems {
+        let mut late = LateProblems::default();
+        let mut problems = ProblemLog::new(usize::MAX);
+        for (at, refs) in std::mem::take(&mut self.deferred) {
+            let (record, event) = &mut self.events[at];
+            let raw = raws[*record as usize];
+            resolve_event(cx, raw, event, &refs, lookup, &mut problems);
+            for p in problems.drain() {
+                if late.found.len() < cx.limits.problems {
+                    late.found.push((*record, true, p));
+                } else {
+                    late.unlisted += 1;
+                }
+            }
+        }
+        self.events.sort_by_cached_key(date_then_record);
+        late
+    }
 }
 
 /// The well-formed ids of a run of records, in file order.
@@ -944,12 +1098,16 @@ impl ChunkIds<'_> {
 
 /// The records whose id repeats an earlier record's (sorted), and a problem for each.
 /// `chunks` hold the ids of consecutive runs of records, in file order.
-fn repeated_ids(cx: &FileCx<'_>, raws: &[&RawValue], chunks: [&ChunkIds<'_>; 2]) -> (Vec<u32>, Vec<Problem>) {
+fn repeated_ids<'c, 'a: 'c>(
+    cx: &FileCx<'_>,
+    raws: &[&RawValue],
+    chunks: impl Iterator<Item = &'c ChunkIds<'a>>,
+) -> (Vec<u32>, Vec<Problem>) {
     let mut repeats = Vec::new();
     let mut problems = Vec::new();
     let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
     seen.reserve(raws.len());
-    for (record, id) in chunks.into_iter().flat_map(ChunkIds::in_order) {
+    for (record, id) in chunks.flat_map(ChunkIds::in_order) {
         match seen.entry(id) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(record);
@@ -968,79 +1126,42 @@ fn repeated_ids(cx: &FileCx<'_>, raws: &[&RawValue], chunks: [&ChunkIds<'_>; 2])
     (repeats, problems)
 }
 
-/// Merges two runs of events sorted by date, the first run's records coming first in the
-/// file, into one sorted run (ties keep file order).
+/// The order of events: by date ([`Event::order_key`]), ties in file order.
+fn date_then_record((record, event): &(u32, Event)) -> (bool, crate::chronology::Day, crate::chronology::Day, u32) {
+    let (undated, earliest, latest) = event.order_key();
+    (undated, earliest, latest, *record)
+}
+
+/// Merges two runs of events, each sorted by [`date_then_record`], into one.
 ///
 /// The second run is moved after the first and a stable sort merges the two runs it finds:
 /// that needs room for half the events beside them, where merging into a new vector would
 /// need room for all of them (a quarter of a gigabyte at a million events).
 fn merge_by_date(mut a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> Vec<(u32, Event)> {
+    a.reserve(b.len());
     a.extend(b);
-    a.sort_by_key(|(_, e)| e.order_key());
+    a.sort_by_key(date_then_record);
     a
 }
 
-/// Checks a run of event records starting at record `first`, with room for `extra` more
-/// events (those of the run after it, moved here to be merged).
-fn check_events<'a>(
-    cx: &FileCx<'a>,
-    raws: &[&'a RawValue],
-    first: u32,
-    extra: usize,
-    lookup: &Lookup<'_>,
-    report: &(dyn Fn(usize) + Sync),
-) -> EventChunk<'a> {
-    let mut chunk = EventChunk { events: Vec::with_capacity(raws.len() + extra), ..EventChunk::default() };
-    let mut problems = ProblemLog::new(usize::MAX);
-    for (i, raw) in raws.iter().enumerate() {
-        if i % 4096 == 4095 {
-            report(4096);
-        }
-        let record = first + i as u32;
-        let mut after_id = false;
-        let mut event = None;
-        let id = check_event(cx, raw, lookup, &mut problems, &mut after_id, &mut event);
-        match (id, event) {
-            (Some(id), Some(event)) => {
-                chunk.events.push((record, event));
-                chunk.ids.records.push(record);
-                chunk.ids.ids.push(id);
-            }
-            (Some(id), None) => chunk.ids.ids_without_event.push((record, id)),
-            (None, _) => {}
-        }
-        for p in problems.drain() {
-            if chunk.problems.len() < cx.limits.problems {
-                chunk.problems.push((record, after_id, p));
-            } else {
-                chunk.unlisted += 1;
-            }
-        }
-    }
-    report(raws.len() % 4096);
-    // Sorted here, on this thread, so that merging the halves moves each event once.
-    chunk.events.sort_by_cached_key(|(_, e)| e.order_key());
-    chunk
-}
-
-/// Checks one event record, setting `event` if it is valid. Returns its id when the id is
-/// well formed (whether or not the event was kept: the id is registered either way).
-fn check_event<'a>(
+/// Parses and checks one event record, all but its references. Returns its id when the id
+/// is well formed (whether or not the event was kept: the id is registered either way), and
+/// the event, with no place, people or sources yet, if it is valid so far.
+#[allow(clippy::type_complexity)]
+fn parse_event<'a>(
     cx: &FileCx<'_>,
     raw: &'a RawValue,
-    lookup: &Lookup<'_>,
     problems: &mut ProblemLog,
     after_id: &mut bool,
-    event: &mut Option<Event>,
-) -> Option<Cow<'a, str>> {
-    let rec = parse_record::<RawEvent<'_>>(cx, raw, problems)?;
+) -> (Option<Cow<'a, str>>, Option<(Event, EventRefs<'a>)>) {
+    let Some(rec) = parse_record::<RawEvent<'_>>(cx, raw, problems) else { return (None, None) };
     if !valid_id(&rec.id) {
         problems.push(cx.problem(
             cx.field(raw, "id", Some(&rec.id)),
             Some(&rec.id),
             format!("id '{}' must be lowercase letters, digits and '-' (at most 200)", rec.id),
         ));
-        return None;
+        return (None, None);
     }
     // Problems from here on are dropped if the id turns out to repeat an earlier one.
     *after_id = true;
@@ -1050,33 +1171,11 @@ fn check_event<'a>(
         Ok(d) => d,
         Err(e) => {
             problems.push(cx.problem(cx.field(raw, "date", None), Some(&id), e.to_string()));
-            return Some(id_ref);
+            return (Some(id_ref), None);
         }
     };
     check_texts(cx, raw, &id, &[("title", &rec.title)], problems);
     check_lengths(cx, raw, &id, &[("summary", Some(&rec.summary)), ("note", rec.note.as_deref())], problems);
-    let place = match rec.place.as_ref().map(AsRef::as_ref) {
-        None => None,
-        Some(p) => match lookup.places.get(p) {
-            Some(ix) => Some(*ix),
-            None => {
-                problems.push(cx.problem(cx.field(raw, "place", Some(p)), Some(&id), format!("unknown place '{p}'")));
-                None
-            }
-        },
-    };
-    let mut who = Vec::with_capacity(rec.people.len());
-    for p in rec.people.iter().map(|p| p.as_ref()) {
-        match lookup.people.get(p) {
-            Some(ix) if who.contains(ix) => {
-                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("'{p}' is listed twice")))
-            }
-            Some(ix) => who.push(*ix),
-            None => {
-                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(&id), format!("unknown person '{p}'")))
-            }
-        }
-    }
     for f in &rec.figures {
         if let (Some(lo), Some(hi)) = (f.low, f.high)
             && hi < lo
@@ -1088,20 +1187,125 @@ fn check_event<'a>(
             ));
         }
     }
-    let event_sources = resolve_sources(cx, raw, &id, &rec.sources, lookup.sources, true, problems);
-    *event = Some(Event {
+    let event = Event {
         id,
         date,
         date_basis: rec.date_basis.unwrap_or_default(),
-        place,
+        place: None,
         place_basis: rec.place_basis.unwrap_or_default(),
-        people: who,
+        people: Vec::new(),
         title: rec.title,
         summary: rec.summary,
         figures: rec.figures,
         category: rec.category,
-        sources: event_sources,
+        sources: Vec::new(),
         note: rec.note,
-    });
-    Some(id_ref)
+    };
+    (Some(id_ref), Some((event, EventRefs { place: rec.place, people: rec.people, sources: rec.sources })))
+}
+
+/// Resolves an event's references, reporting those that name nothing.
+fn resolve_event(
+    cx: &FileCx<'_>,
+    raw: &RawValue,
+    event: &mut Event,
+    refs: &EventRefs<'_>,
+    lookup: &Lookup<'_>,
+    problems: &mut ProblemLog,
+) {
+    let id = event.id.as_str();
+    event.place = match refs.place.as_ref().map(AsRef::as_ref) {
+        None => None,
+        Some(p) => match lookup.places.get(p) {
+            Some(ix) => Some(*ix),
+            None => {
+                problems.push(cx.problem(cx.field(raw, "place", Some(p)), Some(id), format!("unknown place '{p}'")));
+                None
+            }
+        },
+    };
+    let mut who = Vec::with_capacity(refs.people.len());
+    for p in refs.people.iter().map(|p| p.as_ref()) {
+        match lookup.people.get(p) {
+            Some(ix) if who.contains(ix) => {
+                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(id), format!("'{p}' is listed twice")))
+            }
+            Some(ix) => who.push(*ix),
+            None => {
+                problems.push(cx.problem(cx.field(raw, "people", Some(p)), Some(id), format!("unknown person '{p}'")))
+            }
+        }
+    }
+    event.people = who;
+    event.sources = resolve_sources(cx, raw, id, &refs.sources, lookup.sources, true, problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events parsed before the places and people are in keep their references and resolve
+    /// them after: the events and problems are the same as when resolved at once.
+    #[test]
+    fn deferred_references_resolve_as_if_resolved_at_once() {
+        let text = r#"[
+            {"id": "a", "date": "1945", "place": "harbin", "people": ["kato", "nobody", "kato"], "title": "A", "category": "soviet", "sources": ["s"]},
+            {"id": "b", "date": "1946-02-30", "place": "nowhere", "title": "B", "category": "soviet", "sources": ["s"]},
+            {"id": "c", "date": "1944", "place": "nowhere", "title": "C", "category": "soviet", "sources": ["unknown"]},
+            {"id": "d", "title": "D", "category": "soviet", "sources": []}
+        ]"#;
+        let cx = FileCx::new("events.json", text, Limits::default());
+        let raws = raw_array(&cx, text, &mut ProblemLog::new(100));
+        let mut sources = IdIndex::default();
+        sources.insert("s", SourceIx(0));
+        let mut places = IdIndex::default();
+        places.insert("harbin", PlaceIx(0));
+        let mut people = IdIndex::default();
+        people.insert("kato", PersonIx(0));
+        let progress = Progress::default();
+        let work = || EventsWork {
+            next_block: std::sync::atomic::AtomicUsize::new(0),
+            done: std::sync::atomic::AtomicUsize::new(0),
+            progress: &progress,
+            base: 0,
+            size: text.len(),
+        };
+        let run = |indexes: &std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)>| {
+            let mut parsed = work().parse_blocks(&cx, &raws, &sources, indexes);
+            let deferred = parsed.deferred.len();
+            let set = indexes.set((places.clone(), people.clone())).is_ok();
+            let (places, people) = indexes.get().unwrap();
+            let late = parsed.finish(&cx, &raws, &Lookup { places, people, sources: &sources });
+            let mut problems: Vec<(u32, bool, Problem)> =
+                parsed.blocks.iter().flat_map(|b| b.problems.iter().cloned()).chain(late.found).collect();
+            problems.sort_by_key(|(record, _, _)| *record);
+            let shown: Vec<String> = problems.iter().map(|(_, _, p)| p.to_string()).collect();
+            (parsed.events, shown, deferred, set)
+        };
+        let (at_once, at_once_problems, none_deferred, _) =
+            run(&std::sync::OnceLock::from((places.clone(), people.clone())));
+        let (later, later_problems, deferred, set_after) = run(&std::sync::OnceLock::new());
+        assert_eq!(none_deferred, 0);
+        assert!(set_after);
+        assert_eq!(deferred, 3, "three events were valid before their references were resolved");
+        assert_eq!(later, at_once);
+        assert_eq!(later_problems, at_once_problems);
+        assert_eq!(
+            later_problems,
+            [
+                "events.json:2:79: a: unknown person 'nobody'",
+                // The field is found by its text: the first 'kato'.
+                "events.json:2:71: a: 'kato' is listed twice",
+                "events.json:3:25: b: '1946-02-30': February 1946 has 28 days, not 30",
+                "events.json:4:50: c: unknown place 'nowhere'",
+                "events.json:4:109: c: unknown source 'unknown'",
+                "events.json:5:61: d: no sources: every event cites at least one document",
+            ]
+        );
+        let kato = [PersonIx(0)];
+        assert_eq!(
+            later.iter().map(|(_, e)| (e.id.as_str(), e.place, e.people.as_slice())).collect::<Vec<_>>(),
+            [("c", None, &[][..]), ("a", Some(PlaceIx(0)), &kato[..]), ("d", None, &[][..]),]
+        );
+    }
 }
