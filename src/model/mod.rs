@@ -417,9 +417,11 @@ impl Dataset {
         if !events.is_sorted_by_key(Event::order_key) {
             events.sort_by_cached_key(Event::order_key);
         }
-        // The span index and the packed keys on a second thread, the reverse indexes here.
-        let (time_index, event_keys, (place_events, person_events, place_people)) = std::thread::scope(|s| {
+        // The span index, the packed keys and each person's events on a second thread; each
+        // place's events and people here.
+        let (time_index, event_keys, person_events, (place_events, place_people)) = std::thread::scope(|s| {
             let events = &events;
+            let people = &people;
             let keys = s.spawn(move || {
                 let index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
                 let keys: Vec<EventKey> = events
@@ -433,11 +435,11 @@ impl Dataset {
                         theme: e.category,
                     })
                     .collect();
-                (index, keys)
+                (index, keys, Self::person_events(people, events))
             });
-            let reverse = Self::reverse_indexes(&places, &people, events);
-            let (index, keys) = keys.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (index, keys, reverse)
+            let per_place = Self::place_indexes(&places, people, events);
+            let (index, keys, person_events) = keys.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (index, keys, person_events, per_place)
         });
         let place_ids = places.iter().enumerate().map(|(i, p)| (p.id.clone(), PlaceIx(i as u32))).collect();
         Dataset {
@@ -454,24 +456,52 @@ impl Dataset {
         }
     }
 
-    /// Per place its events, per person their events, per place its people (sorted by name).
-    #[allow(clippy::type_complexity)]
-    fn reverse_indexes(
+    /// Per person their events, in date order.
+    fn person_events(people: &[Person], events: &[Event]) -> Vec<Vec<EventIx>> {
+        // Counted first, so that each list is allocated once at its size.
+        let mut counts = vec![0u32; people.len()];
+        for e in events {
+            for p in &e.people {
+                counts[p.ix()] += 1;
+            }
+        }
+        let mut person_events: Vec<Vec<EventIx>> = counts.iter().map(|n| Vec::with_capacity(*n as usize)).collect();
+        for (i, e) in events.iter().enumerate() {
+            for person in &e.people {
+                person_events[person.ix()].push(EventIx(i as u32));
+            }
+        }
+        person_events
+    }
+
+    /// Per place its events (in date order) and its people (sorted by name).
+    fn place_indexes(
         places: &[Place],
         people: &[Person],
         events: &[Event],
-    ) -> (Vec<Vec<EventIx>>, Vec<Vec<EventIx>>, Vec<Vec<PersonIx>>) {
-        let mut place_events = vec![Vec::new(); places.len()];
-        let mut person_events = vec![Vec::new(); people.len()];
-        let mut place_people: Vec<Vec<PersonIx>> = vec![Vec::new(); places.len()];
-        for (i, e) in events.iter().enumerate() {
-            let ix = EventIx(i as u32);
+    ) -> (Vec<Vec<EventIx>>, Vec<Vec<PersonIx>>) {
+        // Counted first, so that each list is allocated once at its size.
+        let mut event_counts = vec![0u32; places.len()];
+        let mut people_counts = vec![0u32; places.len()];
+        for e in events {
             if let Some(p) = e.place {
-                place_events[p.ix()].push(ix);
-                place_people[p.ix()].extend(e.people.iter().copied());
+                event_counts[p.ix()] += 1;
+                people_counts[p.ix()] += e.people.len() as u32;
             }
-            for person in &e.people {
-                person_events[person.ix()].push(ix);
+        }
+        for person in people {
+            for tie in &person.places {
+                people_counts[tie.place.ix()] += 1;
+            }
+        }
+        let mut place_events: Vec<Vec<EventIx>> =
+            event_counts.iter().map(|n| Vec::with_capacity(*n as usize)).collect();
+        let mut place_people: Vec<Vec<PersonIx>> =
+            people_counts.iter().map(|n| Vec::with_capacity(*n as usize)).collect();
+        for (i, e) in events.iter().enumerate() {
+            if let Some(p) = e.place {
+                place_events[p.ix()].push(EventIx(i as u32));
+                place_people[p.ix()].extend(e.people.iter().copied());
             }
         }
         for (i, person) in people.iter().enumerate() {
@@ -490,7 +520,7 @@ impl Dataset {
             list.sort_unstable_by_key(|p| rank[p.ix()]);
             list.dedup();
         }
-        (place_events, person_events, place_people)
+        (place_events, place_people)
     }
 
     /// The place with this id.
