@@ -197,3 +197,39 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     assert!(status.error && status.text.contains("The current data is kept"), "{}", status.text);
     assert_eq!(h.state().dataset().places.len(), before);
 }
+
+/// The reverse indexes, built in two threads from counted lists, equal a plain reading of
+/// the events: each place's and person's events in date order, each place's people (from its
+/// events and the people's own ties) once each, sorted by name.
+#[test]
+fn reverse_indexes_match_a_plain_reading_of_the_events() {
+    use crossings::model::{EventIx, PersonIx};
+    let (_dir, loaded) = generated(300, 5000, 400);
+    let d = &loaded.dataset;
+    assert!(d.events.windows(2).all(|w| w[0].order_key() <= w[1].order_key()), "events in date order");
+    let mut place_events = vec![Vec::new(); d.places.len()];
+    let mut person_events = vec![Vec::new(); d.people.len()];
+    let mut place_people: Vec<Vec<PersonIx>> = vec![Vec::new(); d.places.len()];
+    for (i, e) in d.events.iter().enumerate() {
+        for p in &e.people {
+            person_events[p.ix()].push(EventIx(i as u32));
+        }
+        if let Some(p) = e.place {
+            place_events[p.ix()].push(EventIx(i as u32));
+            place_people[p.ix()].extend(&e.people);
+        }
+    }
+    for (i, person) in d.people.iter().enumerate() {
+        for tie in &person.places {
+            place_people[tie.place.ix()].push(PersonIx(i as u32));
+        }
+    }
+    for list in &mut place_people {
+        list.sort_by(|a, b| d.person(*a).name.cmp(&d.person(*b).name).then(a.cmp(b)));
+        list.dedup();
+    }
+    assert!(place_people.iter().any(|l| l.len() > 1) && person_events.iter().any(|l| l.len() > 1));
+    assert_eq!(d.place_events, place_events);
+    assert_eq!(d.person_events, person_events);
+    assert_eq!(d.place_people, place_people);
+}

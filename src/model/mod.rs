@@ -475,11 +475,7 @@ impl Dataset {
     }
 
     /// Per place its events (in date order) and its people (sorted by name).
-    fn place_indexes(
-        places: &[Place],
-        people: &[Person],
-        events: &[Event],
-    ) -> (Vec<Vec<EventIx>>, Vec<Vec<PersonIx>>) {
+    fn place_indexes(places: &[Place], people: &[Person], events: &[Event]) -> (Vec<Vec<EventIx>>, Vec<Vec<PersonIx>>) {
         // Counted first, so that each list is allocated once at its size.
         let mut event_counts = vec![0u32; places.len()];
         let mut people_counts = vec![0u32; places.len()];
