@@ -40,8 +40,19 @@ fn benches(c: &mut Criterion) {
         let window = TimeFilter::window(TimeWindow::parse("1945-08/1946-02").expect("window"));
         let mut g = c.benchmark_group("atlas");
         g.sample_size(10).measurement_time(Duration::from_secs(5));
+        // Freeing a dataset is not timed: the app frees the old one off the UI thread, and
+        // `crossings validate` exits instead.
         g.bench_function(BenchmarkId::new("load_and_validate", n), |b| {
-            b.iter(|| crossings::dataset::load_dir(&dir).expect("load"))
+            b.iter_with_large_drop(|| crossings::dataset::load_dir(&dir).expect("load"))
+        });
+        // What opening a folder in the app adds on the loading thread: the map's per-place
+        // data, the cluster grid, the place list and the histogram.
+        g.bench_function(BenchmarkId::new("prepare_for_the_map", n), |b| {
+            b.iter_batched(
+                || loaded.clone(),
+                crossings::ui::Prepared::new,
+                criterion::BatchSize::LargeInput,
+            )
         });
         g.bench_function(BenchmarkId::new("time_filter", n), |b| b.iter(|| visibility(d, &window, &Themes::default())));
         // Moving that window by a month, as one step of dragging the slider does.

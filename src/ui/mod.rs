@@ -14,7 +14,7 @@ pub mod timeline;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use app::{Action, AppState, CrossingsApp, MapView, Status, fit_view};
+pub use app::{Action, AppState, CrossingsApp, MapView, Prepared, Status, fit_view};
 
 use crate::cli::CliError;
 
