@@ -48,11 +48,7 @@ fn benches(c: &mut Criterion) {
         // What opening a folder in the app adds on the loading thread: the map's per-place
         // data, the cluster grid, the place list and the histogram.
         g.bench_function(BenchmarkId::new("prepare_for_the_map", n), |b| {
-            b.iter_batched(
-                || loaded.clone(),
-                crossings::ui::Prepared::new,
-                criterion::BatchSize::LargeInput,
-            )
+            b.iter_batched(|| loaded.clone(), crossings::ui::Prepared::new, criterion::BatchSize::LargeInput)
         });
         g.bench_function(BenchmarkId::new("time_filter", n), |b| b.iter(|| visibility(d, &window, &Themes::default())));
         // Moving that window by a month, as one step of dragging the slider does.

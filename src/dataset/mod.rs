@@ -10,6 +10,7 @@
 mod ids;
 mod problem;
 mod records;
+mod split;
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -302,30 +303,33 @@ impl<'a> FileCx<'a> {
         Problem { file: self.name.to_owned(), line, column, record: record.map(str::to_owned), message: message.into() }
     }
 
-    /// The byte offset of a raw value inside this file.
-    fn offset_of(&self, raw: &RawValue) -> usize {
-        self.offset_of_str(raw.get())
-    }
-
-    /// The byte offset of a slice of this file's text.
-    fn offset_of_str(&self, sub: &str) -> usize {
+    /// The byte offset of a slice of this file's text (a record, a field).
+    fn offset_of(&self, sub: &str) -> usize {
         (sub.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
-    /// A problem for a serde error inside `raw` (or the whole file when `raw` is `None`).
-    fn serde_problem(&self, raw: Option<&RawValue>, record: Option<&str>, e: &serde_json::Error) -> Problem {
-        self.serde_problem_in(raw.map_or(self.text, |r| r.get()), record, e)
+    /// A problem for a serde error inside the record `raw` (or the whole file when `None`).
+    fn serde_problem(&self, raw: Option<&str>, record: Option<&str>, e: &serde_json::Error) -> Problem {
+        self.serde_problem_in(raw.unwrap_or(self.text), record, e)
     }
 
     /// A problem for a serde error met while parsing `sub`, a slice of this file's text.
     fn serde_problem_in(&self, sub: &str, record: Option<&str>, e: &serde_json::Error) -> Problem {
-        let base = self.offset_of_str(sub);
+        let base = self.offset_of(sub);
         let offset = base + LineIndex::new(sub).offset_of(e.line(), e.column());
         let mut message = clean_serde_message(e);
         // serde_json reads `{"a": 1,}` as a missing key; say what the user did.
         let before = self.text.get(..offset.saturating_sub(1)).unwrap_or("").trim_end();
         if message == "key must be a string" && before.ends_with(',') {
             message = "trailing comma after the last field".to_owned();
+        }
+        if message == "trailing comma" {
+            // serde_json points at the closing bracket.
+            message = match self.text.as_bytes().get(offset) {
+                Some(b']') => "trailing comma after the last item",
+                _ => "trailing comma after the last field",
+            }
+            .to_owned();
         }
         if self.text.trim().is_empty() {
             message = "the file is empty; it should hold a JSON array (places: a GeoJSON FeatureCollection)".to_owned();
@@ -338,9 +342,9 @@ impl<'a> FileCx<'a> {
     }
 
     /// The offset of `"key"` (or of a string `value` after it) inside a record.
-    fn field(&self, raw: &RawValue, key: &str, value: Option<&str>) -> usize {
+    fn field(&self, raw: &str, key: &str, value: Option<&str>) -> usize {
         let base = self.offset_of(raw);
-        let body = raw.get();
+        let body = raw;
         let needle = format!("\"{key}\"");
         let Some(k) = body.find(&needle) else { return base };
         if let Some(v) = value {
@@ -363,12 +367,12 @@ fn clean_serde_message(e: &serde_json::Error) -> String {
 }
 
 /// The id of a record that failed to deserialize, if it has one.
-fn salvage_id(raw: &RawValue) -> Option<String> {
+fn salvage_id(raw: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct JustId {
         id: Option<serde_json::Value>,
     }
-    let v: JustId = serde_json::from_str(raw.get()).ok()?;
+    let v: JustId = serde_json::from_str(raw).ok()?;
     match v.id? {
         serde_json::Value::String(s) => Some(s),
         other => Some(other.to_string()),
@@ -388,8 +392,8 @@ fn valid_lang(tag: &str) -> bool {
 }
 
 /// True when a raw record is a JSON object; otherwise reports it.
-fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut ProblemLog) -> bool {
-    let kind = match raw.get().trim_start().as_bytes().first() {
+fn is_object(cx: &FileCx<'_>, raw: &str, problems: &mut ProblemLog) -> bool {
+    let kind = match raw.trim_start().as_bytes().first() {
         Some(b'{') => return true,
         Some(b'[') => "an array",
         Some(b'"') => "a string",
@@ -406,15 +410,11 @@ fn is_object(cx: &FileCx<'_>, raw: &RawValue, problems: &mut ProblemLog) -> bool
 }
 
 /// Parses one record, reporting one that is not an object or does not fit the schema.
-fn parse_record<'a, T: serde::Deserialize<'a>>(
-    cx: &FileCx<'_>,
-    raw: &'a RawValue,
-    problems: &mut ProblemLog,
-) -> Option<T> {
+fn parse_record<'a, T: serde::Deserialize<'a>>(cx: &FileCx<'_>, raw: &'a str, problems: &mut ProblemLog) -> Option<T> {
     if !is_object(cx, raw, problems) {
         return None;
     }
-    match serde_json::from_str(raw.get()) {
+    match serde_json::from_str(raw) {
         Ok(r) => Some(r),
         Err(e) => {
             problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
@@ -427,16 +427,25 @@ fn parse_record<'a, T: serde::Deserialize<'a>>(
 ///
 /// At most `limits.records` are kept; the rest are only counted (a gigabyte of `{}` would
 /// otherwise need gigabytes of memory before a single record is checked).
-fn raw_array<'a>(cx: &FileCx<'a>, text: &'a str, problems: &mut ProblemLog) -> Vec<&'a RawValue> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    match serde::de::DeserializeSeed::deserialize(CappedArray(cx.limits.records), &mut de).and_then(|v| {
-        de.end()?;
-        Ok(v)
-    }) {
+fn raw_array<'a>(cx: &FileCx<'a>, text: &'a str, problems: &mut ProblemLog) -> Vec<&'a str> {
+    // The fast split first; serde_json, which names what is wrong, when it fails.
+    let split = split::split_array(text, cx.limits.records).map_or_else(
+        || {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde::de::DeserializeSeed::deserialize(CappedArray(cx.limits.records), &mut de)
+                .and_then(|v| {
+                    de.end()?;
+                    Ok(v)
+                })
+                .map(|(v, total)| (v.into_iter().map(RawValue::get).collect(), total))
+        },
+        Ok,
+    );
+    match split {
         Ok((v, total)) => {
             if total > v.len() {
                 problems.push(cx.problem(
-                    cx.offset_of_str(text),
+                    cx.offset_of(text),
                     None,
                     format!(
                         "file holds {total} records; the limit is {}; the {} after it are ignored",
@@ -492,7 +501,7 @@ impl<'de> serde::de::Visitor<'de> for CappedArray {
 }
 
 /// Checks the common text fields of a record.
-fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)], problems: &mut ProblemLog) {
+fn check_texts(cx: &FileCx<'_>, raw: &str, id: &str, fields: &[(&str, &str)], problems: &mut ProblemLog) {
     for (key, value) in fields {
         if value.trim().is_empty() {
             problems.push(cx.problem(cx.field(raw, key, None), Some(id), format!("empty {key}")));
@@ -507,13 +516,7 @@ fn check_texts(cx: &FileCx<'_>, raw: &RawValue, id: &str, fields: &[(&str, &str)
 }
 
 /// Checks the length of optional free-text fields (summaries, notes, biographies).
-fn check_lengths(
-    cx: &FileCx<'_>,
-    raw: &RawValue,
-    id: &str,
-    fields: &[(&str, Option<&str>)],
-    problems: &mut ProblemLog,
-) {
+fn check_lengths(cx: &FileCx<'_>, raw: &str, id: &str, fields: &[(&str, Option<&str>)], problems: &mut ProblemLog) {
     for (key, value) in fields {
         if let Some(v) = value
             && v.len() > cx.limits.string_bytes
@@ -527,7 +530,7 @@ fn check_lengths(
     }
 }
 
-fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], problems: &mut ProblemLog) {
+fn check_names(cx: &FileCx<'_>, raw: &str, id: &str, names: &[Name], problems: &mut ProblemLog) {
     for n in names {
         if n.text.trim().is_empty() {
             problems.push(cx.problem(cx.field(raw, "names", None), Some(id), "empty name in names"));
@@ -545,9 +548,9 @@ fn check_names(cx: &FileCx<'_>, raw: &RawValue, id: &str, names: &[Name], proble
 /// Registers an id, reporting a malformed or duplicate one. Returns false to skip the record.
 fn register_id<'a>(
     cx: &FileCx<'a>,
-    raw: &'a RawValue,
+    raw: &'a str,
     id: &str,
-    seen: &mut FxHashMap<String, &'a RawValue>,
+    seen: &mut FxHashMap<String, &'a str>,
     problems: &mut ProblemLog,
 ) -> bool {
     // Locations are worked out only for problems: searching every record would cost a second
@@ -576,7 +579,7 @@ fn register_id<'a>(
 /// Resolves source ids, reporting unknown ones.
 fn resolve_sources<S: AsRef<str>>(
     cx: &FileCx<'_>,
-    raw: &RawValue,
+    raw: &str,
     id: &str,
     ids: &[S],
     index: &IdIndex<SourceIx>,
@@ -660,8 +663,8 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     let mut place_index: IdIndex<PlaceIx> = IdIndex::default();
     let mut people: Vec<Person> = Vec::new();
     let mut person_index: IdIndex<PersonIx> = IdIndex::default();
-    let mut person_raw: Vec<&RawValue> = Vec::new();
-    let events_split: std::sync::OnceLock<(FileCx<'_>, Vec<&RawValue>)> = std::sync::OnceLock::new();
+    let mut person_raw: Vec<&str> = Vec::new();
+    let events_split: std::sync::OnceLock<(FileCx<'_>, Vec<&str>)> = std::sync::OnceLock::new();
     let indexes: std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)> = std::sync::OnceLock::new();
     let events_work = EventsWork {
         next_block: std::sync::atomic::AtomicUsize::new(0),
@@ -930,7 +933,7 @@ struct Lookup<'a> {
 }
 
 /// Sets the events' split to nothing when dropped, unless it is set.
-struct PublishOnDrop<'l, 'a>(&'l std::sync::OnceLock<(FileCx<'a>, Vec<&'a RawValue>)>, Limits);
+struct PublishOnDrop<'l, 'a>(&'l std::sync::OnceLock<(FileCx<'a>, Vec<&'a str>)>, Limits);
 
 impl Drop for PublishOnDrop<'_, '_> {
     fn drop(&mut self) {
@@ -996,7 +999,7 @@ impl EventsWork<'_> {
     fn parse_blocks<'a>(
         &self,
         cx: &FileCx<'a>,
-        raws: &[&'a RawValue],
+        raws: &[&'a str],
         sources: &IdIndex<SourceIx>,
         indexes: &std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)>,
     ) -> ParsedEvents<'a> {
@@ -1051,7 +1054,7 @@ impl EventsWork<'_> {
 impl<'a> ParsedEvents<'a> {
     /// Resolves the references deferred while places and people were loading, and sorts the
     /// events by [`date_then_record`].
-    fn finish(&mut self, cx: &FileCx<'a>, raws: &[&'a RawValue], lookup: &Lookup<'_>) -> LateProblems {
+    fn finish(&mut self, cx: &FileCx<'a>, raws: &[&'a str], lookup: &Lookup<'_>) -> LateProblems {
         let mut late = LateProblems::default();
         let mut problems = ProblemLog::new(usize::MAX);
         for (at, refs) in std::mem::take(&mut self.deferred) {
@@ -1100,7 +1103,7 @@ impl ChunkIds<'_> {
 /// `chunks` hold the ids of consecutive runs of records, in file order.
 fn repeated_ids<'c, 'a: 'c>(
     cx: &FileCx<'_>,
-    raws: &[&RawValue],
+    raws: &[&str],
     chunks: impl Iterator<Item = &'c ChunkIds<'a>>,
 ) -> (Vec<u32>, Vec<Problem>) {
     let mut repeats = Vec::new();
@@ -1150,7 +1153,7 @@ fn merge_by_date(mut a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> Vec<(u32, Ev
 #[allow(clippy::type_complexity)]
 fn parse_event<'a>(
     cx: &FileCx<'_>,
-    raw: &'a RawValue,
+    raw: &'a str,
     problems: &mut ProblemLog,
     after_id: &mut bool,
 ) -> (Option<Cow<'a, str>>, Option<(Event, EventRefs<'a>)>) {
@@ -1207,7 +1210,7 @@ fn parse_event<'a>(
 /// Resolves an event's references, reporting those that name nothing.
 fn resolve_event(
     cx: &FileCx<'_>,
-    raw: &RawValue,
+    raw: &str,
     event: &mut Event,
     refs: &EventRefs<'_>,
     lookup: &Lookup<'_>,
@@ -1243,6 +1246,27 @@ fn resolve_event(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailing_comma_inside_a_record_is_named_for_what_it_follows() {
+        let text = "[\n{\"id\": \"a\", \"people\": [\"x\",], \"title\": \"T\"},\n{\"id\": \"b\", \"title\": \"T\",}\n]";
+        let cx = FileCx::new("events.json", text, Limits::default());
+        let mut problems = ProblemLog::new(10);
+        let raws = raw_array(&cx, text, &mut problems);
+        assert_eq!(raws.len(), 2, "split despite the commas: each record reports its own");
+        for raw in raws {
+            let _ = parse_record::<RawEvent<'_>>(&cx, raw, &mut problems);
+        }
+        let shown: Vec<String> = problems.into_vec().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                // Invalid JSON has no id to name.
+                "events.json:2:28: trailing comma after the last item",
+                "events.json:3:26: trailing comma after the last field",
+            ]
+        );
+    }
 
     /// Events parsed before the places and people are in keep their references and resolve
     /// them after: the events and problems are the same as when resolved at once.
