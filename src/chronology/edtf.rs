@@ -27,6 +27,8 @@ impl Qualifiers {
         !self.uncertain && !self.approximate
     }
 
+    /// `?`, `~`, `%` or nothing (the text kept holds it already; the tests write it back).
+    #[cfg(test)]
     fn suffix(self) -> &'static str {
         match (self.uncertain, self.approximate) {
             (true, true) => "%",
@@ -223,28 +225,9 @@ impl FuzzyDate {
                 Bound::Open | Bound::Unknown => true,
             }),
         };
-        // Built piece by piece: no formatting machinery, no allocation for a date this short.
-        let mut text = compact_str::CompactString::default();
-        let push_bound = |text: &mut compact_str::CompactString, b: &Bound| match b {
-            Bound::Date(p) => {
-                text.push_str(&p.text);
-                text.push_str(p.qualifiers.suffix());
-            }
-            Bound::Open => text.push_str(".."),
-            Bound::Unknown => {}
-        };
-        match &edtf {
-            Edtf::Undated => {}
-            Edtf::Single(p) => {
-                text.push_str(&p.text);
-                text.push_str(p.qualifiers.suffix());
-            }
-            Edtf::Interval(a, b) => {
-                push_bound(&mut text, a);
-                text.push('/');
-                push_bound(&mut text, b);
-            }
-        }
+        // The normal form is the text as written, trimmed: bounds hold no spaces, and each
+        // keeps its own digits and qualifier (a test checks this over every form).
+        let text = compact_str::CompactString::new(text.trim());
         Ok(FuzzyDate { text, earliest, latest, approximate })
     }
 
@@ -263,10 +246,12 @@ fn parse_edtf(text: &str) -> Result<(Edtf, Day, Day), DateError> {
     if text.is_empty() {
         return Err(DateError::Empty);
     }
-    if text.chars().count() > MAX_DATE_LEN {
+    // Bytes first: counting characters is only needed when there may be too many.
+    if text.len() > MAX_DATE_LEN && text.chars().count() > MAX_DATE_LEN {
         return Err(DateError::TooLong(text.chars().count()));
     }
-    if let Some((a, b)) = text.split_once('/') {
+    if let Some(slash) = text.bytes().position(|b| b == b'/') {
+        let (a, b) = (&text[..slash], &text[slash + 1..]);
         let start = parse_bound(a, text)?;
         let end = parse_bound(b, text)?;
         let earliest = match &start {
@@ -381,12 +366,18 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
     // when a large dataset loads).
     let mut split = [""; 3];
     let mut n = 0;
-    for piece in body.split('-') {
+    let mut rest = Some(body);
+    while let Some(text) = rest {
+        let (piece, after) = match text.bytes().position(|b| b == b'-') {
+            Some(dash) => (&text[..dash], Some(&text[dash + 1..])),
+            None => (text, None),
+        };
         if n == split.len() || piece.is_empty() {
             return Err(syntax());
         }
         split[n] = piece;
         n += 1;
+        rest = after;
     }
     let pieces = &split[..n];
     let year_text = pieces[0];
@@ -557,6 +548,29 @@ mod tests {
                 prop_assert!(date.earliest <= date.latest);
                 let (ey, _, _) = date.earliest.to_ymd();
                 prop_assert_eq!(ey, y);
+            }
+        }
+
+        /// The text a date keeps (the input, trimmed) is the normal form written back from
+        /// its parsed shape, for every form: points, seasons, unspecified digits, qualifiers,
+        /// open and unknown ends, and spaces around.
+        #[test]
+        fn the_kept_text_is_the_normal_form_of_the_parsed_shape(
+            s in "[ ]{0,2}(([0-9X]{4}(-(0[1-9]|1[0-2]|2[1-4]|XX)(-([0-2][0-9]|3[01]|XX))?)?[?~%]?|\\.\\.|)(/([0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[?~%]?|\\.\\.|))?)[ ]{0,2}",
+        ) {
+            if let Ok(date) = FuzzyDate::parse(&s) {
+                let point = |p: &DatePoint| format!("{}{}", p.text(), p.qualifiers.suffix());
+                let bound = |b: &Bound| match b {
+                    Bound::Date(p) => point(p),
+                    Bound::Open => "..".to_owned(),
+                    Bound::Unknown => String::new(),
+                };
+                let normal = match parse_edtf(&s).unwrap().0 {
+                    Edtf::Undated => String::new(),
+                    Edtf::Single(p) => point(&p),
+                    Edtf::Interval(a, b) => format!("{}/{}", bound(&a), bound(&b)),
+                };
+                prop_assert_eq!(date.to_edtf(), Some(normal));
             }
         }
 
