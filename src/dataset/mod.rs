@@ -260,8 +260,10 @@ impl Progress {
         (self.done.load(Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
     }
 
+    /// Records that the first `bytes` are parsed. Two threads report (places and events load
+    /// at once), so the bar only moves forward.
     fn set(&self, bytes: usize) {
-        self.done.store(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+        self.done.fetch_max(bytes as u64, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -1246,6 +1248,18 @@ fn resolve_event(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_only_moves_forward_when_two_threads_report() {
+        let progress = Progress::default();
+        progress.total.store(100, std::sync::atomic::Ordering::Relaxed);
+        progress.set(80); // the events thread, far into the last file
+        progress.set(30); // the places thread, behind it
+        assert_eq!(progress.fraction(), 0.8);
+        let loaded = load_texts_with_progress("geodata", &bundled_texts(), &progress);
+        assert!(loaded.problems.is_empty());
+        assert_eq!(progress.fraction(), 1.0, "a finished load shows a full bar");
+    }
 
     #[test]
     fn a_trailing_comma_inside_a_record_is_named_for_what_it_follows() {
