@@ -292,6 +292,44 @@ fn typing_a_date_and_arrow_keys_move_the_window() {
     assert_eq!(h.state().state.time.start, d.0.month_index());
 }
 
+/// With the From slider focused, an arrow key moves the window's start by one month, once:
+/// the slider steps it and the app's own arrow-key shortcut must stay out of the way.
+#[test]
+fn an_arrow_key_on_the_focused_from_slider_steps_one_month() {
+    let mut h = harness();
+    go_to_date(&mut h, "1944-01/1944-12");
+    let jan = month(1944, 1) as i32;
+    assert_eq!((h.state().state.time.start, h.state().state.time.end), (jan, month(1944, 12) as i32));
+    h.get(by().label("From").role(Role::Slider)).focus();
+    h.run();
+    assert!(h.get(by().label("From").role(Role::Slider)).is_focused());
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().state.time.start, jan + 1);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().state.time.start, jan);
+}
+
+/// Space on a focused button presses that button; it does not also toggle playing.
+#[test]
+fn space_on_a_focused_button_does_not_also_start_playing() {
+    let mut h = harness();
+    h.get_by_label("Whole span").focus();
+    h.run();
+    assert!(h.get_by_label("Whole span").is_focused());
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert!(!h.state().state.time.playing);
+    // With nothing focused, Space plays.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press(egui::Key::Space);
+    // Playing repaints every frame: step, not run to rest.
+    h.run_steps(2);
+    assert!(h.state().state.time.playing);
+}
+
 #[test]
 fn a_bad_typed_date_is_refused_in_words() {
     let mut h = harness();
