@@ -223,20 +223,25 @@ fn minimal_with_events(events: String) -> crossings::dataset::Texts {
     texts
 }
 
-#[test]
-fn records_beyond_the_limit_are_counted_and_ignored_and_the_first_ones_load() {
-    use crossings::dataset::{Limits, Progress, load_texts_with};
+/// `n` copies of the minimal dataset's first event, each changed by `edit(i, record)`.
+fn copies_of_the_first_event(n: usize, edit: impl Fn(usize, &mut serde_json::Value)) -> String {
     let minimal = std::fs::read_to_string(common::fixture("minimal").join("events.json")).unwrap();
     let records: Vec<serde_json::Value> = serde_json::from_str(&minimal).unwrap();
-    // 50 valid events with distinct ids.
-    let many: Vec<serde_json::Value> = (0..50)
+    let many: Vec<serde_json::Value> = (0..n)
         .map(|i| {
             let mut r = records[0].clone();
-            r["id"] = format!("event-{i}").into();
+            edit(i, &mut r);
             r
         })
         .collect();
-    let texts = minimal_with_events(serde_json::to_string_pretty(&many).unwrap());
+    serde_json::to_string_pretty(&many).unwrap()
+}
+
+#[test]
+fn records_beyond_the_limit_are_counted_and_ignored_and_the_first_ones_load() {
+    use crossings::dataset::{Limits, Progress, load_texts_with};
+    // 50 valid events with distinct ids.
+    let texts = minimal_with_events(copies_of_the_first_event(50, |i, r| r["id"] = format!("event-{i}").into()));
     let limits = Limits { records: 10, ..Limits::default() };
     let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
     let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
@@ -255,17 +260,56 @@ fn a_flood_of_bad_records_lists_the_first_problems_and_counts_the_rest() {
     let limits = Limits { problems: 1000, ..Limits::default() };
     let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
     assert_eq!(loaded.problems.len(), 1001);
+    // In reading order: the people file comes before the events file.
+    assert!(loaded.problems[0].to_string().ends_with(
+        "people.json:3:11: a-soldier: person is tied to nothing: no event lists them and they have no places"
+    ));
     assert_eq!(
-        loaded.problems[0].to_string(),
+        loaded.problems[1].to_string(),
         "events.json:1:2: each record must be a JSON object { ... }, not a number"
     );
-    assert_eq!(loaded.problems[999].line, 1000);
+    assert_eq!(loaded.problems[999].line, 999);
     assert_eq!(
         loaded.problems[1000].to_string(),
         // A million bad records, plus the person whom no valid event names.
         "data:1:1: 999001 more problems are not listed; only the first 1000 are kept (fix these and validate again)"
     );
     assert_eq!(loaded.dataset.places.len(), 2, "the valid files still load");
+}
+
+/// Problems found while events are parsed and resolved on two threads: with a limit, the
+/// listed ones are the first of the whole list, in file order, and the rest are counted exactly.
+#[test]
+fn capped_problems_are_the_first_of_the_whole_list_and_the_count_is_exact() {
+    use crossings::dataset::{Limits, Progress, load_texts_with};
+    // Enough events for many blocks on both threads; each names an unknown place, and every
+    // seventh repeats an earlier id.
+    let texts = minimal_with_events(copies_of_the_first_event(30_000, |i, r| {
+        r["id"] = format!("event-{}", if i % 7 == 6 { i - 3 } else { i }).into();
+        r["place"] = format!("nowhere-{i}").into();
+    }));
+    let shown = |limit: usize| -> Vec<String> {
+        let limits = Limits { problems: limit, ..Limits::default() };
+        load_texts_with("data", &texts, &Progress::default(), &limits)
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let all = shown(usize::MAX);
+    // One per record: a repeated record is reported as a repeat, not for its place.
+    assert_eq!(all.len(), 30_000);
+    assert_eq!(all.iter().filter(|p| p.contains("duplicate id")).count(), 30_000 / 7);
+    let capped = shown(1000);
+    assert_eq!(capped.len(), 1001);
+    assert_eq!(capped[..1000], all[..1000]);
+    assert_eq!(
+        capped[1000],
+        format!(
+            "data:1:1: {} more problems are not listed; only the first 1000 are kept (fix these and validate again)",
+            all.len() - 1000
+        )
+    );
 }
 
 #[test]

@@ -558,24 +558,34 @@ fn register_id<'a>(
     // Locations are worked out only for problems: searching every record would cost a second
     // pass over a large file.
     if !valid_id(id) {
-        problems.push(cx.problem(
-            cx.field(raw, "id", Some(id)),
-            Some(id),
-            format!("id '{id}' must be lowercase letters, digits and '-' (at most 200)"),
-        ));
+        problems.push(malformed_id(cx, raw, id));
         return false;
     }
     if let Some(first) = seen.get(id) {
-        let (line, _) = cx.lines.locate(cx.field(first, "id", Some(id)));
-        problems.push(cx.problem(
-            cx.field(raw, "id", Some(id)),
-            Some(id),
-            format!("duplicate id (first defined at line {line}); this one is ignored"),
-        ));
+        problems.push(duplicate_id(cx, first, raw, id));
         return false;
     }
     seen.insert(id.to_owned(), raw);
     true
+}
+
+/// The problem for an id that is not lowercase letters, digits and '-'.
+fn malformed_id(cx: &FileCx<'_>, raw: &str, id: &str) -> Problem {
+    cx.problem(
+        cx.field(raw, "id", Some(id)),
+        Some(id),
+        format!("id '{id}' must be lowercase letters, digits and '-' (at most 200)"),
+    )
+}
+
+/// The problem for record `raw`, whose id repeats that of the earlier record `first`.
+fn duplicate_id(cx: &FileCx<'_>, first: &str, raw: &str, id: &str) -> Problem {
+    let (line, _) = cx.lines.locate(cx.field(first, "id", Some(id)));
+    cx.problem(
+        cx.field(raw, "id", Some(id)),
+        Some(id),
+        format!("duplicate id (first defined at line {line}); this one is ignored"),
+    )
 }
 
 /// Resolves source ids, reporting unknown ones.
@@ -841,6 +851,10 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     // while the ids are registered in file order on the other thread (so that of two records
     // with one id the first is kept, as in the other files).
     let mut events = Vec::new();
+    // The events' problems in file order, and how many more there are; added after the
+    // people's (which come first in reading order) so that a limit keeps the first of all.
+    let mut event_problems = Vec::new();
+    let mut event_unlisted = 0;
     if let Some((cx, raws)) = events_split.get() {
         let lookup = Lookup { places: &place_index, people: &person_index, sources: &source_index };
         let [mut a, mut b] = parsed;
@@ -850,35 +864,34 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         });
         let mut blocks: Vec<&ParsedBlock<'_>> = a.blocks.iter().chain(&b.blocks).collect();
         blocks.sort_unstable_by_key(|block| block.first);
-        let (merged, (repeats, repeat_problems)) = std::thread::scope(|s| {
+        let (merged, (repeats, repeat_problems, repeat_cap)) = std::thread::scope(|s| {
             let ids = s.spawn(|| repeated_ids(cx, raws, blocks.iter().map(|block| &block.ids)));
             let merged = merge_by_date(a.events, b.events);
             (merged, ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
-        for p in repeat_problems {
-            problems.push(p);
-        }
         let repeated = |record: u32| repeats.binary_search(&record).is_ok();
         // The records' positions are dropped in place (the allocation is reused).
         events = merged.into_iter().filter(|(record, _)| !repeated(*record)).map(|(_, e)| e).collect();
-        // Problems in file order. Each thread kept the first it met (its blocks come in file
-        // order), so the first of all are among them.
-        let mut found: Vec<(u32, bool, Problem)> = Vec::new();
+        // Problems in file order. Each list below kept the first it met, in file order (each
+        // thread's blocks come in file order, as do its deferred events and the repeats), so
+        // the first of all are among them.
+        let mut found: Vec<(u32, bool, Problem)> = repeat_problems;
+        event_unlisted += repeat_cap.unlisted(|_| false);
         for block in blocks {
             found.extend(block.problems.iter().cloned());
         }
         for late in [late_a, late_b] {
             found.extend(late.found);
-            problems.add_unlisted(late.unlisted);
+            event_unlisted += late.cap.unlisted(repeated);
         }
+        event_unlisted += a.cap.unlisted(repeated) + b.cap.unlisted(repeated);
         found.sort_by_key(|(record, _, _)| *record);
-        for (record, after_id, p) in found {
-            // A repeated record is ignored: only the repeat is reported.
-            if !(after_id && repeated(record)) {
-                problems.push(p);
-            }
-        }
-        problems.add_unlisted(a.unlisted + b.unlisted);
+        // A repeated record is ignored: only the repeat is reported.
+        event_problems = found
+            .into_iter()
+            .filter(|(record, after_id, _)| !(*after_id && repeated(*record)))
+            .map(|(_, _, p)| p)
+            .collect();
     }
 
     // A person tied to nothing.
@@ -898,6 +911,10 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
             ));
         }
     }
+    for p in event_problems {
+        problems.push(p);
+    }
+    problems.add_unlisted(event_unlisted);
 
     // Report in reading order: file by file (as in FILES), then by position.
     let rank = |file: &str| FILES.iter().position(|f| file.ends_with(f)).unwrap_or(FILES.len());
@@ -966,10 +983,41 @@ struct ParsedEvents<'a> {
     blocks: Vec<ParsedBlock<'a>>,
     /// Events parsed before the places and people were in: (index in `events`, references).
     deferred: Vec<(usize, EventRefs<'a>)>,
-    /// Problems beyond the limit, only counted.
-    unlisted: usize,
-    /// Problems listed so far (at most the limit).
+    /// How many problems were listed in `blocks`, and how many only counted.
+    cap: Cap,
+}
+
+/// Counts problems against the listing limit: the first are listed, the rest only counted.
+#[derive(Default)]
+struct Cap {
     listed: usize,
+    unlisted: usize,
+    /// The records of unlisted problems found after the record's id was read. They are
+    /// counted only if the record does not repeat an earlier id: a repeated record is
+    /// ignored, and only the repeat is reported.
+    unlisted_after_id: Vec<u32>,
+}
+
+impl Cap {
+    /// Whether one more problem, of `record`, is listed under `limit`; if not, it is counted.
+    fn admit(&mut self, limit: usize, record: u32, after_id: bool) -> bool {
+        if self.listed < limit {
+            self.listed += 1;
+            true
+        } else {
+            if after_id {
+                self.unlisted_after_id.push(record);
+            } else {
+                self.unlisted += 1;
+            }
+            false
+        }
+    }
+
+    /// How many problems went unlisted, leaving out those of repeated records.
+    fn unlisted(&self, repeated: impl Fn(u32) -> bool) -> usize {
+        self.unlisted + self.unlisted_after_id.iter().filter(|r| !repeated(**r)).count()
+    }
 }
 
 /// One block of records parsed.
@@ -992,7 +1040,7 @@ struct EventRefs<'a> {
 #[derive(Default)]
 struct LateProblems {
     found: Vec<(u32, bool, Problem)>,
-    unlisted: usize,
+    cap: Cap,
 }
 
 impl EventsWork<'_> {
@@ -1037,11 +1085,8 @@ impl EventsWork<'_> {
                     (None, _) => {}
                 }
                 for p in problems.drain() {
-                    if out.listed < cx.limits.problems {
-                        out.listed += 1;
+                    if out.cap.admit(cx.limits.problems, record, after_id) {
                         block.problems.push((record, after_id, p));
-                    } else {
-                        out.unlisted += 1;
                     }
                 }
             }
@@ -1064,10 +1109,8 @@ impl<'a> ParsedEvents<'a> {
             let raw = raws[*record as usize];
             resolve_event(cx, raw, event, &refs, lookup, &mut problems);
             for p in problems.drain() {
-                if late.found.len() < cx.limits.problems {
+                if late.cap.admit(cx.limits.problems, *record, true) {
                     late.found.push((*record, true, p));
-                } else {
-                    late.unlisted += 1;
                 }
             }
         }
@@ -1101,15 +1144,17 @@ impl ChunkIds<'_> {
     }
 }
 
-/// The records whose id repeats an earlier record's (sorted), and a problem for each.
+/// The records whose id repeats an earlier record's (sorted), and a problem for each of the
+/// first `cx.limits.problems` of them (the rest are only counted, in `cap`).
 /// `chunks` hold the ids of consecutive runs of records, in file order.
 fn repeated_ids<'c, 'a: 'c>(
     cx: &FileCx<'_>,
     raws: &[&str],
     chunks: impl Iterator<Item = &'c ChunkIds<'a>>,
-) -> (Vec<u32>, Vec<Problem>) {
+) -> (Vec<u32>, Vec<(u32, bool, Problem)>, Cap) {
     let mut repeats = Vec::new();
     let mut problems = Vec::new();
+    let mut cap = Cap::default();
     let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
     seen.reserve(raws.len());
     for (record, id) in chunks.flat_map(ChunkIds::in_order) {
@@ -1118,17 +1163,15 @@ fn repeated_ids<'c, 'a: 'c>(
                 v.insert(record);
             }
             std::collections::hash_map::Entry::Occupied(o) => {
-                let (line, _) = cx.lines.locate(cx.field(raws[*o.get() as usize], "id", Some(id)));
-                problems.push(cx.problem(
-                    cx.field(raws[record as usize], "id", Some(id)),
-                    Some(id),
-                    format!("duplicate id (first defined at line {line}); this one is ignored"),
-                ));
+                if cap.admit(cx.limits.problems, record, false) {
+                    let p = duplicate_id(cx, raws[*o.get() as usize], raws[record as usize], id);
+                    problems.push((record, false, p));
+                }
                 repeats.push(record);
             }
         }
     }
-    (repeats, problems)
+    (repeats, problems, cap)
 }
 
 /// The order of events: by date ([`Event::order_key`]), ties in file order.
@@ -1143,7 +1186,7 @@ fn date_then_record((record, event): &(u32, Event)) -> (bool, crate::chronology:
 /// that needs room for half the events beside them, where merging into a new vector would
 /// need room for all of them (a quarter of a gigabyte at a million events).
 fn merge_by_date(mut a: Vec<(u32, Event)>, b: Vec<(u32, Event)>) -> Vec<(u32, Event)> {
-    a.reserve(b.len());
+    // No reserve: each thread's vector already has room for every event.
     a.extend(b);
     a.sort_by_key(date_then_record);
     a
@@ -1161,11 +1204,7 @@ fn parse_event<'a>(
 ) -> (Option<Cow<'a, str>>, Option<(Event, EventRefs<'a>)>) {
     let Some(rec) = parse_record::<RawEvent<'_>>(cx, raw, problems) else { return (None, None) };
     if !valid_id(&rec.id) {
-        problems.push(cx.problem(
-            cx.field(raw, "id", Some(&rec.id)),
-            Some(&rec.id),
-            format!("id '{}' must be lowercase letters, digits and '-' (at most 200)", rec.id),
-        ));
+        problems.push(malformed_id(cx, raw, &rec.id));
         return (None, None);
     }
     // Problems from here on are dropped if the id turns out to repeat an earlier one.
