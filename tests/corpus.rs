@@ -282,13 +282,17 @@ fn a_flood_of_bad_records_lists_the_first_problems_and_counts_the_rest() {
 #[test]
 fn capped_problems_are_the_first_of_the_whole_list_and_the_count_is_exact() {
     use crossings::dataset::{Limits, Progress, load_texts_with};
-    // Enough events for many blocks on both threads; each names an unknown place, and every
-    // seventh repeats an earlier id.
-    let texts = minimal_with_events(copies_of_the_first_event(30_000, |i, r| {
-        r["id"] = format!("event-{}", if i % 7 == 6 { i - 3 } else { i }).into();
-        r["place"] = format!("nowhere-{i}").into();
-    }));
-    let shown = |limit: usize| -> Vec<String> {
+    // Enough events for many blocks on both threads. Each names an unknown place and, when
+    // `people` is set, an unknown person too; every seventh repeats an earlier id (so its
+    // other problems are dropped, and only the repeat is reported).
+    let shown = |people: bool, limit: usize| -> Vec<String> {
+        let texts = minimal_with_events(copies_of_the_first_event(30_000, |i, r| {
+            r["id"] = format!("event-{}", if i % 7 == 6 { i - 3 } else { i }).into();
+            r["place"] = format!("nowhere-{i}").into();
+            if people {
+                r["people"] = serde_json::json!([format!("nobody-{i}")]);
+            }
+        }));
         let limits = Limits { problems: limit, ..Limits::default() };
         load_texts_with("data", &texts, &Progress::default(), &limits)
             .problems
@@ -296,20 +300,26 @@ fn capped_problems_are_the_first_of_the_whole_list_and_the_count_is_exact() {
             .map(ToString::to_string)
             .collect()
     };
-    let all = shown(usize::MAX);
-    // One per record: a repeated record is reported as a repeat, not for its place.
-    assert_eq!(all.len(), 30_000);
-    assert_eq!(all.iter().filter(|p| p.contains("duplicate id")).count(), 30_000 / 7);
-    let capped = shown(1000);
-    assert_eq!(capped.len(), 1001);
-    assert_eq!(capped[..1000], all[..1000]);
-    assert_eq!(
-        capped[1000],
-        format!(
-            "data:1:1: {} more problems are not listed; only the first 1000 are kept (fix these and validate again)",
-            all.len() - 1000
-        )
-    );
+    for people in [false, true] {
+        let all = shown(people, usize::MAX);
+        let per_record = if people { 2 } else { 1 };
+        // The person of the minimal dataset is named by no event when `people` is set.
+        let tied = usize::from(people);
+        let repeats = 30_000 / 7;
+        assert_eq!(all.len(), tied + repeats + (30_000 - repeats) * per_record, "people: {people}");
+        assert_eq!(all.iter().filter(|p| p.contains("duplicate id")).count(), repeats);
+        let capped = shown(people, 1000);
+        let listed = capped.len() - 1;
+        assert!((500..=1000).contains(&listed), "people: {people}: {listed} listed");
+        assert_eq!(capped[..listed], all[..listed], "people: {people}");
+        assert_eq!(
+            capped[listed],
+            format!(
+                "data:1:1: {} more problems are not listed; only the first {listed} are kept (fix these and validate again)",
+                all.len() - listed
+            )
+        );
+    }
 }
 
 #[test]

@@ -874,7 +874,10 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         events = merged.into_iter().filter(|(record, _)| !repeated(*record)).map(|(_, e)| e).collect();
         // Problems in file order. Each list below kept the first it met, in file order (each
         // thread's blocks come in file order, as do its deferred events and the repeats), so
-        // the first of all are among them.
+        // together they hold every problem of the records before the first one any of them
+        // left out. Only those are listed: the first of all, in order, whatever was dropped.
+        let caps = [&repeat_cap, &a.cap, &b.cap, &late_a.cap, &late_b.cap];
+        let complete_before = caps.iter().filter_map(|cap| cap.first_unlisted).min().unwrap_or(u32::MAX);
         let mut found: Vec<(u32, bool, Problem)> = repeat_problems;
         event_unlisted += repeat_cap.unlisted(|_| false);
         for block in blocks {
@@ -887,11 +890,11 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         event_unlisted += a.cap.unlisted(repeated) + b.cap.unlisted(repeated);
         found.sort_by_key(|(record, _, _)| *record);
         // A repeated record is ignored: only the repeat is reported.
-        event_problems = found
-            .into_iter()
-            .filter(|(record, after_id, _)| !(*after_id && repeated(*record)))
-            .map(|(_, _, p)| p)
-            .collect();
+        found.retain(|(record, after_id, _)| !(*after_id && repeated(*record)));
+        let complete = found.partition_point(|(record, _, _)| *record < complete_before);
+        event_unlisted += found.len() - complete;
+        found.truncate(complete);
+        event_problems = found.into_iter().map(|(_, _, p)| p).collect();
     }
 
     // A person tied to nothing.
@@ -922,14 +925,16 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     let mut problems = problems.into_vec();
     problems.sort_by_key(|a| (rank(&a.file), a.line, a.column));
     if unlisted > 0 {
+        // At most the limit; fewer when a thread's list ran out before the others' (the list
+        // stays the first problems of all, in order).
+        let listed = problems.len();
         problems.push(Problem {
             file: label.to_owned(),
             line: 1,
             column: 1,
             record: None,
             message: format!(
-                "{unlisted} more problems are not listed; only the first {} are kept (fix these and validate again)",
-                limits.problems
+                "{unlisted} more problems are not listed; only the first {listed} are kept (fix these and validate again)"
             ),
         });
     }
@@ -996,6 +1001,9 @@ struct Cap {
     /// counted only if the record does not repeat an earlier id: a repeated record is
     /// ignored, and only the repeat is reported.
     unlisted_after_id: Vec<u32>,
+    /// The record of the first problem not listed: the list holds every problem of the
+    /// records before it.
+    first_unlisted: Option<u32>,
 }
 
 impl Cap {
@@ -1005,6 +1013,7 @@ impl Cap {
             self.listed += 1;
             true
         } else {
+            self.first_unlisted.get_or_insert(record);
             if after_id {
                 self.unlisted_after_id.push(record);
             } else {
