@@ -95,13 +95,15 @@ pub fn timeline_ui(
             out.push(TimeCommand::IncludeUndated(undated));
         }
         ui.separator();
-        let edit = ui.add(
-            egui::TextEdit::singleline(&mut field.text)
-                .hint_text("1945-08 or 1939/1941")
-                .desired_width(130.0)
-                .id_salt("date-field"),
-        );
-        let edit = edit.labelled_by(ui.label("Go to date").id);
+        let label = ui.label("Go to date").id;
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut field.text)
+                    .hint_text("1945-08 or 1939/1941")
+                    .desired_width(130.0)
+                    .id_salt("date-field"),
+            )
+            .labelled_by(label);
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             match TimeWindow::parse(&field.text) {
                 Ok(w) => {
@@ -298,8 +300,11 @@ pub fn timeline_ui(
         let mut start = control.start;
         let mut end = control.end;
         let fmt = |v: f64, _: std::ops::RangeInclusive<usize>| month_label(v as i32);
-        let s =
-            ui.add(egui::Slider::new(&mut start, bounds.0..=bounds.1).text("From").custom_formatter(fmt).step_by(1.0));
+        // Each label reads before its slider ("From [——] October 1944"), not after its value.
+        let from = ui.label("From").id;
+        let s = ui
+            .add(egui::Slider::new(&mut start, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0))
+            .labelled_by(from);
         if s.changed() {
             if control.mode == TimeMode::Single {
                 out.push(TimeCommand::SetSingle(start));
@@ -308,8 +313,10 @@ pub fn timeline_ui(
             }
         }
         if control.mode != TimeMode::Single {
-            let e =
-                ui.add(egui::Slider::new(&mut end, bounds.0..=bounds.1).text("To").custom_formatter(fmt).step_by(1.0));
+            let to = ui.label("To").id;
+            let e = ui
+                .add(egui::Slider::new(&mut end, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0))
+                .labelled_by(to);
             if e.changed() {
                 out.push(TimeCommand::SetWindow(start.min(end), end));
             }
