@@ -310,13 +310,9 @@ impl<'a> FileCx<'a> {
         (sub.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
-    /// A problem for a serde error inside the record `raw` (or the whole file when `None`).
-    fn serde_problem(&self, raw: Option<&str>, record: Option<&str>, e: &serde_json::Error) -> Problem {
-        self.serde_problem_in(raw.unwrap_or(self.text), record, e)
-    }
-
-    /// A problem for a serde error met while parsing `sub`, a slice of this file's text.
-    fn serde_problem_in(&self, sub: &str, record: Option<&str>, e: &serde_json::Error) -> Problem {
+    /// A problem for a serde error met while parsing `sub`, a slice of this file's text (a
+    /// record, or the whole text).
+    fn serde_problem(&self, sub: &str, record: Option<&str>, e: &serde_json::Error) -> Problem {
         let base = self.offset_of(sub);
         let offset = base + LineIndex::new(sub).offset_of(e.line(), e.column());
         let mut message = clean_serde_message(e);
@@ -346,12 +342,11 @@ impl<'a> FileCx<'a> {
     /// The offset of `"key"` (or of a string `value` after it) inside a record.
     fn field(&self, raw: &str, key: &str, value: Option<&str>) -> usize {
         let base = self.offset_of(raw);
-        let body = raw;
         let needle = format!("\"{key}\"");
-        let Some(k) = body.find(&needle) else { return base };
+        let Some(k) = raw.find(&needle) else { return base };
         if let Some(v) = value {
             let quoted = serde_json::to_string(v).unwrap_or_default();
-            if let Some(p) = body[k..].find(&quoted) {
+            if let Some(p) = raw[k..].find(&quoted) {
                 return base + k + p;
             }
         }
@@ -419,7 +414,7 @@ fn parse_record<'a, T: serde::Deserialize<'a>>(cx: &FileCx<'_>, raw: &'a str, pr
     match serde_json::from_str(raw) {
         Ok(r) => Some(r),
         Err(e) => {
-            problems.push(cx.serde_problem(Some(raw), salvage_id(raw).as_deref(), &e));
+            problems.push(cx.serde_problem(raw, salvage_id(raw).as_deref(), &e));
             None
         }
     }
@@ -459,7 +454,7 @@ fn raw_array<'a>(cx: &FileCx<'a>, text: &'a str, problems: &mut ProblemLog) -> V
             v
         }
         Err(e) => {
-            problems.push(cx.serde_problem_in(text, None, &e));
+            problems.push(cx.serde_problem(text, None, &e));
             Vec::new()
         }
     }
@@ -712,7 +707,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
                     raw_array(&cx, fc.features.get(), &mut problems)
                 }
                 Err(e) => {
-                    problems.push(cx.serde_problem(None, None, &e));
+                    problems.push(cx.serde_problem(cx.text, None, &e));
                     Vec::new()
                 }
             };
@@ -878,16 +873,13 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         // left out. Only those are listed: the first of all, in order, whatever was dropped.
         let caps = [&repeat_cap, &a.cap, &b.cap, &late_a.cap, &late_b.cap];
         let complete_before = caps.iter().filter_map(|cap| cap.first_unlisted).min().unwrap_or(u32::MAX);
+        event_unlisted = caps.iter().map(|cap| cap.unlisted(repeated)).sum();
         let mut found: Vec<(u32, bool, Problem)> = repeat_problems;
-        event_unlisted += repeat_cap.unlisted(|_| false);
         for block in blocks {
             found.extend(block.problems.iter().cloned());
         }
-        for late in [late_a, late_b] {
-            found.extend(late.found);
-            event_unlisted += late.cap.unlisted(repeated);
-        }
-        event_unlisted += a.cap.unlisted(repeated) + b.cap.unlisted(repeated);
+        found.extend(late_a.found);
+        found.extend(late_b.found);
         found.sort_by_key(|(record, _, _)| *record);
         // A repeated record is ignored: only the repeat is reported.
         found.retain(|(record, after_id, _)| !(*after_id && repeated(*record)));

@@ -41,8 +41,13 @@ pub(super) fn split_array(text: &str, limit: usize) -> Option<(Vec<&str>, usize)
     }
 }
 
+/// JSON's whitespace.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+    while bytes.get(at).is_some_and(|&b| is_space(b)) {
         at += 1;
     }
     at
@@ -78,7 +83,7 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
             // A number, true, false or null: checked here, as a record's own parse would
             // report a misspelt `tru` as "not an object" rather than as what it is.
             let mut at = start;
-            while bytes.get(at).is_some_and(|b| !matches!(b, b',' | b']' | b' ' | b'\n' | b'\r' | b'\t')) {
+            while bytes.get(at).is_some_and(|&b| !matches!(b, b',' | b']') && !is_space(b)) {
                 at += 1;
             }
             let scalar = std::str::from_utf8(&bytes[start..at]).ok()?;
