@@ -42,11 +42,13 @@ impl Qualifiers {
 /// How much of a calendar date is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Precision {
-    /// `1939-01-02`
+    /// `1939-01-02`, also with a time of day (`1985-04-12T23:20:30Z`).
     Day,
-    /// `1939-03`, also `1939-XX`-free month and seasons (`1945-21`).
+    /// `1939-03`, also `1939-03-XX`.
     Month,
-    /// `1945`, also `1945-XX`.
+    /// A season: `1945-21` (spring) to `1945-24` (winter), see [`SEASON_MONTHS`].
+    Season,
+    /// `1945`, also `1945-XX`, `1945-XX-XX`, `-1985` and `Y170000002`.
     Year,
     /// `194X`
     Decade,
@@ -68,25 +70,29 @@ pub struct DatePoint {
     pub qualifiers: Qualifiers,
 }
 
+/// A year in words: `1945`, `44 BCE` for year -43 (EDTF counts a year 0, as astronomers do).
+fn year_words(year: i32) -> String {
+    if year > 0 { year.to_string() } else { format!("{} BCE", 1 - i64::from(year)) }
+}
+
 impl DatePoint {
     /// The date as written, without its qualifier.
     pub fn text(&self) -> &str {
         &self.text
     }
 
-    /// The date in words: "2 January 1939", "March 1939", "1945", "the 1940s".
+    /// The date in words: "2 January 1939", "March 1939", "1945", "the 1940s", "winter 1945/46".
     pub fn describe(&self) -> String {
         let (y, m, d) = self.earliest.to_ymd();
         let base = match self.precision {
-            Precision::Day => format!("{d} {} {y}", MONTH_NAMES[(m - 1) as usize]),
-            Precision::Month => {
-                if let Some(season) = season_name(&self.text) {
-                    format!("{season} {y}")
-                } else {
-                    format!("{} {y}", MONTH_NAMES[(m - 1) as usize])
-                }
-            }
-            Precision::Year => format!("{y}"),
+            Precision::Day => format!("{d} {} {}", MONTH_NAMES[(m - 1) as usize], year_words(y)),
+            Precision::Month => format!("{} {}", MONTH_NAMES[(m - 1) as usize], year_words(y)),
+            Precision::Season => season_words(&self.text, y).unwrap_or_else(|| year_words(y)),
+            // Years beyond what a Day holds are written as given.
+            Precision::Year => match self.text.strip_prefix('Y') {
+                Some(long) => format!("year {long}"),
+                None => year_words(y),
+            },
             Precision::Decade => format!("the {}s", y - y.rem_euclid(10)),
             Precision::Century => format!("the {}00s", y.div_euclid(100)),
         };
@@ -121,7 +127,19 @@ pub enum Edtf {
     Interval(Bound, Bound),
 }
 
-/// A fuzzy date: its EDTF form plus the inclusive range of days it may fall on.
+/// A fuzzy date: its EDTF form, the inclusive range of days it may fall on (its envelope), and
+/// the part of that range the text states without doubt (its known part).
+///
+/// - `1945-08-19`, `1945`, `1951/1954`: known and envelope are the same span.
+/// - `1940~`, `1938?`: nothing is known for sure; the envelope is the span written (qualifiers do
+///   not widen it).
+/// - `1946-09~/1946-12`: known October–December, envelope September–December.
+/// - `1946/..`, `1946/`, `../1954`, `/1954`: the known part is the date given; the envelope runs
+///   without limit on the open or unknown side, unless outer bounds narrow it
+///   ([`FuzzyDate::with_bounds`]).
+///
+/// The time filter shows an event as certain when a window overlaps its known part, and as
+/// possible when it overlaps only the rest of the envelope ([`crate::chronology::TimeFilter`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuzzyDate {
     /// The EDTF text, normalised; empty when undated. Kept as text (inline, no allocation)
@@ -132,7 +150,40 @@ pub struct FuzzyDate {
     pub earliest: Day,
     /// The last day it may fall on ([`Day::MAX`] when open or undated).
     pub latest: Day,
-    approximate: bool,
+    /// The first day of the known part (after `known_end` when nothing is known).
+    known_start: Day,
+    /// The last day of the known part.
+    known_end: Day,
+}
+
+/// What the time filter needs of a dated record: its envelope and its known part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateSpan {
+    /// The first day it may fall on ([`Day::MIN`]: no limit).
+    pub earliest: Day,
+    /// The last day it may fall on ([`Day::MAX`]: no limit).
+    pub latest: Day,
+    /// The first day of the known part; greater than `known_end` when nothing is known.
+    pub known_start: Day,
+    /// The last day of the known part.
+    pub known_end: Day,
+}
+
+impl DateSpan {
+    /// A span known throughout: every day of it is certain.
+    pub fn certain(earliest: Day, latest: Day) -> DateSpan {
+        DateSpan { earliest, latest, known_start: earliest, known_end: latest }
+    }
+
+    /// A span of which no day is certain.
+    pub fn possible(earliest: Day, latest: Day) -> DateSpan {
+        DateSpan { earliest, latest, known_start: Day::MAX, known_end: Day::MIN }
+    }
+
+    /// The known part, or `None` when nothing is known for sure.
+    pub fn known(&self) -> Option<(Day, Day)> {
+        (self.known_start <= self.known_end).then_some((self.known_start, self.known_end))
+    }
 }
 
 /// Why a string is not a date Crossings understands.
@@ -152,8 +203,8 @@ pub enum DateError {
         /// The offending text.
         text: String,
     },
-    /// A year with more or fewer than four digits.
-    #[error("'{text}': a year must have exactly four digits")]
+    /// A year with fewer than four digits, or a `Y` year with four or fewer.
+    #[error("'{text}': a year must have exactly four digits (or Y and five or more)")]
     Year {
         /// The offending text.
         text: String,
@@ -180,18 +231,51 @@ pub enum DateError {
         /// Days in that month.
         max: u32,
     },
+    /// A time of day that does not exist (`25:00:00`), or a bad time zone.
+    #[error("'{text}': the time of day must be hh:mm:ss (00:00:00 to 23:59:59), then Z or +hh:mm")]
+    Time {
+        /// The offending text.
+        text: String,
+    },
     /// An interval whose end is before its start.
     #[error("interval '{text}' ends before it starts")]
     EndBeforeStart {
         /// The offending text.
         text: String,
     },
-    /// `../..` says nothing.
-    #[error("interval '{text}' has no known end at all")]
-    NoBounds {
-        /// The offending text.
+}
+
+/// Why outer bounds do not fit a date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BoundsError {
+    /// A bound is not a single date.
+    #[error("{field} '{text}' must be a single date (a day, month or year), not an interval")]
+    NotAPoint {
+        /// `not_before` or `not_after`.
+        field: &'static str,
+        /// The bound as written.
         text: String,
     },
+    /// A bound cuts into what the date states.
+    #[error("{field} {bound} contradicts the date '{date}': {what}")]
+    CutsKnown {
+        /// `not_before` or `not_after`.
+        field: &'static str,
+        /// The bound in words.
+        bound: String,
+        /// The date as written.
+        date: String,
+        /// What the date says: "it is known from 1945-01-01, so it cannot begin later".
+        what: String,
+    },
+    /// `not_before` after `not_after`.
+    #[error("not_before {0} is after not_after {1}")]
+    Crossed(String, String),
+    /// Bounds on a record with no date.
+    #[error(
+        "an undated record cannot have not_before or not_after; give the date with unknown ends instead (for example '/' or '1945/')"
+    )]
+    Undated,
 }
 
 impl FuzzyDate {
@@ -201,7 +285,8 @@ impl FuzzyDate {
             text: compact_str::CompactString::default(),
             earliest: Day::MIN,
             latest: Day::MAX,
-            approximate: true,
+            known_start: Day::MAX,
+            known_end: Day::MIN,
         }
     }
 
@@ -217,18 +302,11 @@ impl FuzzyDate {
     /// ```
     pub fn parse(text: &str) -> Result<FuzzyDate, DateError> {
         let (edtf, earliest, latest) = parse_edtf(text)?;
-        let approximate = match &edtf {
-            Edtf::Undated => true,
-            Edtf::Single(p) => !p.qualifiers.is_none(),
-            Edtf::Interval(a, b) => [a, b].iter().any(|b| match b {
-                Bound::Date(p) => !p.qualifiers.is_none(),
-                Bound::Open | Bound::Unknown => true,
-            }),
-        };
+        let (known_start, known_end) = known_part(&edtf);
         // The normal form is the text as written, trimmed: bounds hold no spaces, and each
         // keeps its own digits and qualifier (a test checks this over every form).
         let text = compact_str::CompactString::new(text.trim());
-        Ok(FuzzyDate { text, earliest, latest, approximate })
+        Ok(FuzzyDate { text, earliest, latest, known_start, known_end })
     }
 
     /// The parsed form.
@@ -237,6 +315,100 @@ impl FuzzyDate {
             return Edtf::Undated;
         }
         parse_edtf(&self.text).map_or(Edtf::Undated, |(edtf, _, _)| edtf)
+    }
+
+    /// This date narrowed by outer bounds the editors can justify: the envelope starts no
+    /// earlier than `not_before` and ends no later than `not_after`. A bound may narrow only
+    /// the uncertain part: one that cuts into what the date states is an error.
+    ///
+    /// ```
+    /// use crossings::chronology::{Day, FuzzyDate};
+    /// let until_1954 = FuzzyDate::parse("../1954").unwrap();
+    /// let bounded = until_1954.with_bounds(Some(&FuzzyDate::parse("1945-08").unwrap()), None).unwrap();
+    /// assert_eq!(bounded.earliest, Day::from_ymd(1945, 8, 1).unwrap());
+    /// assert!(until_1954.with_bounds(None, Some(&FuzzyDate::parse("1950").unwrap())).is_err());
+    /// ```
+    pub fn with_bounds(
+        &self,
+        not_before: Option<&FuzzyDate>,
+        not_after: Option<&FuzzyDate>,
+    ) -> Result<FuzzyDate, BoundsError> {
+        if self.is_undated() {
+            return Err(BoundsError::Undated);
+        }
+        let point = |field: &'static str, b: &FuzzyDate| match b.edtf() {
+            Edtf::Single(_) => Ok(()),
+            _ => Err(BoundsError::NotAPoint { field, text: b.text.to_string() }),
+        };
+        let mut out = self.clone();
+        let known = self.date_span().and_then(|s| s.known());
+        if let Some(b) = not_before {
+            point("not_before", b)?;
+            let cut = match known {
+                Some((start, _)) => b.earliest > start,
+                None => b.earliest > self.latest,
+            };
+            if cut {
+                let what = match known {
+                    Some((start, _)) => format!("it is known from {}, so it cannot begin later", start.iso()),
+                    None => format!("it ends by {}", self.latest.iso()),
+                };
+                let (bound, date) = (b.describe(), self.text.to_string());
+                return Err(BoundsError::CutsKnown { field: "not_before", bound, date, what });
+            }
+            out.earliest = out.earliest.max(b.earliest);
+        }
+        if let Some(a) = not_after {
+            point("not_after", a)?;
+            let cut = match known {
+                Some((_, end)) => a.latest < end,
+                None => a.latest < self.earliest,
+            };
+            if cut {
+                let what = match known {
+                    Some((_, end)) => format!("it is known until {}, so it cannot end earlier", end.iso()),
+                    None => format!("it starts from {}", self.earliest.iso()),
+                };
+                let (bound, date) = (a.describe(), self.text.to_string());
+                return Err(BoundsError::CutsKnown { field: "not_after", bound, date, what });
+            }
+            out.latest = out.latest.min(a.latest);
+        }
+        if let (Some(b), Some(a)) = (not_before, not_after)
+            && a.latest < b.earliest
+        {
+            return Err(BoundsError::Crossed(b.describe(), a.describe()));
+        }
+        Ok(out)
+    }
+}
+
+/// The known part of a parsed date: `(start, end)`, with start after end when nothing is known.
+fn known_part(edtf: &Edtf) -> (Day, Day) {
+    const NOTHING: (Day, Day) = (Day::MAX, Day::MIN);
+    let sure = |p: &DatePoint| p.qualifiers.is_none();
+    match edtf {
+        Edtf::Undated => NOTHING,
+        Edtf::Single(p) if sure(p) => (p.earliest, p.latest),
+        Edtf::Single(_) => NOTHING,
+        Edtf::Interval(a, b) => {
+            // A stated side is known from its first (or to its last) day; a qualified side
+            // only past its own span; an open or unknown side only as far as the other side's
+            // date reaches.
+            let start = match (a, b) {
+                (Bound::Date(p), _) if sure(p) => p.earliest,
+                (Bound::Date(p), _) => Day(p.latest.0.saturating_add(1)),
+                (_, Bound::Date(q)) => q.earliest,
+                _ => return NOTHING,
+            };
+            let end = match (b, a) {
+                (Bound::Date(q), _) if sure(q) => q.latest,
+                (Bound::Date(q), _) => Day(q.earliest.0.saturating_sub(1)),
+                (_, Bound::Date(p)) => p.latest,
+                _ => return NOTHING,
+            };
+            if start <= end { (start, end) } else { NOTHING }
+        }
     }
 }
 
@@ -262,9 +434,6 @@ fn parse_edtf(text: &str) -> Result<(Edtf, Day, Day), DateError> {
             Bound::Date(p) => p.latest,
             Bound::Open | Bound::Unknown => Day::MAX,
         };
-        if !matches!(start, Bound::Date(_)) && !matches!(end, Bound::Date(_)) {
-            return Err(DateError::NoBounds { text: text.to_owned() });
-        }
         if let (Bound::Date(s), Bound::Date(e)) = (&start, &end)
             && e.latest < s.earliest
         {
@@ -292,14 +461,37 @@ impl FuzzyDate {
         self.text.is_empty()
     }
 
-    /// True when any part carries `~` or `?`, or a bound is open or unknown.
+    /// True when some of the envelope is not known for sure: a `~` or `?`, an open or unknown
+    /// end, or no date at all.
     pub fn is_approximate(&self) -> bool {
-        self.approximate
+        self.is_undated() || (self.known_start, self.known_end) != (self.earliest, self.latest)
     }
 
-    /// The span `(earliest, latest)`, or `None` when undated.
+    /// The envelope `(earliest, latest)`, or `None` when undated.
     pub fn span(&self) -> Option<(Day, Day)> {
         (!self.is_undated()).then_some((self.earliest, self.latest))
+    }
+
+    /// The envelope and the known part, or `None` when undated.
+    pub fn date_span(&self) -> Option<DateSpan> {
+        (!self.is_undated()).then_some(DateSpan {
+            earliest: self.earliest,
+            latest: self.latest,
+            known_start: self.known_start,
+            known_end: self.known_end,
+        })
+    }
+
+    /// The day this date sorts by: its first possible day, or where that is unbounded, the
+    /// first day of what is known (an unknown start never comes first).
+    pub fn sort_day(&self) -> Day {
+        if self.earliest != Day::MIN {
+            self.earliest
+        } else if self.known_start <= self.known_end {
+            self.known_start
+        } else {
+            self.latest
+        }
     }
 
     /// The EDTF text (normalised: trimmed), or `None` when undated.
@@ -308,7 +500,8 @@ impl FuzzyDate {
     }
 
     /// The date in words, as a historian would write it: "2 January 1939", "c. 1940",
-    /// "1951–1954", "from 1946", "until August 1945", "undated".
+    /// "1951–1954", "from 1946 on", "until August 1945", "by October 1945", "winter 1945/46",
+    /// "undated".
     pub fn describe(&self) -> String {
         match &self.edtf() {
             Edtf::Undated => "undated".to_owned(),
@@ -317,9 +510,27 @@ impl FuzzyDate {
             Edtf::Interval(Bound::Date(a), Bound::Open) => format!("from {} on", a.describe()),
             Edtf::Interval(Bound::Date(a), Bound::Unknown) => format!("from {} (end unknown)", a.describe()),
             Edtf::Interval(Bound::Open, Bound::Date(b)) => format!("until {}", b.describe()),
-            Edtf::Interval(Bound::Unknown, Bound::Date(b)) => format!("(start unknown) until {}", b.describe()),
-            Edtf::Interval(_, _) => "undated".to_owned(),
+            Edtf::Interval(Bound::Unknown, Bound::Date(b)) => format!("by {}", b.describe()),
+            Edtf::Interval(_, _) => "date unknown".to_owned(),
         }
+    }
+
+    /// The date in words with its outer bounds: "until 1954 (from August 1945 at the earliest;
+    /// inferred)". `basis` is `stated` or `inferred`.
+    pub fn describe_bounded(
+        &self,
+        not_before: Option<&FuzzyDate>,
+        not_after: Option<&FuzzyDate>,
+        basis: &str,
+    ) -> String {
+        let base = self.describe();
+        let bounds = match (not_before, not_after) {
+            (None, None) => return base,
+            (Some(b), None) => format!("from {} at the earliest", b.describe()),
+            (None, Some(a)) => format!("until {} at the latest", a.describe()),
+            (Some(b), Some(a)) => format!("not before {}, not after {}", b.describe(), a.describe()),
+        };
+        format!("{base} ({bounds}; {basis})")
     }
 }
 
@@ -340,17 +551,71 @@ fn parse_bound(part: &str, whole: &str) -> Result<Bound, DateError> {
     match part {
         ".." => Ok(Bound::Open),
         "" => Ok(Bound::Unknown),
-        _ => parse_point(part, whole).map(Bound::Date),
+        _ => match parse_point(part, whole)? {
+            // A season as an interval's end is level 2.
+            p if p.precision == Precision::Season => Err(DateError::Syntax { text: whole.to_owned() }),
+            p => Ok(Bound::Date(p)),
+        },
     }
 }
 
-fn season_name(text: &str) -> Option<&'static str> {
-    match text.get(5..7)? {
-        "21" => Some("spring"),
-        "22" => Some("summer"),
-        "23" => Some("autumn"),
-        "24" => Some("winter"),
-        _ => None,
+/// The months a season code stands for (level 1: 21 spring, 22 summer, 23 autumn, 24 winter),
+/// in the northern hemisphere, as meteorologists count them: spring March–May, summer
+/// June–August, autumn September–November, winter December to February of the next year.
+/// The specification names the seasons but gives them no months; edtf.js and python-edtf
+/// differ, so the months are written down here and in `geodata/README.md`.
+pub const SEASON_MONTHS: [(u32, &str, u32, u32); 4] =
+    [(21, "spring", 3, 5), (22, "summer", 6, 8), (23, "autumn", 9, 11), (24, "winter", 12, 14)];
+
+/// "spring 1946", "winter 1945/46".
+fn season_words(text: &str, year: i32) -> Option<String> {
+    let code: u32 = text.rsplit('-').next()?.parse().ok()?;
+    let (_, name, _, _) = SEASON_MONTHS.iter().find(|s| s.0 == code)?;
+    Some(if code == 24 { format!("{name} {year}/{:02}", (year + 1).rem_euclid(100)) } else { format!("{name} {year}") })
+}
+
+/// The first day of a year, for any year the text can hold (saturating far from the present).
+fn year_first_day(year: i64) -> Day {
+    Day::year_start(year.clamp(-MAX_YEAR, MAX_YEAR) as i32)
+}
+
+/// The last day of a year, likewise.
+fn year_last_day(year: i64) -> Day {
+    Day::year_end(year.clamp(-MAX_YEAR, MAX_YEAR) as i32)
+}
+
+/// Years further than this from year 0 are counted as this far: a [`Day`] holds about 5.8
+/// million years, and no window the atlas shows reaches further.
+const MAX_YEAR: i64 = 5_000_000;
+
+/// Checks a time of day and zone: `hh:mm:ss`, then nothing, `Z`, `±hh` or `±hh:mm`.
+fn valid_time(time: &str) -> bool {
+    let b = time.as_bytes();
+    let two = |i: usize, max: u32| -> bool {
+        b.get(i..i + 2).is_some_and(|d| {
+            d.iter().all(u8::is_ascii_digit) && u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0') <= max
+        })
+    };
+    if b.len() < 8 || !two(0, 23) || b[2] != b':' || !two(3, 59) || b[5] != b':' || !two(6, 59) {
+        return false;
+    }
+    let digits2 = |d: &[u8]| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0');
+    match &b[8..] {
+        [] | [b'Z'] => true,
+        [sign @ (b'+' | b'-'), zone @ ..] => {
+            let ok_digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
+            let (hh, mm) = match zone {
+                [h1, h2] if ok_digits(&[*h1, *h2]) => (digits2(&[*h1, *h2]), 0),
+                [h1, h2, b':', m1, m2] if ok_digits(&[*h1, *h2, *m1, *m2]) => {
+                    (digits2(&[*h1, *h2]), digits2(&[*m1, *m2]))
+                }
+                _ => return false,
+            };
+            // Offsets run from -12:00 to +14:00; "-00" (an unknown offset in RFC 3339) is not one.
+            let minutes = hh * 60 + mm;
+            mm <= 59 && if *sign == b'+' { minutes <= 14 * 60 } else { (1..=12 * 60).contains(&minutes) }
+        }
+        _ => false,
     }
 }
 
@@ -362,11 +627,46 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
         Some(b'%') => (&part[..part.len() - 1], Qualifiers { uncertain: true, approximate: true }),
         _ => (part, Qualifiers::default()),
     };
+    // A time of day (level 0): the event's day is the local date as written.
+    let (date_text, time) = match body.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (body, None),
+    };
+    if let Some(t) = time
+        && (!qualifiers.is_none() || !valid_time(t))
+    {
+        return Err(DateError::Time { text: whole.to_owned() });
+    }
+    // `Y` years (level 1): a year of more than four digits, with no month or day.
+    if let Some(long) = date_text.strip_prefix('Y') {
+        let digits = long.strip_prefix('-').unwrap_or(long);
+        if time.is_some() || digits.len() <= 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0')
+        {
+            return Err(if digits.bytes().all(|b| b.is_ascii_digit()) && time.is_none() {
+                DateError::Year { text: whole.to_owned() }
+            } else {
+                syntax()
+            });
+        }
+        let magnitude: i64 = digits.parse().unwrap_or(i64::MAX);
+        let year = if long.starts_with('-') { -magnitude } else { magnitude };
+        return Ok(DatePoint {
+            text: body.into(),
+            earliest: year_first_day(year),
+            latest: year_last_day(year),
+            precision: Precision::Year,
+            qualifiers,
+        });
+    }
+    let (negative, unsigned) = match date_text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, date_text),
+    };
     // At most year, month and day; split without allocating (a million dates are parsed
     // when a large dataset loads).
     let mut split = [""; 3];
     let mut n = 0;
-    let mut rest = Some(body);
+    let mut rest = Some(unsigned);
     while let Some(text) = rest {
         let (piece, after) = match text.bytes().position(|b| b == b'-') {
             Some(dash) => (&text[..dash], Some(&text[dash + 1..])),
@@ -394,9 +694,17 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
     }
     let digits = &year_text[..4 - unspecified];
     let known: i32 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| syntax())? };
+    // There is no year minus zero.
+    if negative && known == 0 {
+        return Err(syntax());
+    }
     let scale = 10i32.pow(unspecified as u32);
-    let first_year = known * scale;
-    let last_year = first_year + scale - 1;
+    // -01XX is the years -0199 to -0100.
+    let (first_year, last_year) = if negative {
+        (-(known * scale + scale - 1), -(known * scale))
+    } else {
+        (known * scale, known * scale + scale - 1)
+    };
     if unspecified > 0 {
         if pieces.len() > 1 {
             return Err(syntax());
@@ -428,14 +736,13 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
         None => None,
         Some(d) => two_digits(d)?,
     };
+    if time.is_some() && (month.is_none() || day.is_none()) {
+        return Err(DateError::Time { text: whole.to_owned() });
+    }
     let make = |earliest, latest, precision| DatePoint { text: body.into(), earliest, latest, precision, qualifiers };
     match (month, day) {
-        (None, None) => {
-            if pieces.len() == 3 {
-                return Err(syntax()); // 1945-XX-XX is still just a year, but say so plainly
-            }
-            Ok(make(Day::year_start(year), Day::year_end(year), Precision::Year))
-        }
+        // 1945, 1945-XX, 1985-XX-XX: the whole year.
+        (None, None) => Ok(make(Day::year_start(year), Day::year_end(year), Precision::Year)),
         (None, Some(_)) => Err(syntax()),
         (Some(m), None) => {
             if pieces.len() == 3 {
@@ -447,11 +754,12 @@ fn parse_point(part: &str, whole: &str) -> Result<DatePoint, DateError> {
             }
             match m {
                 1..=12 => Ok(make(Day::month_start(year, m), Day::month_end(year, m), Precision::Month)),
-                // Level 1 seasons (northern hemisphere): spring, summer, autumn, winter.
-                21 => Ok(make(Day::month_start(year, 3), Day::month_end(year, 5), Precision::Month)),
-                22 => Ok(make(Day::month_start(year, 6), Day::month_end(year, 8), Precision::Month)),
-                23 => Ok(make(Day::month_start(year, 9), Day::month_end(year, 11), Precision::Month)),
-                24 => Ok(make(Day::month_start(year, 12), Day::month_end(year + 1, 2), Precision::Month)),
+                // Level 1 seasons (northern hemisphere): SEASON_MONTHS.
+                21..=24 => {
+                    let (_, _, first, last) = SEASON_MONTHS[(m - 21) as usize];
+                    let end = if last > 12 { Day::month_end(year + 1, last - 12) } else { Day::month_end(year, last) };
+                    Ok(make(Day::month_start(year, first), end, Precision::Season))
+                }
                 _ => Err(DateError::Month { text: whole.to_owned(), month: m }),
             }
         }
@@ -494,7 +802,18 @@ mod tests {
             ("1938?", d(1938, 1, 1), d(1938, 12, 31), "1938?"),
             ("1945%", d(1945, 1, 1), d(1945, 12, 31), "c. 1945?"),
             ("1944-02-29", d(1944, 2, 29), d(1944, 2, 29), "29 February 1944"),
-            ("1945-24", d(1945, 12, 1), d(1946, 2, 28), "winter 1945"),
+            ("1945-24", d(1945, 12, 1), d(1946, 2, 28), "winter 1945/46"),
+            ("1946-21", d(1946, 3, 1), d(1946, 5, 31), "spring 1946"),
+            ("1999-24", d(1999, 12, 1), d(2000, 2, 29), "winter 1999/00"),
+            ("1985-XX-XX", d(1985, 1, 1), d(1985, 12, 31), "1985"),
+            ("1985-04-12T23:20:30", d(1985, 4, 12), d(1985, 4, 12), "12 April 1985"),
+            ("1985-04-12T23:20:30Z", d(1985, 4, 12), d(1985, 4, 12), "12 April 1985"),
+            ("1985-04-12T23:20:30+05:00", d(1985, 4, 12), d(1985, 4, 12), "12 April 1985"),
+            ("1985-04-12T23:20:30-04", d(1985, 4, 12), d(1985, 4, 12), "12 April 1985"),
+            ("-1985", d(-1985, 1, 1), d(-1985, 12, 31), "1986 BCE"),
+            ("0000", d(0, 1, 1), d(0, 12, 31), "1 BCE"),
+            ("/1945-10", Day::MIN, d(1945, 10, 31), "by October 1945"),
+            ("../..", Day::MIN, Day::MAX, "date unknown"),
             ("1945-08-XX", d(1945, 8, 1), d(1945, 8, 31), "August 1945"),
             ("1945-XX", d(1945, 1, 1), d(1945, 12, 31), "1945"),
             ("1946-09~/1946-12", d(1946, 9, 1), d(1946, 12, 31), "c. September 1946–December 1946"),
@@ -512,13 +831,73 @@ mod tests {
         let msg = |t: &str| FuzzyDate::parse(t).unwrap_err().to_string();
         assert_eq!(msg("1945-02-30"), "'1945-02-30': February 1945 has 28 days, not 30");
         assert_eq!(msg("1945-13"), "'1945-13': month 13 does not exist");
-        assert_eq!(msg("99999"), "'99999': a year must have exactly four digits");
+        assert_eq!(msg("99999"), "'99999': a year must have exactly four digits (or Y and five or more)");
+        assert_eq!(msg("Y1985"), "'Y1985': a year must have exactly four digits (or Y and five or more)");
+        assert!(msg("1985-04-12T25:00:00").contains("time of day"));
+        assert!(msg("1985-04T23:20:30").contains("time of day"));
+        assert!(msg("1985-04-12T23:20:30+15:00").contains("time of day"));
+        assert!(msg("1945-25").contains("month 25 does not exist"));
         assert_eq!(msg("1954/1951"), "interval '1954/1951' ends before it starts");
-        assert_eq!(msg("../.."), "interval '../..' has no known end at all");
         assert_eq!(msg("  "), "empty date (write null for an undated record)");
         assert!(msg("March 1939").contains("is not an EDTF date"));
         assert!(msg("1X45").contains("is not an EDTF date"));
         assert!(msg("1945-8-1").contains("is not an EDTF date"));
+    }
+
+    #[test]
+    fn years_beyond_four_digits_are_read_and_kept_as_written() {
+        let far = FuzzyDate::parse("Y170000002").unwrap();
+        assert_eq!(far.describe(), "year 170000002");
+        assert!(far.earliest > Day::year_start(4_000_000));
+        let past = FuzzyDate::parse("Y-170000002").unwrap();
+        assert!(past.latest < Day::year_start(-4_000_000));
+        assert_eq!(past.to_edtf().as_deref(), Some("Y-170000002"));
+    }
+
+    #[test]
+    fn the_known_part_is_what_the_text_states_without_doubt() {
+        let known = |t: &str| FuzzyDate::parse(t).unwrap().date_span().unwrap().known();
+        assert_eq!(known("1945-08"), Some((d(1945, 8, 1), d(1945, 8, 31))));
+        assert_eq!(known("1940~"), None);
+        assert_eq!(known("1951/1954"), Some((d(1951, 1, 1), d(1954, 12, 31))));
+        assert_eq!(known("1946-09~/1946-12"), Some((d(1946, 10, 1), d(1946, 12, 31))));
+        assert_eq!(known("../1954"), Some((d(1954, 1, 1), d(1954, 12, 31))));
+        assert_eq!(known("1946/"), Some((d(1946, 1, 1), d(1946, 12, 31))));
+        assert_eq!(known("1946~/.."), None);
+        assert_eq!(known("../.."), None);
+    }
+
+    #[test]
+    fn outer_bounds_narrow_only_the_uncertain_part() {
+        let date = |t: &str| FuzzyDate::parse(t).unwrap();
+        let until = date("../1954");
+        let b = until.with_bounds(Some(&date("1945-08")), None).unwrap();
+        assert_eq!((b.earliest, b.latest), (d(1945, 8, 1), d(1954, 12, 31)));
+        assert_eq!(b.date_span().unwrap().known(), until.date_span().unwrap().known());
+        assert_eq!(
+            until.describe_bounded(Some(&date("1945-08")), None, "inferred"),
+            "until 1954 (from August 1945 at the earliest; inferred)"
+        );
+        let err = |d: &FuzzyDate, nb: Option<&str>, na: Option<&str>| {
+            d.with_bounds(nb.map(date).as_ref(), na.map(date).as_ref()).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(&until, None, Some("1950")),
+            "not_after 1950 contradicts the date '../1954': it is known until 1954-12-31, so it cannot end earlier"
+        );
+        assert!(err(&date("1945/"), Some("1946"), None).starts_with("not_before 1946 contradicts"));
+        assert!(err(&date("1945/"), Some("1940/1941"), None).contains("must be a single date"));
+        assert!(err(&date("../.."), Some("1950"), Some("1940")).contains("is after not_after"));
+        assert!(err(&FuzzyDate::undated(), Some("1950"), None).contains("undated record"));
+        let open = date("1945-08/..").with_bounds(None, Some(&date("1955"))).unwrap();
+        assert_eq!(open.latest, d(1955, 12, 31));
+    }
+
+    #[test]
+    fn an_unknown_start_never_sorts_first() {
+        let by = FuzzyDate::parse("/1945-10").unwrap();
+        assert_eq!(by.sort_day(), d(1945, 10, 1));
+        assert!(by.sort_day() > FuzzyDate::parse("1939").unwrap().sort_day());
     }
 
     #[test]

@@ -1,111 +1,188 @@
-//! Events per month, for the bar chart above the time slider.
+//! Events per month and per year, for the bar chart above the time slider.
 //!
-//! Each dated event has weight 1, spread evenly over the months its span covers (a `1945` event
-//! adds 1/12 to each month of 1945; a day adds 1 to its month). Open-ended spans count at their
-//! known end. The spreading is done with a difference array and one prefix sum, so building costs
-//! O(events + months), and any range total is two lookups in the cumulative sum.
+//! A bar counts the events that would show if the window were that one month (or year): an
+//! event is counted, whole, in every month it may fall in. Each bar has two parts, as the
+//! filter classifies the events for that month ([`crate::chronology::TimeFilter::classify`]):
+//! **certain** (the month overlaps what is known of the date) and **possible** (only the
+//! uncertain part of the date reaches it). So a bar's two counts add up to the events the map
+//! shows for that month, and an event that lasted a year stands in each of its twelve bars.
+//!
+//! Counting is done with difference arrays and one prefix sum each: building costs
+//! O(events + months). Spans running past the chart are clipped to it.
 
 use super::day::Day;
+use super::edtf::DateSpan;
 
-/// Event density per month between two months.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Histogram {
-    /// Month index ([`Day::month_index`]) of the first bin.
-    pub first_month: i32,
-    /// Weight per month.
-    pub bins: Vec<f32>,
-    /// `cumulative[i]` = sum of `bins[..i]`.
-    cumulative: Vec<f64>,
+/// Certain and possible counts per bin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Series {
+    /// Index ([`Day::month_index`], or the year) of the first bin.
+    pub first: i32,
+    /// Per bin: events whose known part overlaps it.
+    pub certain: Vec<u32>,
+    /// Per bin: events shown only as possible in it.
+    pub possible: Vec<u32>,
 }
 
-impl Histogram {
-    /// Builds the histogram of `spans` over the months `first_month..=last_month`.
-    /// Spans outside the range are clipped to it (their weight outside is dropped).
-    pub fn build(spans: impl IntoIterator<Item = (Day, Day)>, first_month: i32, last_month: i32) -> Histogram {
-        let n = (last_month - first_month + 1).max(0) as usize;
-        let mut diff = vec![0f64; n + 1];
-        for (earliest, latest) in spans {
-            let (a, b) = match (earliest.is_open(), latest.is_open()) {
-                (true, true) => continue,
-                (true, false) => (latest.month_index(), latest.month_index()),
-                (false, true) => (earliest.month_index(), earliest.month_index()),
-                (false, false) => (earliest.month_index(), latest.month_index()),
-            };
-            let weight = 1.0 / f64::from(b - a + 1);
-            let lo = (a - first_month).clamp(0, n as i32) as usize;
-            let hi = (b - first_month + 1).clamp(0, n as i32) as usize;
+impl Series {
+    /// `(certain, possible)` in the bin with this index, zero outside the chart.
+    pub fn at(&self, index: i32) -> (u32, u32) {
+        usize::try_from(index - self.first)
+            .ok()
+            .and_then(|i| Some((*self.certain.get(i)?, *self.possible.get(i)?)))
+            .unwrap_or((0, 0))
+    }
+
+    /// The highest bar (certain plus possible).
+    pub fn max(&self) -> u32 {
+        self.certain.iter().zip(&self.possible).map(|(c, p)| c + p).max().unwrap_or(0)
+    }
+
+    fn build(spans: &[DateSpan], first: i32, last: i32, bin: impl Fn(Day) -> i32) -> Series {
+        let n = (last - first + 1).max(0) as usize;
+        let mut shown = vec![0i64; n + 1];
+        let mut certain = vec![0i64; n + 1];
+        // Adds 1 to every bin from a to b (inclusive), clipped to the chart.
+        let add = |diff: &mut [i64], a: Day, b: Day| {
+            let lo = if a == Day::MIN { first } else { bin(a) };
+            let hi = if b == Day::MAX { last } else { bin(b) };
+            let lo = (lo - first).clamp(0, n as i32) as usize;
+            let hi = (hi - first + 1).clamp(0, n as i32) as usize;
             if lo < hi {
-                diff[lo] += weight;
-                diff[hi] -= weight;
+                diff[lo] += 1;
+                diff[hi] -= 1;
+            }
+        };
+        for s in spans {
+            add(&mut shown, s.earliest, s.latest);
+            if let Some((a, b)) = s.known() {
+                add(&mut certain, a, b);
             }
         }
-        let mut bins = Vec::with_capacity(n);
-        let mut cumulative = Vec::with_capacity(n + 1);
-        let (mut running, mut total) = (0f64, 0f64);
-        cumulative.push(0.0);
-        for d in diff.iter().take(n) {
-            running += d;
-            let v = running.max(0.0);
-            bins.push(v as f32);
-            total += v;
-            cumulative.push(total);
-        }
-        Histogram { first_month, bins, cumulative }
-    }
-
-    /// The total weight in the months `from_month..=to_month` (clipped to the histogram).
-    pub fn total(&self, from_month: i32, to_month: i32) -> f64 {
-        let n = self.bins.len() as i32;
-        let a = (from_month - self.first_month).clamp(0, n) as usize;
-        let b = (to_month - self.first_month + 1).clamp(0, n) as usize;
-        if a >= b { 0.0 } else { self.cumulative[b] - self.cumulative[a] }
-    }
-
-    /// Bins summed per calendar year: `(year, weight)`.
-    pub fn by_year(&self) -> Vec<(i32, f32)> {
-        let mut out: Vec<(i32, f32)> = Vec::new();
-        for (i, w) in self.bins.iter().enumerate() {
-            let year = (self.first_month + i as i32).div_euclid(12);
-            match out.last_mut() {
-                Some((y, total)) if *y == year => *total += w,
-                _ => out.push((year, *w)),
-            }
+        let (mut sure, mut all) = (0i64, 0i64);
+        let mut out = Series { first, certain: Vec::with_capacity(n), possible: Vec::with_capacity(n) };
+        for i in 0..n {
+            all += shown[i];
+            sure += certain[i];
+            out.certain.push(sure as u32);
+            out.possible.push((all - sure).max(0) as u32);
         }
         out
     }
+}
 
-    /// The heaviest bin (for scaling bars).
-    pub fn max(&self) -> f32 {
-        self.bins.iter().copied().fold(0.0, f32::max)
+/// Events per month and per year between two months.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Histogram {
+    /// One bin per month ([`Day::month_index`]).
+    pub months: Series,
+    /// One bin per calendar year.
+    pub years: Series,
+}
+
+impl Histogram {
+    /// Builds the histogram of dated spans over the months `first_month..=last_month`.
+    pub fn build(spans: impl IntoIterator<Item = DateSpan>, first_month: i32, last_month: i32) -> Histogram {
+        let spans: Vec<DateSpan> = spans.into_iter().collect();
+        let months = Series::build(&spans, first_month, last_month, Day::month_index);
+        let years = Series::build(&spans, first_month.div_euclid(12), last_month.div_euclid(12), |d| {
+            d.month_index().div_euclid(12)
+        });
+        Histogram { months, years }
+    }
+
+    /// The month bin of a month index: `(certain, possible)`.
+    pub fn month(&self, month: i32) -> (u32, u32) {
+        self.months.at(month)
+    }
+
+    /// The year bin: `(certain, possible)`.
+    pub fn year(&self, year: i32) -> (u32, u32) {
+        self.years.at(year)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chronology::{Match, TimeFilter, TimeWindow};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Each bar's two counts are exactly what the filter shows for that month (or year):
+        /// certain and possible, counted one by one.
+        #[test]
+        fn each_bar_adds_up_to_the_events_the_filter_shows_in_it(
+            spans in proptest::collection::vec((-400i32..400, 0i32..800, 0i32..300, 0i32..300, 0u8..6), 0..40),
+        ) {
+            let base = Day::month_start(1940, 1).0;
+            let spans: Vec<DateSpan> = spans
+                .into_iter()
+                .map(|(start, len, ks, ke, kind)| {
+                    let (a, b) = (Day(base + start), Day(base + start + len));
+                    let known_start = Day(a.0 + ks);
+                    let known_end = Day(b.0 - ke);
+                    match kind {
+                        0 => DateSpan::possible(a, b),
+                        1 => DateSpan::possible(Day::MIN, b),
+                        2 => DateSpan { earliest: Day::MIN, latest: b, known_start, known_end: b },
+                        3 => DateSpan { earliest: a, latest: Day::MAX, known_start: a, known_end },
+                        _ => DateSpan { earliest: a, latest: b, known_start, known_end },
+                    }
+                })
+                .collect();
+            let (first, last) = (Day::month_start(1938, 1).month_index(), Day::month_start(1943, 12).month_index());
+            let h = Histogram::build(spans.iter().copied(), first, last);
+            let count = |w: TimeWindow| {
+                let f = TimeFilter::window(w);
+                let m: Vec<Match> = spans.iter().map(|s| f.classify_span(Some(*s))).collect();
+                let certain = m.iter().filter(|m| **m == Match::Certain).count() as u32;
+                let possible = m.iter().filter(|m| **m == Match::Possible).count() as u32;
+                (certain, possible)
+            };
+            for month in first..=last {
+                let w = TimeWindow::new(Day::from_month_index(month), Day::from_month_index(month + 1).prev());
+                prop_assert_eq!(h.month(month), count(w), "month {}", month);
+            }
+            for year in 1938..=1943 {
+                let w = TimeWindow::new(Day::year_start(year), Day::year_end(year));
+                prop_assert_eq!(h.year(year), count(w), "year {}", year);
+            }
+        }
+    }
 
     fn m(y: i32, mo: u32) -> i32 {
         Day::month_start(y, mo).month_index()
     }
 
     #[test]
-    fn a_year_spreads_over_its_twelve_months_and_a_day_fills_one() {
-        let y1945 = (Day::year_start(1945), Day::year_end(1945));
-        let aug9 = (Day::from_ymd(1945, 8, 9).unwrap(), Day::from_ymd(1945, 8, 9).unwrap());
+    fn a_year_counts_whole_in_each_of_its_months_and_a_day_in_one() {
+        let y1945 = DateSpan::certain(Day::year_start(1945), Day::year_end(1945));
+        let aug9 = DateSpan::certain(Day::from_ymd(1945, 8, 9).unwrap(), Day::from_ymd(1945, 8, 9).unwrap());
         let h = Histogram::build([y1945, aug9], m(1945, 1), m(1945, 12));
-        assert_eq!(h.bins.len(), 12);
-        assert!((h.bins[7] - (1.0 + 1.0 / 12.0)).abs() < 1e-6);
-        assert!((h.bins[0] - 1.0 / 12.0).abs() < 1e-6);
-        assert!((h.total(m(1945, 1), m(1945, 12)) - 2.0).abs() < 1e-9);
-        assert_eq!(h.by_year().len(), 1);
+        assert_eq!(h.months.certain.len(), 12);
+        assert_eq!(h.month(m(1945, 8)), (2, 0));
+        assert_eq!(h.month(m(1945, 1)), (1, 0));
+        assert_eq!(h.year(1945), (2, 0));
+        assert_eq!(h.month(m(1946, 1)), (0, 0));
     }
 
     #[test]
-    fn open_spans_count_at_their_known_end_and_out_of_range_weight_is_dropped() {
-        let open = (Day::year_start(1946), Day::MAX);
-        let before = (Day::year_start(1930), Day::year_end(1930));
-        let h = Histogram::build([open, before], m(1945, 1), m(1947, 12));
-        assert!((h.total(m(1946, 1), m(1946, 1)) - 1.0).abs() < 1e-9);
-        assert!((h.total(m(1945, 1), m(1947, 12)) - 1.0).abs() < 1e-9);
+    fn the_uncertain_part_counts_as_possible_and_open_spans_are_clipped_to_the_chart() {
+        // Until 1946, from August 1945 at the earliest.
+        let bounded = DateSpan {
+            earliest: Day::month_start(1945, 8),
+            latest: Day::year_end(1946),
+            known_start: Day::year_start(1946),
+            known_end: Day::year_end(1946),
+        };
+        let open = DateSpan::possible(Day::MIN, Day::year_end(1945));
+        let h = Histogram::build([bounded, open], m(1945, 1), m(1947, 12));
+        assert_eq!(h.month(m(1945, 7)), (0, 1));
+        assert_eq!(h.month(m(1945, 8)), (0, 2));
+        assert_eq!(h.month(m(1946, 3)), (1, 0));
+        assert_eq!(h.month(m(1947, 1)), (0, 0));
+        assert_eq!(h.year(1945), (0, 2));
+        assert_eq!(h.months.max(), 2);
     }
 }

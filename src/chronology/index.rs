@@ -8,6 +8,7 @@
 //! undated events are listed apart.
 
 use super::day::Day;
+use super::edtf::DateSpan;
 use super::window::TimeWindow;
 
 /// Spans longer than this many days go to the always-checked list.
@@ -50,19 +51,29 @@ pub struct SpanIndex {
 }
 
 impl SpanIndex {
-    /// Builds the index from `(earliest, latest)` spans, `None` for undated.
-    pub fn build(spans: impl IntoIterator<Item = Option<(Day, Day)>>) -> SpanIndex {
+    /// Builds the index from date spans, `None` for undated.
+    pub fn build(spans: impl IntoIterator<Item = Option<DateSpan>>) -> SpanIndex {
         let mut bounded: [Vec<(Day, u32)>; 3] = Default::default();
         let mut index = SpanIndex::default();
         let mut starts = Vec::new();
         let mut ends = Vec::new();
         for (i, span) in spans.into_iter().enumerate() {
             let i = i as u32;
-            if let Some((a, b)) = span {
-                starts.push((a, i));
-                ends.push((b, i));
+            if let Some(s) = span {
+                starts.push((s.earliest, i));
+                ends.push((s.latest, i));
+                // Where the known part begins or ends inside the envelope, the event turns
+                // from possible to certain: a moving window edge must find it there too.
+                if let Some((a, b)) = s.known() {
+                    if a != s.earliest {
+                        starts.push((a, i));
+                    }
+                    if b != s.latest {
+                        ends.push((b, i));
+                    }
+                }
             }
-            match span {
+            match span.map(|s| (s.earliest, s.latest)) {
                 None => index.undated.push(i),
                 Some((a, b)) if a.is_open() || b.is_open() || b.0 - a.0 > LONG_SPAN_DAYS => index.long.push(i),
                 Some((a, b)) => {
@@ -85,9 +96,9 @@ impl SpanIndex {
         index
     }
 
-    /// Every dated index with its earliest or its latest day in `[lo, hi]` (one may come
-    /// twice). When a window edge moves from `lo` to `hi`, these are the only spans whose
-    /// relation to the window can change.
+    /// Every dated index with its earliest or latest day, or the first or last day of its
+    /// known part, in `[lo, hi]` (one may come more than once). When a window edge moves from
+    /// `lo` to `hi`, these are the only spans whose relation to the window can change.
     pub fn ends_between(&self, lo: Day, hi: Day) -> impl Iterator<Item = u32> + '_ {
         let range = |days: &[Day]| days.partition_point(|d| *d < lo)..days.partition_point(|d| *d <= hi);
         let a = range(&self.by_earliest);
@@ -126,7 +137,7 @@ mod tests {
                     _ => (Day(start), Day(start + l)),
                 }))
                 .collect();
-            let index = SpanIndex::build(spans.iter().copied());
+            let index = SpanIndex::build(spans.iter().map(|s| s.map(|(a, b)| DateSpan::possible(a, b))));
             let window = TimeWindow::new(Day(a), Day(a + len));
             let found: std::collections::HashSet<u32> = index.candidates(window).collect();
             for (i, s) in spans.iter().enumerate() {
