@@ -67,7 +67,7 @@ fn benches(c: &mut Criterion) {
         });
         let (first, last) = d.date_extent().map(|(a, b)| (a.month_index(), b.month_index())).unwrap_or((0, 0));
         g.bench_function(BenchmarkId::new("histogram", n), |b| {
-            b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.span()), first, last))
+            b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.date_span()), first, last))
         });
         let vis = visibility(d, &window, &Themes::default());
         let statics = crossings::ui::batch::PlaceStatics::build(d);

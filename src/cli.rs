@@ -31,12 +31,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a dataset and report every problem as FILE:LINE:COL: RECORD-ID: message.
-    Validate,
+    /// Warnings (an open or unknown date with no outer bound) do not fail it unless --strict.
+    Validate(ValidateArgs),
     /// Export places (all, or --place ...) as GeoJSON or Linked Places.
     Export(ExportArgs),
     /// Write a synthetic dataset (for benchmarks and scale tests).
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// `crossings validate` options.
+#[derive(Debug, Default, Args)]
+pub struct ValidateArgs {
+    /// Fail on warnings too (exit status 1).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `crossings generate` options.
@@ -110,23 +119,26 @@ pub fn load(cli: &Cli) -> Result<Loaded, dataset::LoadError> {
     dataset::load(cli.data.as_deref())
 }
 
-/// `crossings validate`: prints every problem and a summary; exit status 1 when any.
-pub fn validate(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+/// `crossings validate`: prints every problem and a summary; exit status 1 when there is an
+/// error, or with `--strict` a warning.
+pub fn validate(cli: &Cli, args: &ValidateArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let loaded = load(cli)?;
     for p in &loaded.problems {
         let _ = writeln!(out, "{p}");
     }
     let _ = writeln!(out, "{}", loaded.summary());
-    let clean = loaded.problems.is_empty();
-    let n = loaded.problems.len();
+    let warnings = loaded.problems.iter().filter(|p| p.is_warning()).count();
+    let errors = loaded.problems.len() - warnings;
     // A million records take longer to free than the OS takes to reclaim them at exit.
     std::mem::forget(loaded);
-    if clean {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        let _ = writeln!(out, "{n} problem{}", if n == 1 { "" } else { "s" });
-        Ok(ExitCode::from(1))
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => {}
+        (e, 0) => _ = writeln!(out, "{}", plural(e, "problem")),
+        (0, w) => _ = writeln!(out, "{}", plural(w, "warning")),
+        (e, w) => _ = writeln!(out, "{}, {}", plural(e, "problem"), plural(w, "warning")),
     }
+    if errors > 0 || (args.strict && warnings > 0) { Ok(ExitCode::from(1)) } else { Ok(ExitCode::SUCCESS) }
 }
 
 /// Turns export options into a request against a loaded dataset.

@@ -76,7 +76,9 @@ fn name(rng: &mut Rng, parts: usize) -> String {
     s
 }
 
-fn date(rng: &mut Rng) -> serde_json::Value {
+/// A date, and for an open side its outer bound (ten years on), so generated data validates
+/// with no warning: `(date, not_before, not_after)`.
+fn date(rng: &mut Rng) -> (serde_json::Value, Option<String>, Option<String>) {
     // Mostly 1937-1958, some outliers, every EDTF form.
     let year = if rng.below(10) == 0 { 1904 + rng.below(115) as i32 } else { 1937 + rng.below(22) as i32 };
     let month = 1 + rng.below(12);
@@ -87,16 +89,16 @@ fn date(rng: &mut Rng) -> serde_json::Value {
         4..=6 => format!("{year}-{month:02}{q}"),
         7 => format!("{year}{q}"),
         8 => format!("{year}/{}", year + 1 + rng.below(4) as i32),
-        9 => format!("{year}-{month:02}/.."),
-        10 => format!("../{year}-{month:02}"),
+        9 => return (json!(format!("{year}-{month:02}/..")), None, Some((year + 10).to_string())),
+        10 => return (json!(format!("../{year}-{month:02}")), Some((year - 10).to_string()), None),
         _ => {
             if rng.below(3) == 0 {
-                return serde_json::Value::Null;
+                return (serde_json::Value::Null, None, None);
             }
             format!("{}X", year / 10)
         }
     };
-    json!(text)
+    (json!(text), None, None)
 }
 
 fn write_lines(
@@ -167,16 +169,23 @@ pub fn generate(spec: Spec, dir: &Path) -> std::io::Result<()> {
         let mut who = who;
         who.sort();
         who.dedup();
-        json!({
+        let (date, not_before, not_after) = date(&mut rng);
+        let mut event = json!({
             "id": format!("e{i}"),
-            "date": date(&mut rng),
+            "date": date,
             "place": place,
             "people": who,
             "title": format!("Event {i}"),
             "summary": "Synthetic event for benchmarks.",
             "category": THEMES[rng.below(THEMES.len())],
             "sources": [format!("src-{}", rng.below(5))]
-        })
+        });
+        if not_before.is_some() || not_after.is_some() {
+            event["not_before"] = json!(not_before);
+            event["not_after"] = json!(not_after);
+            event["bounds_basis"] = json!("inferred");
+        }
+        event
     });
     write_lines(&dir.join("events.json"), "[\n", events, "\n]\n")
 }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         None => crossings::ui::run_native(cli.data.clone()),
-        Some(Command::Validate) => cli::validate(&cli, &mut std::io::stdout()),
+        Some(Command::Validate(args)) => cli::validate(&cli, args, &mut std::io::stdout()),
         Some(Command::Export(args)) => cli::export(&cli, args, &mut std::io::stderr()),
         Some(Command::Generate(args)) => cli::generate(args, &mut std::io::stderr()),
     };

@@ -22,6 +22,8 @@ pub struct Visibility {
     pub certain: Vec<u32>,
     /// How many events show in all.
     pub shown_events: usize,
+    /// True when a time window filters (without one, "possible" means only an uncertain date).
+    pub windowed: bool,
 }
 
 impl Visibility {
@@ -36,32 +38,44 @@ impl Visibility {
     }
 }
 
-/// Themes switched on (all by default).
+/// Themes switched on (all by default), and whether inferred locations are mapped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Themes(pub [bool; Theme::ALL.len()]);
+#[serde(default)]
+pub struct Themes {
+    /// Per theme, in [`Theme::ALL`] order.
+    pub on: [bool; Theme::ALL.len()],
+    /// Map events at places the documents do not give (`place_basis: inferred`, or a place
+    /// of `inferred` precision). Off, such events still list, unplaced.
+    pub inferred_places: bool,
+}
 
 impl Default for Themes {
     fn default() -> Self {
-        Themes([true; Theme::ALL.len()])
+        Themes { on: [true; Theme::ALL.len()], inferred_places: true }
     }
 }
 
 impl Themes {
     /// True when the theme is switched on.
     pub fn on(&self, theme: Theme) -> bool {
-        Theme::ALL.iter().position(|t| *t == theme).is_some_and(|i| self.0[i])
+        Theme::ALL.iter().position(|t| *t == theme).is_some_and(|i| self.on[i])
     }
 
     /// Switches a theme on or off.
     pub fn set(&mut self, theme: Theme, on: bool) {
         if let Some(i) = Theme::ALL.iter().position(|t| *t == theme) {
-            self.0[i] = on;
+            self.on[i] = on;
         }
     }
 
-    /// True when every theme is on.
+    /// True when every theme is on and nothing is left off the map.
     pub fn all_on(&self) -> bool {
-        self.0.iter().all(|x| *x)
+        self.on.iter().all(|x| *x) && self.inferred_places
+    }
+
+    /// The place an event is mapped at under these settings (`u32::MAX`: none).
+    fn mapped_place(&self, key: &crate::model::EventKey) -> u32 {
+        if key.inferred_place && !self.inferred_places { u32::MAX } else { key.place }
     }
 }
 
@@ -86,15 +100,15 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
         if !themes.on(k.theme) {
             return;
         }
-        let span = (!k.undated).then_some((k.earliest, k.latest));
-        let m = time.classify_span(span, k.approximate);
+        let m = time.classify_span(k.date_span());
         events[i] = m;
         if m.is_shown() {
             shown_events += 1;
-            if let Some(p) = places.get_mut(k.place as usize) {
+            let place = themes.mapped_place(k) as usize;
+            if let Some(p) = places.get_mut(place) {
                 *p = (*p).max(m);
-                counts[k.place as usize] += 1;
-                certain[k.place as usize] += u32::from(m == Match::Certain);
+                counts[place] += 1;
+                certain[place] += u32::from(m == Match::Certain);
             }
         }
     };
@@ -106,7 +120,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             mark(i as usize);
         }
     }
-    Visibility { events, places, counts, certain, shown_events }
+    Visibility { events, places, counts, certain, shown_events, windowed: true }
 }
 
 impl Visibility {
@@ -140,7 +154,7 @@ impl Visibility {
                 if k.undated || !themes.on(k.theme) {
                     continue;
                 }
-                let new = to.classify_span(Some((k.earliest, k.latest)), k.approximate);
+                let new = to.classify_span(k.date_span());
                 let old = std::mem::replace(&mut self.events[i as usize], new);
                 if old == new {
                     continue;
@@ -151,19 +165,19 @@ impl Visibility {
                 if new.is_shown() {
                     self.shown_events += 1;
                 }
-                let Some(p) = self.places.get_mut(k.place as usize) else { continue };
-                let ix = k.place as usize;
+                let ix = themes.mapped_place(k) as usize;
+                let Some(p) = self.places.get_mut(ix) else { continue };
                 let (count, sure) = (&mut self.counts[ix], &mut self.certain[ix]);
                 *count = *count + u32::from(new.is_shown()) - u32::from(old.is_shown());
                 *sure = *sure + u32::from(new == Match::Certain) - u32::from(old == Match::Certain);
                 *p = if *sure > 0 {
                     Match::Certain
                 } else if *count > 0 {
-                    Match::Partial
+                    Match::Possible
                 } else {
                     Match::Hidden
                 };
-                changed.push(PlaceIx(k.place));
+                changed.push(PlaceIx(ix as u32));
             }
         }
         true
@@ -178,27 +192,34 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
         .iter()
         .map(|e| if themes.on(e.category) { time.classify(&e.date) } else { Match::Hidden })
         .collect();
+    // An event counts at a place only where it is mapped under these settings.
+    let mapped = |e: &EventIx| themes.mapped_place(&dataset.event_keys[e.ix()]) != u32::MAX;
     let places = dataset
         .place_events
         .iter()
-        .map(|evs| {
+        .enumerate()
+        .map(|(p, evs)| {
             if evs.is_empty() {
-                return if time.window.is_none() && themes.all_on() { Match::Partial } else { Match::Hidden };
+                // Shown only with nothing filtered out (all_on includes inferred locations).
+                let inferred = dataset.places[p].precision == crate::model::LocationPrecision::Inferred;
+                let on = time.window.is_none() && themes.all_on();
+                debug_assert!(!(on && inferred && !themes.inferred_places));
+                return if on { Match::Possible } else { Match::Hidden };
             }
-            evs.iter().map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
+            evs.iter().filter(|e| mapped(e)).map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
         })
         .collect();
     let count = |level: fn(Match) -> bool| {
         dataset
             .place_events
             .iter()
-            .map(|evs| evs.iter().filter(|e| level(events[e.ix()])).count() as u32)
+            .map(|evs| evs.iter().filter(|e| mapped(e) && level(events[e.ix()])).count() as u32)
             .collect::<Vec<u32>>()
     };
     let counts = count(Match::is_shown);
     let certain = count(|m| m == Match::Certain);
     let shown_events = events.iter().filter(|m| m.is_shown()).count();
-    Visibility { events, places, counts, certain, shown_events }
+    Visibility { events, places, counts, certain, shown_events, windowed: time.window.is_some() }
 }
 
 /// The events of a place that show, in date order.

@@ -51,7 +51,9 @@ fn validate_with_problems_prints_each_as_file_line_col_record_message_and_exits_
     let want: Vec<&str> = expected.lines().collect();
     assert_eq!(&got[..want.len()], &want[..]);
     assert!(got[want.len()].contains(": 3 places, 3 people, 3 events, 1 sources"), "{}", got[want.len()]);
-    assert_eq!(got[want.len() + 1], format!("{} problems", want.len()));
+    let warnings = want.iter().filter(|l| l.contains(": warning: ")).count();
+    assert_eq!(warnings, 1, "the fixture has one open end");
+    assert_eq!(got[want.len() + 1], format!("{} problems, 1 warning", want.len() - warnings));
 }
 
 #[test]
@@ -112,4 +114,76 @@ fn without_a_display_the_window_command_explains_itself_instead_of_panicking() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("crossings: no display found"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Writes `events` (a JSON array) into a copy of the minimal fixture, whose sources are given
+/// authorities to cite.
+fn minimal_with_events(events: &str) -> tempfile::TempDir {
+    let dir = common::copy_fixture("minimal");
+    std::fs::write(dir.path().join("events.json"), events).unwrap();
+    std::fs::write(
+        dir.path().join("sources.json"),
+        r#"[
+  {
+    "id": "src-a",
+    "title": "A document",
+    "file": "a.txt",
+    "authorities": [{ "id": "a-historian", "name": "A. Historian", "work": "A Book" }]
+  }
+]
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_unbounded_side_is_a_warning_that_fails_only_validate_strict() {
+    let dir = minimal_with_events(
+        r#"[
+  {"id": "open-start", "date": "../1954", "place": "harbin", "people": ["a-soldier"], "title": "T", "category": "soviet", "sources": ["src-a"]},
+  {"id": "bounded", "date": "/1954", "not_before": "1945-08", "bounds_basis": "inferred", "place": "maizuru", "people": ["a-soldier"], "title": "T", "category": "soviet", "sources": ["src-a"]},
+  {"id": "unknown-end", "date": "1946/", "place": "maizuru", "people": [], "title": "T", "category": "soviet", "sources": ["src-a"]}
+]
+"#,
+    );
+    let data = dir.path().to_str().unwrap();
+    let (code, out, _) = run(&["validate", "--data", data]);
+    assert_eq!(code, 0, "warnings alone do not fail validate:\n{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            "events.json:2:24: open-start: warning: the start of '../1954' is open or unknown and has no not_before: it shows as possible in every earlier window (give not_before with the bound the sources allow)"
+        ),
+        "{out}"
+    );
+    assert!(lines[1].contains("events.json:4:25: unknown-end: warning: the end of '1946/'"), "{out}");
+    assert_eq!(lines.len(), 4, "two warnings, the summary, the count:\n{out}");
+    assert_eq!(lines[3], "2 warnings");
+    let (code, out, _) = run(&["validate", "--strict", "--data", data]);
+    assert_eq!(code, 1, "--strict fails on warnings:\n{out}");
+}
+
+#[test]
+fn bounds_that_contradict_the_date_and_authorities_not_cited_are_errors_naming_the_record() {
+    let dir = minimal_with_events(
+        r#"[
+  {"id": "cuts", "date": "../1954", "not_before": "1955", "bounds_basis": "inferred", "place": "harbin", "people": [], "title": "T", "category": "soviet", "sources": ["src-a"]},
+  {"id": "cited", "date": "1945", "place": "harbin", "people": [], "according_to": ["a-historian", "nobody"], "title": "T", "category": "soviet", "sources": ["src-a"]},
+  {"id": "no-basis", "date": "1946/", "not_after": "1950", "place": "maizuru", "people": ["a-soldier"], "title": "T", "category": "soviet", "sources": ["src-a"]}
+]
+"#,
+    );
+    let (code, out, _) = run(&["validate", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cuts: not_before 1955 contradicts the date '../1954': it is known from 1954-01-01, so it cannot begin later"), "{out}");
+    assert!(out.contains("cited: unknown authority 'nobody'"), "{out}");
+    assert!(!out.contains("'a-historian'"), "a cited authority of the event's source is fine:\n{out}");
+    assert!(out.contains("no-basis: outer bounds need a bounds_basis"), "{out}");
+}
+
+#[test]
+fn the_bundled_data_passes_validate_strict() {
+    let (code, out, _) = run(&["validate", "--strict"]);
+    assert_eq!(code, 0, "the bundled data has no unbounded date:\n{out}");
 }

@@ -171,7 +171,7 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let status = h.state().status.clone().expect("a status after opening");
-    assert!(status.text.contains("with 21 problems (invalid records left out)"), "{}", status.text);
+    assert!(status.text.contains("with 21 problems and 1 warning (invalid records left out)"), "{}", status.text);
     assert_eq!(h.state().dataset().places.len(), 3);
     h.run();
     h.get_by_label_contains("Each problem names its file, line and column");

@@ -20,10 +20,10 @@ use serde_json::value::RawValue;
 
 use ids::IdIndex;
 use problem::ProblemLog;
-pub use problem::{LineIndex, Problem};
+pub use problem::{LineIndex, Problem, Severity};
 
 use crate::chronology::FuzzyDate;
-use crate::model::{Dataset, Event, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie};
+use crate::model::{Basis, Dataset, Event, EventExtra, Name, Person, PersonIx, Place, PlaceIx, Source, SourceIx, Tie};
 use records::{RawEvent, RawFeature, RawFeatureCollection, RawPerson, RawSource, Ref};
 
 /// The four files of a dataset folder.
@@ -155,7 +155,14 @@ pub fn read_dir_texts_with(dir: &Path, limits: &Limits) -> Result<Texts, LoadErr
     for (slot, name) in texts.files.iter_mut().zip(FILES) {
         let path = dir.join(name);
         let display = path.display().to_string();
-        let at_start = |message: String| Problem { file: display.clone(), line: 1, column: 1, record: None, message };
+        let at_start = |message: String| Problem {
+            file: display.clone(),
+            line: 1,
+            column: 1,
+            record: None,
+            message,
+            severity: Severity::Error,
+        };
         // A link may point anywhere; follow it only when it stays inside the folder the user
         // chose, so a dataset cannot make Crossings read other files.
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -217,6 +224,7 @@ pub fn read_dir_texts_with(dir: &Path, limits: &Limits) -> Result<Texts, LoadErr
                             column,
                             record: None,
                             message: "invalid UTF-8 (replaced with \u{FFFD}); save the file as UTF-8".to_owned(),
+                            severity: Severity::Error,
                         });
                         lossy
                     }
@@ -302,7 +310,19 @@ impl<'a> FileCx<'a> {
 
     fn problem(&self, offset: usize, record: Option<&str>, message: impl Into<String>) -> Problem {
         let (line, column) = self.lines.locate(offset);
-        Problem { file: self.name.to_owned(), line, column, record: record.map(str::to_owned), message: message.into() }
+        Problem {
+            file: self.name.to_owned(),
+            line,
+            column,
+            record: record.map(str::to_owned),
+            message: message.into(),
+            severity: Severity::Error,
+        }
+    }
+
+    /// A warning at a byte offset of this file.
+    fn warning(&self, offset: usize, record: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem { severity: Severity::Warning, ..self.problem(offset, record, message) }
     }
 
     /// The byte offset of a slice of this file's text (a record, a field).
@@ -639,6 +659,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     let cx = FileCx::new(&sources_f.0, &sources_f.1, *limits);
     let mut sources = Vec::new();
     let mut source_index: IdIndex<SourceIx> = IdIndex::default();
+    let mut authority_index: FxHashMap<String, (SourceIx, u32)> = FxHashMap::default();
     let mut seen = FxHashMap::default();
     if present[0] {
         for raw in raw_array(&cx, cx.text, &mut problems) {
@@ -657,8 +678,32 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
                     format!("url '{url}' is not an http or https address; it will not be opened"),
                 ));
             }
-            source_index.insert(&rec.id, SourceIx(sources.len() as u32));
-            sources.push(Source { id: rec.id, title: rec.title, file: rec.file, url: rec.url, note: rec.note });
+            let ix = SourceIx(sources.len() as u32);
+            let mut authorities = Vec::with_capacity(rec.authorities.len());
+            for a in rec.authorities {
+                let at = cx.field(raw, "authorities", Some(&a.id));
+                if !valid_id(&a.id) {
+                    problems.push(cx.problem(
+                        at,
+                        Some(&rec.id),
+                        format!("authority id '{}' is not lowercase a-z, 0-9 and -", a.id),
+                    ));
+                } else if authority_index.contains_key(a.id.as_str()) {
+                    problems.push(cx.problem(at, Some(&rec.id), format!("authority '{}' is listed twice", a.id)));
+                } else {
+                    authority_index.insert(a.id.clone(), (ix, authorities.len() as u32));
+                    authorities.push(a);
+                }
+            }
+            source_index.insert(&rec.id, ix);
+            sources.push(Source {
+                id: rec.id,
+                title: rec.title,
+                file: rec.file,
+                url: rec.url,
+                note: rec.note,
+                authorities,
+            });
         }
     }
 
@@ -688,7 +733,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
             let mut problems = ProblemLog::new(limits.problems);
             let raws = if present[3] { raw_array(&cx, cx.text, &mut problems) } else { Vec::new() };
             let (cx, raws) = events_split.get_or_init(|| (cx, raws));
-            let parsed = events_work.parse_blocks(cx, raws, &source_index, &indexes);
+            let parsed = events_work.parse_blocks(cx, raws, &source_index, &authority_index, &indexes);
             (problems, parsed)
         });
         // Places.
@@ -832,7 +877,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
         }
         let _ = indexes.set((std::mem::take(&mut place_index), std::mem::take(&mut person_index)));
         let (cx, raws) = events_split.wait();
-        let mine = events_work.parse_blocks(cx, raws, &source_index, &indexes);
+        let mine = events_work.parse_blocks(cx, raws, &source_index, &authority_index, &indexes);
         let (split_problems, theirs) = prep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (split_problems, [theirs, mine])
     });
@@ -851,7 +896,12 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
     let mut event_problems = Vec::new();
     let mut event_unlisted = 0;
     if let Some((cx, raws)) = events_split.get() {
-        let lookup = Lookup { places: &place_index, people: &person_index, sources: &source_index };
+        let lookup = Lookup {
+            places: &place_index,
+            people: &person_index,
+            sources: &source_index,
+            authorities: &authority_index,
+        };
         let [mut a, mut b] = parsed;
         let (late_a, late_b) = std::thread::scope(|s| {
             let other = s.spawn(|| b.finish(cx, raws, &lookup));
@@ -928,6 +978,7 @@ pub fn load_texts_with(label: &str, texts: &Texts, progress: &Progress, limits: 
             message: format!(
                 "{unlisted} more problems are not listed; only the first {listed} are kept (fix these and validate again)"
             ),
+            severity: Severity::Error,
         });
     }
     Loaded { dataset: Dataset::new(sources, places, people, events), problems, label: label.to_owned() }
@@ -946,6 +997,8 @@ struct Lookup<'a> {
     places: &'a IdIndex<PlaceIx>,
     people: &'a IdIndex<PersonIx>,
     sources: &'a IdIndex<SourceIx>,
+    /// Authority ids to their source and position in its list.
+    authorities: &'a FxHashMap<String, (SourceIx, u32)>,
 }
 
 /// Sets the events' split to nothing when dropped, unless it is set.
@@ -1035,6 +1088,7 @@ struct EventRefs<'a> {
     place: Option<Ref<'a>>,
     people: Vec<Ref<'a>>,
     sources: Vec<Ref<'a>>,
+    according_to: Vec<Ref<'a>>,
 }
 
 /// Problems found resolving deferred references: (record, found after its id, problem).
@@ -1052,6 +1106,7 @@ impl EventsWork<'_> {
         cx: &FileCx<'a>,
         raws: &[&'a str],
         sources: &IdIndex<SourceIx>,
+        authorities: &FxHashMap<String, (SourceIx, u32)>,
         indexes: &std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)>,
     ) -> ParsedEvents<'a> {
         use std::sync::atomic::Ordering::Relaxed;
@@ -1066,7 +1121,7 @@ impl EventsWork<'_> {
                 break;
             }
             let end = (start + EVENT_BLOCK).min(raws.len());
-            let lookup = indexes.get().map(|(places, people)| Lookup { places, people, sources });
+            let lookup = indexes.get().map(|(places, people)| Lookup { places, people, sources, authorities });
             let mut block = ParsedBlock { first: start as u32, ids: ChunkIds::default(), problems: Vec::new() };
             for (i, raw) in raws[start..end].iter().enumerate() {
                 let record = (start + i) as u32;
@@ -1176,9 +1231,10 @@ fn repeated_ids<'c, 'a: 'c>(
 }
 
 /// The order of events: by date ([`Event::order_key`]), ties in file order.
-fn date_then_record((record, event): &(u32, Event)) -> (bool, crate::chronology::Day, crate::chronology::Day, u32) {
-    let (undated, earliest, latest) = event.order_key();
-    (undated, earliest, latest, *record)
+fn date_then_record(
+    (record, event): &(u32, Event),
+) -> ((bool, crate::chronology::Day, i64, crate::chronology::Day), u32) {
+    (event.order_key(), *record)
 }
 
 /// Merges two runs of events, each sorted by [`date_then_record`], into one.
@@ -1232,6 +1288,72 @@ fn parse_event<'a>(
             ));
         }
     }
+    // Outer bounds: each a single date, narrowing only the uncertain part.
+    let bound = |field: &str, text: Option<&Ref<'_>>, problems: &mut ProblemLog| {
+        let text = text?.as_ref();
+        match FuzzyDate::parse(text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                problems.push(cx.problem(cx.field(raw, field, None), Some(&id), format!("{field}: {e}")));
+                None
+            }
+        }
+    };
+    let not_before = bound("not_before", rec.not_before.as_ref(), problems);
+    let not_after = bound("not_after", rec.not_after.as_ref(), problems);
+    let has_bounds = not_before.is_some() || not_after.is_some();
+    let date = if has_bounds {
+        if rec.bounds_basis.is_none() {
+            let at = cx.field(raw, if not_before.is_some() { "not_before" } else { "not_after" }, None);
+            problems.push(cx.problem(
+                at,
+                Some(&id),
+                "outer bounds need a bounds_basis (stated or inferred); read as inferred",
+            ));
+        }
+        match date.with_bounds(not_before.as_ref(), not_after.as_ref()) {
+            Ok(d) => d,
+            Err(e) => {
+                let field = if matches!(e, crate::chronology::BoundsError::CutsKnown { field: "not_after", .. }) {
+                    "not_after"
+                } else {
+                    "not_before"
+                };
+                problems.push(cx.problem(cx.field(raw, field, None), Some(&id), e.to_string()));
+                date
+            }
+        }
+    } else {
+        date
+    };
+    // An unbounded side is kept, but the event then shows as possible in every window on
+    // that side: say so.
+    if !date.is_undated() {
+        let text = rec.date.as_ref().map_or("", AsRef::as_ref);
+        let sides = [
+            (date.earliest == crate::chronology::Day::MIN, "start", "not_before", "earlier"),
+            (date.latest == crate::chronology::Day::MAX, "end", "not_after", "later"),
+        ];
+        for (unbounded, side, field, when) in sides {
+            if unbounded {
+                problems.push(cx.warning(
+                    cx.field(raw, "date", None),
+                    Some(&id),
+                    format!(
+                        "the {side} of '{text}' is open or unknown and has no {field}: it shows as possible in every {when} window (give {field} with the bound the sources allow)"
+                    ),
+                ));
+            }
+        }
+    }
+    let extra = (has_bounds || !rec.according_to.is_empty()).then(|| {
+        Box::new(EventExtra {
+            not_before,
+            not_after,
+            bounds_basis: rec.bounds_basis.unwrap_or(Basis::Inferred),
+            according_to: Vec::new(),
+        })
+    });
     let event = Event {
         id,
         date,
@@ -1245,8 +1367,10 @@ fn parse_event<'a>(
         category: rec.category,
         sources: Vec::new(),
         note: rec.note,
+        extra,
     };
-    (Some(id_ref), Some((event, EventRefs { place: rec.place, people: rec.people, sources: rec.sources })))
+    let refs = EventRefs { place: rec.place, people: rec.people, sources: rec.sources, according_to: rec.according_to };
+    (Some(id_ref), Some((event, refs)))
 }
 
 /// Resolves an event's references, reporting those that name nothing.
@@ -1283,6 +1407,26 @@ fn resolve_event(
     }
     event.people = who;
     event.sources = resolve_sources(cx, raw, id, &refs.sources, lookup.sources, true, problems);
+    // Authorities: each must be cited by one of the event's own sources.
+    let mut cited = Vec::with_capacity(refs.according_to.len());
+    for a in refs.according_to.iter().map(|a| a.as_ref()) {
+        let at = || cx.field(raw, "according_to", Some(a));
+        match lookup.authorities.get(a) {
+            Some(found) if cited.contains(found) => {
+                problems.push(cx.problem(at(), Some(id), format!("'{a}' is listed twice")))
+            }
+            Some(found) if event.sources.contains(&found.0) => cited.push(*found),
+            Some(_) => problems.push(cx.problem(
+                at(),
+                Some(id),
+                format!("authority '{a}' is not cited by any of this event's sources"),
+            )),
+            None => problems.push(cx.problem(at(), Some(id), format!("unknown authority '{a}'"))),
+        }
+    }
+    if let Some(extra) = event.extra.as_deref_mut() {
+        extra.according_to = cited;
+    }
 }
 
 #[cfg(test)]
@@ -1349,11 +1493,13 @@ mod tests {
             size: text.len(),
         };
         let run = |indexes: &std::sync::OnceLock<(IdIndex<PlaceIx>, IdIndex<PersonIx>)>| {
-            let mut parsed = work().parse_blocks(&cx, &raws, &sources, indexes);
+            let no_authorities = FxHashMap::default();
+            let mut parsed = work().parse_blocks(&cx, &raws, &sources, &no_authorities, indexes);
             let deferred = parsed.deferred.len();
             let set = indexes.set((places.clone(), people.clone())).is_ok();
             let (places, people) = indexes.get().unwrap();
-            let late = parsed.finish(&cx, &raws, &Lookup { places, people, sources: &sources });
+            let late =
+                parsed.finish(&cx, &raws, &Lookup { places, people, sources: &sources, authorities: &no_authorities });
             let mut problems: Vec<(u32, bool, Problem)> =
                 parsed.blocks.iter().flat_map(|b| b.problems.iter().cloned()).chain(late.found).collect();
             problems.sort_by_key(|(record, _, _)| *record);

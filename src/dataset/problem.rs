@@ -15,14 +15,38 @@ pub struct Problem {
     pub record: Option<String>,
     /// What is wrong, in words.
     pub message: String,
+    /// An error (the record, or part of it, is not used) or a warning (it is used, but the
+    /// atlas can show less than it might: an unbounded date).
+    pub severity: Severity,
+}
+
+/// How serious a [`Problem`] is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The record or field was refused. `validate` fails.
+    #[default]
+    Error,
+    /// Kept as written, but worth a look. `validate` passes; `validate --strict` fails.
+    Warning,
+}
+
+impl Problem {
+    /// True for a warning.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
 }
 
 impl fmt::Display for Problem {
-    /// `FILE:LINE:COL: RECORD-ID: message` (the record part only when known).
+    /// `FILE:LINE:COL: RECORD-ID: message` (the record part only when known), with
+    /// `warning: ` before the message of a warning.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
         if let Some(r) = &self.record {
             write!(f, "{r}: ")?;
+        }
+        if self.is_warning() {
+            f.write_str("warning: ")?;
         }
         f.write_str(&self.message)
     }
@@ -130,7 +154,10 @@ mod tests {
             column: 5,
             record: Some("e1".into()),
             message: "bad".into(),
+            severity: Severity::Error,
         };
         assert_eq!(p.to_string(), "geodata/events.json:3:5: e1: bad");
+        let w = Problem { severity: Severity::Warning, ..p };
+        assert_eq!(w.to_string(), "geodata/events.json:3:5: e1: warning: bad");
     }
 }

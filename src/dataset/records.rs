@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::model::{Basis, Figure, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
+use crate::model::{Authority, Basis, Figure, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
 
 /// An id referred to, borrowed from the text when it can be (serde copies a `Cow` inside a
 /// `Vec` unless it is wrapped like this).
@@ -29,6 +29,8 @@ pub(super) struct RawSource {
     pub url: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub authorities: Vec<Authority>,
 }
 
 /// A FeatureCollection whose features are kept raw, so each can be located in the file.
@@ -125,7 +127,15 @@ pub(super) struct RawEvent<'a> {
     #[serde(default)]
     pub place_basis: Option<Basis>,
     #[serde(default, borrow)]
+    pub not_before: Option<Ref<'a>>,
+    #[serde(default, borrow)]
+    pub not_after: Option<Ref<'a>>,
+    #[serde(default)]
+    pub bounds_basis: Option<Basis>,
+    #[serde(default, borrow)]
     pub people: Vec<Ref<'a>>,
+    #[serde(default, borrow)]
+    pub according_to: Vec<Ref<'a>>,
     pub title: String,
     #[serde(default)]
     pub summary: String,

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 pub use atomic::{WriteError, write_atomic};
 
-use crate::chronology::{Day, TimeFilter, TimeWindow};
+use crate::chronology::{Day, Match, TimeFilter, TimeWindow};
 use crate::model::{Dataset, Event, EventIx, PlaceIx};
 use crate::query::{Themes, Visibility, place_events_shown, visibility};
 
@@ -150,15 +150,42 @@ struct EventOut<'a> {
     figures: &'a [crate::model::Figure],
     sources: Vec<&'a str>,
     note: Option<&'a str>,
+    /// `certain` or `possible`: how the filter classified it ([`Match`]).
+    certainty: &'static str,
+    not_before: Option<String>,
+    not_after: Option<String>,
+    bounds_basis: Option<&'static str>,
+    according_to: Vec<String>,
 }
 
-fn event_out<'a>(dataset: &'a Dataset, e: &'a Event, window: Option<TimeWindow>) -> EventOut<'a> {
+fn certainty(m: Match) -> &'static str {
+    match m {
+        Match::Certain => "certain",
+        Match::Possible => "possible",
+        Match::Hidden => "hidden",
+    }
+}
+
+fn event_out<'a>(dataset: &'a Dataset, e: &'a Event, m: Match, window: Option<TimeWindow>) -> EventOut<'a> {
     let (start, end) = clip(e.date.earliest, e.date.latest, window);
     let dated = !e.date.is_undated();
+    let extra = e.extra.as_deref();
+    let bounded = extra.is_some_and(|x| x.not_before.is_some() || x.not_after.is_some());
     EventOut {
+        certainty: certainty(m),
+        not_before: extra.and_then(|x| x.not_before.as_ref()?.to_edtf()),
+        not_after: extra.and_then(|x| x.not_after.as_ref()?.to_edtf()),
+        bounds_basis: extra.filter(|_| bounded).map(|x| x.bounds_basis.as_str()),
+        according_to: e
+            .according_to(&dataset.sources)
+            .map(|a| match &a.work {
+                Some(w) => format!("{} ({w})", a.name),
+                None => a.name.clone(),
+            })
+            .collect(),
         id: &e.id,
         date: e.date.to_edtf(),
-        date_text: e.date.describe(),
+        date_text: e.describe_date(),
         start_date: if dated { day_or_null(start) } else { None },
         end_date: if dated { day_or_null(end) } else { None },
         date_basis: e.date_basis.as_str(),
@@ -297,7 +324,10 @@ fn geojson(
                 when_edtf: span.map(|(a, b)| format!("{}/{}", a.iso(), b.iso())),
                 people: people.join("; "),
                 event_count: events.len(),
-                events: events.iter().map(|e| event_out(dataset, dataset.event(*e), time.window)).collect(),
+                events: events
+                    .iter()
+                    .map(|e| event_out(dataset, dataset.event(*e), vis.events[e.ix()], time.window))
+                    .collect(),
                 time_window: window_text.as_deref(),
                 note: p.note.as_deref(),
             },
@@ -331,21 +361,42 @@ fn lpf(dataset: &Dataset, vis: &Visibility, places: &[PlaceIx], time: &TimeFilte
         let mut names = vec![json!({ "toponym": p.name, "lang": "en", "citations": citations })];
         names.extend(p.names.iter().map(|n| json!({ "toponym": n.text, "lang": n.lang, "citations": citations })));
         names.extend(p.aliases.iter().map(|a| json!({ "toponym": a, "citations": citations })));
+        // Linked Places Format: a start lies between its `earliest` and `latest`, and so does
+        // an end; the known part runs from the start's latest to the end's earliest. An
+        // unbounded side has no `earliest` (or `latest`): LPF reads a missing one as unknown.
         let timespans: Vec<Value> = events
             .iter()
-            .map(|e| dataset.event(*e))
-            .filter(|e| !e.date.is_undated())
-            .map(|e| {
-                let (a, b) = clip(e.date.earliest, e.date.latest, time.window);
-                let mut start = Map::new();
-                let mut end = Map::new();
-                if !a.is_open() {
-                    start.insert("in".into(), json!(a.iso()));
+            .filter(|e| !dataset.event(**e).date.is_undated())
+            .map(|ix| {
+                let e = dataset.event(*ix);
+                let Some(span) = e.date.date_span() else { return Value::Null };
+                let (a, b) = clip(span.earliest, span.latest, time.window);
+                let (ka, kb) = span.known().unwrap_or((span.latest, span.earliest));
+                let side = |lo: Day, hi: Day| {
+                    let mut m = Map::new();
+                    if lo == hi && !lo.is_open() {
+                        m.insert("in".into(), json!(lo.iso()));
+                        return m;
+                    }
+                    if !lo.is_open() {
+                        m.insert("earliest".into(), json!(lo.iso()));
+                    }
+                    if !hi.is_open() {
+                        m.insert("latest".into(), json!(hi.iso()));
+                    }
+                    m
+                };
+                // Exact sides collapse to `in`; known dates keep `in` as before.
+                let (start, end) = if span.known() == Some((span.earliest, span.latest)) {
+                    (side(a, a), side(b, b))
+                } else {
+                    (side(a, ka.max(a).min(b)), side(kb.min(b).max(a), b))
+                };
+                let mut when = json!({ "start": start, "end": end, "label": e.title });
+                if vis.events[ix.ix()] == Match::Possible {
+                    when["certainty"] = json!("less-certain");
                 }
-                if !b.is_open() {
-                    end.insert("in".into(), json!(b.iso()));
-                }
-                json!({ "start": start, "end": end, "label": e.title })
+                when
             })
             .collect();
         features.push(json!({
@@ -356,7 +407,7 @@ fn lpf(dataset: &Dataset, vis: &Visibility, places: &[PlaceIx], time: &TimeFilte
             "names": names,
             "types": [{ "label": p.category.as_str() }],
             "geometry": { "type": "Point", "coordinates": [round6(p.lon_lat.lon), round6(p.lon_lat.lat)], "certainty": if p.precision.is_approximate() { "less-certain" } else { "certain" } },
-            "descriptions": events.iter().map(|e| { let e = dataset.event(*e); json!({ "value": format!("{}: {}", e.date.describe(), e.summary), "lang": "en" }) }).collect::<Vec<_>>(),
+            "descriptions": events.iter().map(|e| { let e = dataset.event(*e); json!({ "value": format!("{}: {}", e.describe_date(), e.summary), "lang": "en" }) }).collect::<Vec<_>>(),
         }));
     }
     let doc = json!({

@@ -94,6 +94,8 @@ pub enum LocationPrecision {
     Region,
     /// The documents do not say where; the point is inferred.
     Inferred,
+    /// A stand-in point for a whole country (Japan, Vietnam): not a city.
+    Country,
 }
 
 impl LocationPrecision {
@@ -104,12 +106,13 @@ impl LocationPrecision {
             LocationPrecision::City => "city",
             LocationPrecision::Region => "region",
             LocationPrecision::Inferred => "inferred",
+            LocationPrecision::Country => "country",
         }
     }
 
-    /// True for region and inferred points, which the map draws as approximate.
+    /// True for region, country and inferred points, which the map draws as approximate.
     pub fn is_approximate(self) -> bool {
-        matches!(self, LocationPrecision::Region | LocationPrecision::Inferred)
+        matches!(self, LocationPrecision::Region | LocationPrecision::Inferred | LocationPrecision::Country)
     }
 }
 
@@ -215,6 +218,25 @@ pub struct Source {
     /// ([`Source::link`]); the window opens them in the browser after a click, nothing else.
     pub url: Option<String>,
     /// An editorial remark.
+    pub note: Option<String>,
+    /// The scholars, books, witnesses and archives the document cites.
+    pub authorities: Vec<Authority>,
+}
+
+/// Someone or something a document cites: a scholar, a book, an archive. An authority is
+/// never a participant: events name it with `according_to`, never among their people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    /// Stable id, unique across the dataset.
+    pub id: String,
+    /// The name as the document gives it.
+    pub name: String,
+    /// The work cited, when the document names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work: Option<String>,
+    /// What the document cites it for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -354,32 +376,74 @@ pub struct Event {
     pub sources: Vec<SourceIx>,
     /// An editorial remark.
     pub note: Option<String>,
+    /// Outer bounds and cited authorities, which few events have (boxed: a million events
+    /// without them pay one pointer each).
+    pub extra: Option<Box<EventExtra>>,
+}
+
+/// The rarer parts of an event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventExtra {
+    /// The earliest the event can have begun (an outer bound of an uncertain start).
+    pub not_before: Option<FuzzyDate>,
+    /// The latest the event can have ended.
+    pub not_after: Option<FuzzyDate>,
+    /// Whether a document gives the bounds or the editors inferred them.
+    pub bounds_basis: Basis,
+    /// Authorities the documents cite for it, as `(source, index in its authorities)`.
+    pub according_to: Vec<(SourceIx, u32)>,
 }
 
 impl Event {
-    /// The dataset's order of events: by earliest, then latest day; undated last. (Ties are
-    /// kept in file order by sorting stably.)
-    pub fn order_key(&self) -> (bool, crate::chronology::Day, crate::chronology::Day) {
-        (self.date.is_undated(), self.date.earliest, self.date.latest)
+    /// The dataset's order of events: by the day each sorts by ([`FuzzyDate::sort_day`]: an
+    /// unknown start never comes first), then the narrower date first (precise before vague
+    /// in the same period), then the latest day; undated last. (Ties are kept in file order by
+    /// sorting stably.)
+    pub fn order_key(&self) -> (bool, crate::chronology::Day, i64, crate::chronology::Day) {
+        let d = &self.date;
+        let width = i64::from(d.latest.0) - i64::from(d.earliest.0);
+        (d.is_undated(), d.sort_day(), width, d.latest)
+    }
+
+    /// The date in words with its outer bounds: "until 1954 (from August 1945 at the
+    /// earliest; inferred)".
+    pub fn describe_date(&self) -> String {
+        match self.extra.as_deref() {
+            Some(x) => self.date.describe_bounded(x.not_before.as_ref(), x.not_after.as_ref(), x.bounds_basis.as_str()),
+            None => self.date.describe(),
+        }
+    }
+
+    /// The authorities cited for this event.
+    pub fn according_to<'a>(&'a self, sources: &'a [Source]) -> impl Iterator<Item = &'a Authority> + 'a {
+        self.extra
+            .iter()
+            .flat_map(|x| x.according_to.iter())
+            .filter_map(|(s, i)| sources.get(s.ix())?.authorities.get(*i as usize))
     }
 }
 
-/// What the time filter needs of one event, packed (24 bytes) so filtering a million events
+/// What the time filter needs of one event, packed (28 bytes) so filtering a million events
 /// reads a small array in order instead of a million scattered records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventKey {
-    /// Earliest day (`Day::MIN` when open or undated).
-    pub earliest: crate::chronology::Day,
-    /// Latest day (`Day::MAX` when open or undated).
-    pub latest: crate::chronology::Day,
+    /// The envelope and the known part of its date ([`FuzzyDate::date_span`]).
+    pub span: crate::chronology::DateSpan,
     /// The place, or `u32::MAX` for none.
     pub place: u32,
     /// Undated.
     pub undated: bool,
-    /// Approximate or open-ended ([`FuzzyDate::is_approximate`]).
-    pub approximate: bool,
+    /// The place is the editors' inference (`place_basis: inferred`).
+    pub inferred_place: bool,
     /// The theme.
     pub theme: Theme,
+}
+
+impl EventKey {
+    /// The span, or `None` when undated.
+    pub fn date_span(&self) -> Option<crate::chronology::DateSpan> {
+        (!self.undated).then_some(self.span)
+    }
 }
 
 /// A whole dataset, with reverse indexes. Built by [`crate::dataset`].
@@ -422,16 +486,20 @@ impl Dataset {
         let (time_index, event_keys, person_events, (place_events, place_people)) = std::thread::scope(|s| {
             let events = &events;
             let people = &people;
+            let place_list = &places;
             let keys = s.spawn(move || {
-                let index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.span()));
+                let index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.date_span()));
                 let keys: Vec<EventKey> = events
                     .iter()
                     .map(|e| EventKey {
-                        earliest: e.date.earliest,
-                        latest: e.date.latest,
+                        span: e.date.date_span().unwrap_or(crate::chronology::DateSpan::possible(
+                            crate::chronology::Day::MIN,
+                            crate::chronology::Day::MAX,
+                        )),
                         place: e.place.map_or(u32::MAX, |p| p.0),
                         undated: e.date.is_undated(),
-                        approximate: e.date.is_approximate(),
+                        inferred_place: e.place_basis == Basis::Inferred
+                            || e.place.is_some_and(|p| place_list[p.ix()].precision == LocationPrecision::Inferred),
                         theme: e.category,
                     })
                     .collect();
