@@ -4,7 +4,7 @@ use crossings::dataset;
 use crossings::ui::{AppState, CrossingsApp};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{Queryable, by};
+use egui_kittest::kittest::{NodeT, Queryable, by};
 
 fn app_harness(app: CrossingsApp) -> Harness<'static, CrossingsApp> {
     Harness::builder().with_size([1400.0, 900.0]).build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app)
@@ -334,7 +334,7 @@ fn space_on_a_focused_button_does_not_also_start_playing() {
 fn a_bad_typed_date_is_refused_in_words() {
     let mut h = harness();
     go_to_date(&mut h, "1945-02-30");
-    h.get_by_label("'1945-02-30': February 1945 has 28 days, not 30");
+    h.get_by_label_contains("'1945-02-30': February 1945 has 28 days, not 30. Type a year (1945)");
     assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
 }
 
@@ -405,4 +405,159 @@ fn ctrl_f_focuses_the_search_box() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     h.run();
     assert!(h.get_by_label("Search places and people").is_focused());
+}
+
+/// The x of the middle of a month on the timeline, as the app lays it out now.
+fn month_x(h: &Harness<'_, CrossingsApp>, month_index: i32) -> f32 {
+    let rect = h.get_by_label("Timeline").rect();
+    let view = h.state().state.timeline.expect("the timeline has a view");
+    let months = (view.last - view.first + 1) as f32;
+    rect.left() + ((month_index - view.first) as f32 + 0.5) / months * rect.width()
+}
+
+/// The x of the boundary before a month.
+fn month_edge_x(h: &Harness<'_, CrossingsApp>, month_index: i32) -> f32 {
+    let rect = h.get_by_label("Timeline").rect();
+    let view = h.state().state.timeline.expect("the timeline has a view");
+    let months = (view.last - view.first + 1) as f32;
+    rect.left() + (month_index - view.first) as f32 / months * rect.width()
+}
+
+#[test]
+fn dragging_a_handle_resizes_the_window_and_keeps_its_other_end() {
+    let mut h = harness();
+    go_to_date(&mut h, "1939");
+    let (jan39, dec39) = (month(1939, 1) as i32, month(1939, 12) as i32);
+    assert_eq!((h.state().state.time.start, h.state().state.time.end), (jan39, dec39));
+    let y = h.get_by_label("Timeline").rect().center().y;
+    // The right handle stands just after December 1939; the cursor says it resizes. Drag it to
+    // March 1943.
+    let from = egui::pos2(month_edge_x(&h, dec39 + 1) + 3.0, y);
+    h.hover_at(from);
+    h.run();
+    assert_eq!(h.output().platform_output.cursor_icon, egui::CursorIcon::ResizeHorizontal);
+    h.hover_at(egui::pos2(month_x(&h, month(1939, 6) as i32), y));
+    h.run();
+    assert_eq!(h.output().platform_output.cursor_icon, egui::CursorIcon::Grab, "the body moves");
+    h.hover_at(egui::pos2(month_x(&h, month(1947, 6) as i32), y));
+    h.run();
+    assert_eq!(h.output().platform_output.cursor_icon, egui::CursorIcon::Crosshair, "empty track brushes");
+    let to = egui::pos2(month_edge_x(&h, month(1943, 4) as i32), y);
+    drag(&mut h, from, to);
+    let t = h.state().state.time;
+    assert_eq!((t.start, t.end), (jan39, month(1943, 3) as i32), "the end handle moved, the start stayed");
+    // And the left handle, from January 1939 back to May 1938.
+    let from = egui::pos2(month_edge_x(&h, jan39) - 3.0, y);
+    let to = egui::pos2(month_edge_x(&h, month(1938, 5) as i32) + 1.0, y);
+    drag(&mut h, from, to);
+    let t = h.state().state.time;
+    assert_eq!((t.start, t.end), (month(1938, 5) as i32, month(1943, 3) as i32));
+}
+
+#[test]
+fn hovering_a_histogram_bar_gives_its_month_and_whole_counts_of_certain_and_possible() {
+    use crossings::chronology::{Match, TimeFilter, TimeWindow};
+    let mut h = harness();
+    let aug = month(1945, 8) as i32;
+    let y = h.get_by_label("Timeline").rect().center().y;
+    h.hover_at(egui::pos2(month_x(&h, aug), y));
+    // Past the tooltip delay (each step is a quarter of a second).
+    h.run_steps(6);
+    // Counted apart: the events the filter shows for the window August 1945.
+    let d = h.state().dataset();
+    let vis = crossings::query::visibility(
+        d,
+        &TimeFilter::window(TimeWindow::parse("1945-08").unwrap()),
+        &Default::default(),
+    );
+    let certain = vis.events.iter().filter(|m| **m == Match::Certain).count();
+    let possible = vis.events.iter().filter(|m| **m == Match::Possible).count();
+    assert!(certain > 5, "August 1945 is a dense month: {certain}");
+    let text = format!("August 1945: {} events ({certain} certain, {possible} possible)", certain + possible);
+    h.get_by_label_contains(&text);
+}
+
+#[test]
+fn go_to_date_reads_dates_as_people_type_them_and_says_plainly_what_it_expected() {
+    let mut h = harness();
+    for (typed, from, to) in [
+        ("Aug 1945", month(1945, 8), month(1945, 8)),
+        ("1945年8月", month(1945, 8), month(1945, 8)),
+        ("1939-41", month(1939, 1), month(1941, 12)),
+        ("August 1945", month(1945, 8), month(1945, 8)),
+    ] {
+        h.get_by_label("Go to date").focus();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run();
+        go_to_date(&mut h, typed);
+        let t = h.state().state.time;
+        assert_eq!((t.start, t.end), (from as i32, to as i32), "{typed}");
+    }
+    h.get_by_label("Go to date").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    go_to_date(&mut h, "next spring");
+    let error = "'next spring' is not a date I can read. Type a year (1945)";
+    h.get_by_label_contains(error);
+    assert!(h.query_by_label_contains("EDTF").is_none(), "no jargon in the error");
+    // The error clears when the next thing done with the time succeeds.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert!(h.query_by_label_contains(error).is_none(), "the error stays after a step");
+}
+
+#[test]
+fn home_keeps_the_window_on_the_chart_and_whole_span_toggles_back() {
+    let mut h = harness();
+    go_to_date(&mut h, "1945-08");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let opening = h.state().state.timeline.unwrap();
+    h.key_press(egui::Key::Home);
+    h.run();
+    let t = h.state().state.time;
+    let view = h.state().state.timeline.unwrap();
+    assert!(view.first <= t.start && t.end <= view.last, "Home went to {} but the chart shows {view:?}", t.start);
+    h.key_press(egui::Key::End);
+    h.run();
+    let t = h.state().state.time;
+    let view = h.state().state.timeline.unwrap();
+    assert!(view.first <= t.start && t.end <= view.last, "End went to {} but the chart shows {view:?}", t.end);
+    // Whole span, then back to the view before.
+    let before = h.state().state.timeline.unwrap();
+    h.get_by_label("Whole span").click();
+    h.run();
+    let whole = h.state().state.timeline.unwrap();
+    assert!(whole.last - whole.first > before.last - before.first);
+    h.get_by_label("Whole span").click();
+    h.run();
+    assert_eq!(h.state().state.timeline.unwrap(), before, "a second click goes back");
+    assert_ne!(opening, whole);
+}
+
+#[test]
+fn in_show_all_the_window_controls_say_they_do_nothing() {
+    let mut h = harness();
+    assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
+    let from = h.get_by_role_and_label(Role::Slider, "From");
+    assert!(from.accesskit_node().is_disabled(), "the From slider is greyed in Show all");
+    go_to_date(&mut h, "1945");
+    assert!(!h.get_by_role_and_label(Role::Slider, "From").accesskit_node().is_disabled(), "and active with a window");
+}
+
+#[test]
+fn a_search_for_a_place_outside_the_window_says_it_exists() {
+    let mut h = harness();
+    go_to_date(&mut h, "1940-04");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    search(&mut h, "maizuru");
+    h.get_by_label_contains("0 of ");
+    h.get_by_label_contains("more outside these dates");
+    h.get_by_label("Show all dates").click_accesskit();
+    h.run();
+    assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
+    h.get_by_label("Maizuru  舞鶴");
 }

@@ -30,8 +30,10 @@ fn x(display: &str, program: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn start() -> Session {
-    // A display number unlikely to clash with other tests or a desktop.
-    let n = 90 + (std::process::id() % 100);
+    // A display number unlikely to clash with other tests or a desktop, and one per test:
+    // the tests of this file run at once in one process.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = 90 + (std::process::id() % 100) * 4 + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let display = format!(":{n}");
     let xvfb = Command::new("Xvfb")
         .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
@@ -155,5 +157,111 @@ fn the_real_window_draws_a_map_with_land_sea_and_markers_and_reacts_to_input() {
     assert!(changed > 2000, "dragging the timeline changed only {changed} pixels");
     let handles = count_near(&dragged, handle, 4);
     assert!(handles > 100, "the dragged time window is not drawn ({handles} handle pixels)");
+    assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
+}
+
+/// The left and right x of the time window's handles on a screenshot (the handle colour in the
+/// timeline band), or `None`.
+fn handle_span(pixels: &[[u8; 3]], width: usize, band: std::ops::Range<usize>) -> Option<(usize, usize)> {
+    let mut xs = band
+        .flat_map(|y| (0..width).map(move |x| (x, y)))
+        .filter(|(x, y)| {
+            let p = pixels[y * width + x];
+            (0..3).all(|i| (i32::from(p[i]) - [200, 140, 0][i]).abs() <= 4)
+        })
+        .map(|(x, _)| x);
+    let first = xs.next()?;
+    let (lo, hi) = xs.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    Some((lo, hi))
+}
+
+fn title(s: &Session, id: &str) -> String {
+    String::from_utf8_lossy(&x(&s.display, "xdotool", &["getwindowname", id]).stdout).trim().to_owned()
+}
+
+/// Presses at `from`, moves in steps to `to`, releases: as a hand drags.
+fn drag(s: &Session, from: (i32, i32), to: (i32, i32)) {
+    let pause = || std::thread::sleep(Duration::from_millis(120));
+    x(&s.display, "xdotool", &["mousemove", "--sync", &from.0.to_string(), &from.1.to_string()]);
+    pause();
+    x(&s.display, "xdotool", &["mousedown", "1"]);
+    pause();
+    for step in 1..=10 {
+        let px = from.0 + (to.0 - from.0) * step / 10;
+        let py = from.1 + (to.1 - from.1) * step / 10;
+        x(&s.display, "xdotool", &["mousemove", "--sync", &px.to_string(), &py.to_string()]);
+        pause();
+    }
+    x(&s.display, "xdotool", &["mouseup", "1"]);
+    std::thread::sleep(Duration::from_millis(800));
+}
+
+#[test]
+fn dragging_each_handle_the_body_and_empty_track_in_the_real_window_gives_the_months_dragged_to() {
+    if !common::require_tools(&["Xvfb", "xdotool", "import", "convert", "xdpyinfo"]) {
+        return;
+    }
+    let mut s = start();
+    let id = wait_for_window(&mut s);
+    x(&s.display, "xdotool", &["windowmove", &id, "0", "0"]);
+    x(&s.display, "xdotool", &["windowsize", &id, "1400", "900"]);
+    settle();
+    x(&s.display, "xdotool", &["windowfocus", "--sync", &id]);
+    // → then ←: a window of the twelve months of 1939 (the slider's default window).
+    x(&s.display, "xdotool", &["key", "Right"]);
+    std::thread::sleep(Duration::from_millis(300));
+    x(&s.display, "xdotool", &["key", "Left"]);
+    settle();
+    assert!(title(&s, &id).ends_with("January 1939 – December 1939"), "{}", title(&s, &id));
+
+    // Where the handles are, read off the screen: the timeline band is near the bottom. The
+    // scale comes from moving the window ten years with Shift+→ and back.
+    let (_, shot) = screenshot(&s, "window-handles-1939");
+    let width = 1600;
+    let (lo, hi) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
+    for _ in 0..10 {
+        x(&s.display, "xdotool", &["key", "shift+Right"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    settle();
+    assert!(title(&s, &id).ends_with("January 1949 – December 1949"), "{}", title(&s, &id));
+    let (_, shot) = screenshot(&s, "window-handles-1949");
+    let (lo_1949, _) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
+    for _ in 0..10 {
+        x(&s.display, "xdotool", &["key", "shift+Left"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    settle();
+    assert!(title(&s, &id).ends_with("January 1939 – December 1939"), "{}", title(&s, &id));
+    let per_month = (lo_1949 - lo) as f32 / 120.0;
+    assert!(per_month > 3.0, "{per_month} px per month");
+    // Handles are 7 points wide and stand just outside the window's edges.
+    let x0 = lo as f32 + 7.0;
+    let y = 835;
+    let edge = |months_after_jan_1939: i32| (x0 + months_after_jan_1939 as f32 * per_month).round() as i32;
+
+    // The right handle, from the end of 1939 to the end of March 1943 (51 months after January 1939).
+    drag(&s, (hi as i32 - 3, y), (edge(51), y));
+    settle();
+    assert!(title(&s, &id).ends_with("January 1939 – March 1943"), "after the right handle: {}", title(&s, &id));
+
+    // The left handle, from January 1939 back into August 1938 (the middle of its month).
+    let (_, shot) = screenshot(&s, "window-handles-1939-1943");
+    let (lo, _) = handle_span(&shot, width, 800..870).expect("handles");
+    let mid = |months: i32| (x0 + (months as f32 + 0.5) * per_month).round() as i32;
+    drag(&s, (lo as i32 + 3, y), (mid(-5), y));
+    settle();
+    assert!(title(&s, &id).ends_with("August 1938 – March 1943"), "after the left handle: {}", title(&s, &id));
+
+    // The body, by twelve months: its length stays.
+    drag(&s, (mid(20), y), (mid(32), y));
+    settle();
+    assert!(title(&s, &id).ends_with("August 1939 – March 1944"), "after moving the body: {}", title(&s, &id));
+
+    // Empty track after the window: a new window from where the drag began.
+    drag(&s, (mid(80), y), (mid(86), y));
+    settle();
+    assert!(title(&s, &id).ends_with("September 1945 – March 1946"), "after brushing: {}", title(&s, &id));
+    screenshot(&s, "window-handles-after");
     assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
 }

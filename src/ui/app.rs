@@ -187,6 +187,8 @@ pub struct CrossingsApp {
     dataset: Arc<Dataset>,
     problems: Vec<Problem>,
     label: String,
+    /// The window title last sent (it names the dataset and the time window).
+    title: String,
     generation: u64,
     bounds: (i32, i32),
     histogram: Histogram,
@@ -259,7 +261,7 @@ fn data_bounds(dataset: &Dataset) -> (i32, i32) {
 }
 
 fn histogram_of(dataset: &Dataset, bounds: (i32, i32)) -> Histogram {
-    Histogram::build(dataset.events.iter().filter_map(|e| e.date.span()), bounds.0, bounds.1)
+    Histogram::build(dataset.events.iter().filter_map(|e| e.date.date_span()), bounds.0, bounds.1)
 }
 
 /// The places the atlas is about: the first view shows them all.
@@ -285,6 +287,7 @@ impl CrossingsApp {
             dataset: Arc::new(Dataset::default()),
             problems: Vec::new(),
             label: String::new(),
+            title: String::new(),
             generation: 0,
             bounds: (0, 0),
             histogram: Histogram::default(),
@@ -471,18 +474,29 @@ impl CrossingsApp {
                 JobResult::Opened(Ok(loaded)) => {
                     self.busy = None;
                     self.progress = None;
-                    let n = loaded.loaded.problems.len();
+                    let warnings = loaded.loaded.problems.iter().filter(|p| p.is_warning()).count();
+                    let n = loaded.loaded.problems.len() - warnings;
                     let label = loaded.loaded.label.clone();
                     self.state.selection.clear();
                     self.state.person = None;
                     self.install(*loaded);
                     self.pending_fit = true;
-                    self.show_problems = n > 0;
+                    self.show_problems = n + warnings > 0;
+                    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                     self.status = Some(Status {
-                        text: if n == 0 {
-                            format!("Opened {label}")
-                        } else {
-                            format!("Opened {label} with {n} problems (invalid records left out)")
+                        text: match (n, warnings) {
+                            (0, 0) => format!("Opened {label}"),
+                            (0, w) => {
+                                format!("Opened {label} with {} (dates with no outer bound)", plural(w, "warning"))
+                            }
+                            (n, 0) => {
+                                format!("Opened {label} with {} (invalid records left out)", plural(n, "problem"))
+                            }
+                            (n, w) => format!(
+                                "Opened {label} with {} and {} (invalid records left out)",
+                                plural(n, "problem"),
+                                plural(w, "warning")
+                            ),
                         },
                         error: n > 0,
                     });
@@ -580,7 +594,11 @@ impl CrossingsApp {
             Action::SelectPerson(p) => self.person = p,
             Action::Search(s) => self.state.search = s,
             Action::SetThemes(t) => self.state.themes = t,
-            Action::Time(cmd) => self.state.time.apply(cmd, self.bounds),
+            Action::Time(cmd) => {
+                self.state.time.apply(cmd, self.bounds);
+                // A refused typed date stays on screen until the next change of time succeeds.
+                self.date_field.error = None;
+            }
             Action::FitAll => self.pending_fit = true,
             Action::Zoom(d) => {
                 self.auto_fit = None;
@@ -702,6 +720,13 @@ impl CrossingsApp {
             ctx.request_repaint();
         }
         let mut actions = self.keyboard(&ctx);
+        // The title says what is shown: a teacher's screenshot, a task bar, and the real-window
+        // tests read it.
+        let title = format!("Crossings — {} — {}", self.label, super::timeline::describe(&self.state.time));
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         self.refresh_cache();
         let dataset = self.dataset.clone();
         let (vis_key, vis) = self.cache.take().expect("cache was just refreshed");
@@ -918,7 +943,9 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
                         ui.small(t.label());
                     });
                 }
-                ui.small("dashed ring: approximate location · pale: partly in window");
+                ui.small(
+                    "dashed ring: approximate location · dashed square: a whole country · pale: possibly in the window",
+                );
             });
         });
     let credit = ui.painter();

@@ -32,6 +32,8 @@ pub struct PlaceStatics {
     pub color: Vec<Color32>,
     /// Region or inferred location.
     pub approximate: Vec<bool>,
+    /// Per place: a stand-in point for a whole country.
+    pub country: Vec<bool>,
     /// "Yan'an 延安": English and native-script names.
     pub label: Vec<String>,
     tree: RTree<GeomWithData<[f64; 2], u32>>,
@@ -62,19 +64,27 @@ impl PlaceStatics {
         let mut norm = Vec::with_capacity(n);
         let mut color = Vec::with_capacity(n);
         let mut approximate = Vec::with_capacity(n);
+        let mut country = Vec::with_capacity(n);
         let mut label = Vec::with_capacity(n);
         for (i, p) in dataset.places.iter().enumerate() {
             let ix = PlaceIx(i as u32);
             norm.push(mercator_normalized(p.lon_lat.lon, p.lon_lat.lat));
             color.push(style::theme_color(dataset.place_theme(ix)));
             approximate.push(p.precision.is_approximate());
-            label.push(match native_name(dataset, ix) {
+            country.push(p.precision == crate::model::LocationPrecision::Country);
+            let name = match native_name(dataset, ix) {
                 Some(native) => format!("{} {native}", p.display_name()),
                 None => p.display_name(),
+            };
+            // A country's stand-in point says so, so nobody reads it as a city.
+            label.push(if p.precision == crate::model::LocationPrecision::Country {
+                format!("{name} (country)")
+            } else {
+                name
             });
         }
         let tree = RTree::bulk_load(norm.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i as u32)).collect());
-        PlaceStatics { norm, color, approximate, label, tree }
+        PlaceStatics { norm, color, approximate, country, label, tree }
     }
 
     /// Places whose points lie in a normalized rectangle `[x0, y0, x1, y1]`.
@@ -97,6 +107,8 @@ pub struct Marker {
     pub color: Color32,
     /// Region or inferred location: drawn as a dashed ring.
     pub approximate_location: bool,
+    /// A stand-in point for a whole country: drawn as a dashed square, not a city's dot.
+    pub country_level: bool,
     /// How its events match the time filter (Hidden: a ghost dot).
     pub time_match: Match,
     /// Events shown.
@@ -314,6 +326,7 @@ fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p:
         radius: if m.is_shown() { style::marker_radius(count as usize) } else { 2.5 },
         color: statics.color[p.ix()],
         approximate_location: statics.approximate[p.ix()],
+        country_level: statics.country[p.ix()],
         time_match: m,
         shown_events: count,
     }

@@ -325,7 +325,20 @@ impl Plugin for MarkersPlugin<'_> {
             }
             let certain = m.time_match == Match::Certain;
             let fill = if certain { m.color } else { m.color.gamma_multiply(0.45) };
-            if m.approximate_location {
+            if m.country_level {
+                // A whole country: a pale dashed square, nothing like a city's dot.
+                let r = Rect::from_center_size(m.pos, Vec2::splat(m.radius * 2.4));
+                painter.rect_filled(r, 2.0, fill.gamma_multiply(0.35));
+                let c = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
+                for pair in c.windows(2) {
+                    painter.extend(egui::Shape::dashed_line(
+                        &[pair[0], pair[1]],
+                        Stroke::new(1.4, Color32::from_gray(40)),
+                        4.0,
+                        3.0,
+                    ));
+                }
+            } else if m.approximate_location {
                 painter.circle_filled(m.pos, m.radius, fill.gamma_multiply(0.6));
                 painter.extend(dashed_circle(m.pos, m.radius, Stroke::new(1.6, Color32::from_gray(40))));
             } else {
@@ -333,7 +346,7 @@ impl Plugin for MarkersPlugin<'_> {
                 painter.circle_stroke(m.pos, m.radius, Stroke::new(1.2, Color32::WHITE));
             }
             if !certain {
-                // Partial or approximate in time: a ring inside the marker.
+                // Possible in time: a ring inside the marker.
                 painter.circle_stroke(m.pos, (m.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
             }
         }

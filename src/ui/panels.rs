@@ -56,6 +56,18 @@ pub fn place_list_ui(
             }
         });
     }
+    let mut inferred = themes.inferred_places;
+    if ui
+        .checkbox(&mut inferred, "Show inferred locations")
+        .on_hover_text(
+            "Places the documents do not give, placed by the editors (their notes say why). Off, such events are listed but not mapped.",
+        )
+        .changed()
+    {
+        let mut t = *themes;
+        t.inferred_places = inferred;
+        out.push(Action::SetThemes(t));
+    }
     ui.separator();
     let places = list.shown(dataset, vis, vis_generation, &text);
     let total = dataset.places.len();
@@ -65,6 +77,19 @@ pub fn place_list_ui(
             out.push(Action::SelectMany(places.to_vec()));
         }
     });
+    // A search never answers "0 places" for a place that exists: say how many the filters hide.
+    let hidden = list.hidden_matches();
+    if hidden > 0 {
+        ui.horizontal_wrapped(|ui| {
+            let what = if vis.windowed { "outside these dates" } else { "hidden by the themes" };
+            ui.label(RichText::new(format!("{hidden} more {what}")).italics());
+            if vis.windowed
+                && ui.small_button("Show all dates").on_hover_text("Turn the time filter off to see them").clicked()
+            {
+                out.push(Action::Time(crate::chronology::TimeCommand::ShowAll));
+            }
+        });
+    }
     let people = list.people(dataset, &text);
     if !people.is_empty() {
         ui.label(RichText::new("People").strong());
@@ -92,7 +117,7 @@ pub fn place_list_ui(
                     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                     ui.painter().circle_filled(rect.center(), 5.0, list.color(*p));
                     let mut rich = RichText::new(list.label(*p));
-                    if vis.places[p.ix()] == Match::Partial {
+                    if vis.places[p.ix()] == Match::Possible {
                         rich = rich.italics();
                     }
                     let r = ui.add(egui::Button::selectable(is_sel, rich).truncate());
@@ -130,6 +155,8 @@ pub struct PlaceListCache {
     shown: Vec<u64>,
     shown_for: Option<u64>,
     last: Option<(u64, String, Arc<Vec<PlaceIx>>)>,
+    /// Places matching the last search that the filters hide.
+    hidden_matches: usize,
     people: Option<(String, Arc<Vec<PersonIx>>)>,
 }
 
@@ -249,7 +276,12 @@ impl PlaceListCache {
             self.matches_for = Some(search.to_owned());
         }
         let mut list = Vec::new();
+        self.hidden_matches = 0;
+        let searching = !search.trim().is_empty();
         for (w, (shown, matches)) in self.shown.iter().zip(&self.matches).enumerate() {
+            if searching {
+                self.hidden_matches += (!shown & matches).count_ones() as usize;
+            }
             let mut bits = shown & matches;
             while bits != 0 {
                 list.push(self.sorted[w * 64 + bits.trailing_zeros() as usize]);
@@ -259,6 +291,11 @@ impl PlaceListCache {
         let list = Arc::new(list);
         self.last = Some((vis_generation, search.to_owned(), list.clone()));
         list
+    }
+
+    /// How many places match the last search but are hidden by the time window or themes.
+    pub fn hidden_matches(&self) -> usize {
+        self.hidden_matches
     }
 
     /// The people whose names match the search (at most 200; memoized).
@@ -292,11 +329,18 @@ fn basis_mark(ui: &mut Ui, basis: Basis, what: &str) {
 }
 
 /// One event, as the place and person panels show it.
-fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<Action>, show_place: bool) {
+fn event_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    e: &Event,
+    (m, windowed): (Match, bool),
+    out: &mut Vec<Action>,
+    show_place: bool,
+) {
     ui.group(|ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
-            let date = e.date.describe();
+            let date = e.describe_date();
             let date_text = if e.date.is_undated() {
                 RichText::new("undated").italics().color(Color32::from_rgb(150, 80, 0))
             } else if e.date.is_approximate() {
@@ -306,8 +350,10 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
             };
             ui.label(date_text.strong());
             basis_mark(ui, e.date_basis, "date");
-            if m == Match::Partial && !e.date.is_undated() {
-                ui.weak("(partly in window)");
+            if windowed && m == Match::Possible && !e.date.is_undated() {
+                ui.weak("(possibly in this window)").on_hover_text(
+                    "Only the uncertain part of this date reaches the window: an approximate date, or an open or unknown end up to its outer bound.",
+                );
             }
             let (r, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
             ui.painter().circle_filled(r.center(), 4.0, style::theme_color(e.category));
@@ -341,6 +387,17 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, e: &Event, m: Match, out: &mut Vec<A
                     }
                 }
             });
+        }
+        let cited: Vec<String> = e
+            .according_to(&dataset.sources)
+            .map(|a| match &a.work {
+                Some(w) => format!("{} ({w})", a.name),
+                None => a.name.clone(),
+            })
+            .collect();
+        if !cited.is_empty() {
+            ui.label(RichText::new(format!("According to {}", cited.join("; "))).italics())
+                .on_hover_text("Cited by the source document; not a participant.");
         }
         if let Some(n) = &e.note {
             ui.label(RichText::new(format!("Note: {n}")).small().italics());
@@ -381,6 +438,7 @@ pub fn place_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, place: PlaceIx
             crate::model::LocationPrecision::City => "city-level location",
             crate::model::LocationPrecision::Region => "approximate (region)",
             crate::model::LocationPrecision::Inferred => "inferred location",
+            crate::model::LocationPrecision::Country => "stands for the whole country, not a city",
         },
         p.country.as_deref().map(|c| format!(" · {c}")).unwrap_or_default()
     ));
@@ -393,7 +451,7 @@ pub fn place_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, place: PlaceIx
     ui.label(RichText::new(format!("Events ({} shown of {})", shown.len(), all.len())).strong());
     egui::ScrollArea::vertical().id_salt("place-detail").auto_shrink([false, false]).show(ui, |ui| {
         for e in &shown {
-            event_ui(ui, dataset, dataset.event(*e), vis.events[e.ix()], &mut out, false);
+            event_ui(ui, dataset, dataset.event(*e), (vis.events[e.ix()], vis.windowed), &mut out, false);
         }
         if shown.len() < all.len() {
             ui.weak(format!("{} more outside the time window or themes", all.len() - shown.len()));
@@ -451,7 +509,7 @@ pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: Perso
     ui.label(RichText::new(format!("Journey ({} events shown of {})", shown.len(), events.len())).strong());
     egui::ScrollArea::vertical().id_salt("person-detail").auto_shrink([false, false]).show(ui, |ui| {
         for e in &shown {
-            event_ui(ui, dataset, dataset.event(*e), vis.events[e.ix()], &mut out, true);
+            event_ui(ui, dataset, dataset.event(*e), (vis.events[e.ix()], vis.windowed), &mut out, true);
         }
     });
     out

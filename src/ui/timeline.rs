@@ -2,9 +2,36 @@
 //! window with two handles, play/pause, and a field to type a date. It reads the
 //! [`TimeControl`] and returns [`TimeCommand`]s; it never changes the time itself.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+use egui::{Align2, Color32, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 use crate::chronology::{Day, Histogram, TimeCommand, TimeControl, TimeMode, TimeWindow};
+
+/// How far (in points) from a handle the pointer still grabs it.
+const HANDLE_REACH: f32 = 9.0;
+
+/// What a press on the track grabs.
+fn hit(x: f32, window: Option<(f32, f32)>, resizable: bool) -> Option<Grab> {
+    let (x0, x1) = window?;
+    if resizable {
+        let (to_start, to_end) = ((x - x0).abs(), (x - x1).abs());
+        // Handles sit just outside the window; a narrow window gives each the side nearer it.
+        if to_start <= HANDLE_REACH || to_end <= HANDLE_REACH {
+            return Some(if to_start < to_end || (to_start == to_end && x <= x0) { Grab::Start } else { Grab::End });
+        }
+    }
+    (x > x0 && x < x1).then_some(Grab::Body(0))
+}
+
+/// The text of a histogram bar's tooltip: whole counts, and how they are counted.
+pub fn bar_tooltip(label: &str, certain: u32, possible: u32) -> String {
+    let total = certain + possible;
+    let events = if total == 1 { "event" } else { "events" };
+    format!(
+        "{label}: {total} {events} ({certain} certain, {possible} possible)\n\
+         Each bar counts every event that may fall in it: one that lasted a year stands in each of its twelve months. \
+         Possible (pale): only the uncertain part of its date reaches here."
+    )
+}
 
 /// The visible stretch of the timeline, in month indices (runtime view state).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +43,23 @@ pub struct TimelineView {
 }
 
 impl TimelineView {
+    /// Scrolls (widening only when it must) so the months `start..=end` are in view, with a
+    /// month to spare on each side.
+    pub fn show(&mut self, start: i32, end: i32) {
+        let (a, b) = (start - 1, end + 1);
+        let span = self.last - self.first;
+        if b - a > span {
+            self.first = a;
+            self.last = b;
+        } else if a < self.first {
+            self.first = a;
+            self.last = a + span;
+        } else if b > self.last {
+            self.last = b;
+            self.first = b - span;
+        }
+    }
+
     /// Clamps the view inside the data bounds, at least a year wide.
     pub fn clamp(&mut self, bounds: (i32, i32)) {
         let span = (self.last - self.first).clamp(12, bounds.1 - bounds.0 + 24);
@@ -67,6 +111,7 @@ pub fn timeline_ui(
     shown_events: usize,
 ) -> Vec<TimeCommand> {
     let mut out = Vec::new();
+    let mut refused = false;
     ui.horizontal(|ui| {
         let play = if control.playing { "‖ Pause" } else { "▶ Play" };
         if ui.button(play).on_hover_text("Animate the window through time").clicked() {
@@ -90,8 +135,13 @@ pub fn timeline_ui(
         if ui.selectable_label(control.mode == TimeMode::Single, "Single month").clicked() {
             out.push(TimeCommand::SetSingle(control.start));
         }
-        let mut undated = control.include_undated;
-        if ui.checkbox(&mut undated, "Include undated").changed() {
+        let mut undated = control.include_undated || control.mode == TimeMode::All;
+        let all = control.mode == TimeMode::All;
+        if ui
+            .add_enabled(!all, egui::Checkbox::new(&mut undated, "Include undated"))
+            .on_disabled_hover_text("Show all shows undated events too; pick Window or Single month to filter")
+            .changed()
+        {
             out.push(TimeCommand::IncludeUndated(undated));
         }
         ui.separator();
@@ -99,33 +149,62 @@ pub fn timeline_ui(
         let edit = ui
             .add(
                 egui::TextEdit::singleline(&mut field.text)
-                    .hint_text("1945-08 or 1939/1941")
+                    .hint_text("Aug 1945, 1939-41")
                     .desired_width(130.0)
                     .id_salt("date-field"),
             )
             .labelled_by(label);
         if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            match TimeWindow::parse(&field.text) {
-                Ok(w) => {
+            match crate::chronology::typed::parse_typed(&field.text) {
+                Ok(d) => {
                     field.error = None;
-                    out.push(TimeCommand::SetDays(w.start, w.end));
+                    out.push(TimeCommand::SetDays(d.earliest, d.latest));
                 }
-                Err(e) => field.error = Some(e.to_string()),
+                Err(e) => {
+                    field.error = Some(e.to_string());
+                    refused = true;
+                }
             }
         }
         if let Some(err) = &field.error {
-            ui.colored_label(Color32::from_rgb(180, 30, 30), err);
+            ui.colored_label(Color32::from_rgb(180, 30, 30), "?").on_hover_text(err.as_str());
+            ui.colored_label(Color32::from_rgb(180, 30, 30), err.as_str());
         }
         ui.separator();
         ui.strong(describe(control));
         ui.label(format!("· {shown_events} events"));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Whole span").on_hover_text("Zoom the timeline out to all the data").clicked() {
-                *view = TimelineView { first: bounds.0, last: bounds.1 };
+            // A toggle: on, the chart shows all the data; off again, the view it had before.
+            let whole = view.first <= bounds.0 && view.last >= bounds.1;
+            let before_id = egui::Id::unique("timeline-view-before-whole");
+            if ui
+                .selectable_label(whole, "Whole span")
+                .on_hover_text(if whole { "Back to the view before" } else { "Zoom the timeline out to all the data" })
+                .clicked()
+            {
+                if whole {
+                    let before: Option<TimelineView> = ui.data(|d| d.get_temp(before_id));
+                    *view = before
+                        .unwrap_or(TimelineView { first: bounds.0.max(1937 * 12), last: bounds.1.min(1958 * 12 + 11) });
+                } else {
+                    ui.data_mut(|d| d.insert_temp(before_id, *view));
+                    *view = TimelineView { first: bounds.0, last: bounds.1 };
+                }
             }
         });
     });
 
+    // When the window changed (Home, End, a typed date, playback), the chart scrolls so the
+    // window is in view: it always shows where the keys went.
+    let last_id = egui::Id::unique("timeline-last-window");
+    let now = (control.mode, control.start, control.end);
+    let last: Option<(TimeMode, i32, i32)> = ui.data(|d| d.get_temp(last_id));
+    if last != Some(now) {
+        ui.data_mut(|d| d.insert_temp(last_id, now));
+        if control.mode != TimeMode::All && last.is_some() {
+            view.show(control.start, control.end);
+        }
+    }
     let height = 74.0;
     let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline"));
@@ -137,7 +216,8 @@ pub fn timeline_ui(
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 2.0, Color32::from_gray(248));
 
-    // Histogram: per month when months are wide enough, else per year.
+    // Histogram: per month when months are wide enough, else per year. Each bar stacks the
+    // certain events (dark) under the possible ones (pale).
     let per_month = rect.width() / months >= 3.0;
     let bar_area = Rect::from_min_max(rect.min + Vec2::new(0.0, 4.0), Pos2::new(rect.right(), rect.bottom() - 18.0));
     let filter = control.filter();
@@ -148,27 +228,52 @@ pub fn timeline_ui(
             w.overlaps(Day::from_month_index(a), Day::from_month_index(b + 1).prev())
         }
     };
-    let bins: Vec<(i32, i32, f32)> = if per_month {
-        (view.first..=view.last).map(|m| (m, m, hist.total(m, m) as f32)).collect()
+    let bins: Vec<(i32, i32, u32, u32)> = if per_month {
+        (view.first..=view.last)
+            .map(|m| {
+                let (c, p) = hist.month(m);
+                (m, m, c, p)
+            })
+            .collect()
     } else {
         let y0 = view.first.div_euclid(12);
         let y1 = view.last.div_euclid(12);
-        (y0..=y1).map(|y| (y * 12, y * 12 + 11, hist.total(y * 12, y * 12 + 11) as f32)).collect()
+        (y0..=y1)
+            .map(|y| {
+                let (c, p) = hist.year(y);
+                (y * 12, y * 12 + 11, c, p)
+            })
+            .collect()
     };
-    let max = bins.iter().map(|b| b.2).fold(0.0, f32::max).max(1e-6);
-    for (a, b, w) in &bins {
-        if *w <= 0.0 {
+    let max = bins.iter().map(|b| b.2 + b.3).max().unwrap_or(0).max(1) as f32;
+    for (a, b, certain, possible) in &bins {
+        let total = certain + possible;
+        if total == 0 {
             continue;
         }
-        let h = (w / max).sqrt() * bar_area.height();
+        let h = (total as f32 / max).sqrt() * bar_area.height();
+        let h_certain = h * *certain as f32 / total as f32;
         let x0 = x_of(*a as f32) + 0.5;
         let x1 = (x_of(*b as f32 + 1.0) - 0.5).max(x0 + 1.0);
-        let color = if in_window(*a, *b) { Color32::from_rgb(0x3b, 0x6e, 0x9e) } else { Color32::from_gray(190) };
-        painter.rect_filled(
-            Rect::from_min_max(Pos2::new(x0, bar_area.bottom() - h), Pos2::new(x1, bar_area.bottom())),
-            0.0,
-            color,
-        );
+        let inside = in_window(*a, *b);
+        // Certain: a solid bar. Possible: stacked on top, barely filled with only its top edge
+        // drawn, so long uncertain spans read as a faint outline, not as a floor.
+        let (dark, pale, edge) = if inside {
+            (
+                Color32::from_rgb(0x3b, 0x6e, 0x9e),
+                Color32::from_rgb(0xe3, 0xec, 0xf5),
+                Color32::from_rgb(0x9d, 0xb8, 0xd3),
+            )
+        } else {
+            (Color32::from_gray(140), Color32::from_gray(238), Color32::from_gray(200))
+        };
+        let bottom = bar_area.bottom();
+        if *possible > 0 {
+            let top = bottom - h;
+            painter.rect_filled(Rect::from_min_max(Pos2::new(x0, top), Pos2::new(x1, bottom - h_certain)), 0.0, pale);
+            painter.line_segment([Pos2::new(x0, top), Pos2::new(x1, top)], Stroke::new(1.0, edge));
+        }
+        painter.rect_filled(Rect::from_min_max(Pos2::new(x0, bottom - h_certain), Pos2::new(x1, bottom)), 0.0, dark);
     }
 
     // Year ticks and labels.
@@ -195,52 +300,59 @@ pub fn timeline_ui(
         year += step;
     }
 
-    // The window and its handles.
+    // The window and its handles. The handles stand just outside the window's edges, so even
+    // a one-month window leaves its bar in view.
     let (ws, we) = match control.mode {
         TimeMode::All => (None, None),
         TimeMode::Single => (Some(control.start), Some(control.start)),
         TimeMode::Window => (Some(control.start), Some(control.end)),
     };
-    if let (Some(s), Some(e)) = (ws, we) {
-        let x0 = x_of(s as f32);
-        let x1 = x_of(e as f32 + 1.0);
+    let window_x = ws.zip(we).map(|(s, e)| (x_of(s as f32), x_of(e as f32 + 1.0)));
+    let resizable = control.mode == TimeMode::Window;
+    if let Some((x0, x1)) = window_x {
         let win = Rect::from_min_max(Pos2::new(x0, rect.top()), Pos2::new(x1.max(x0 + 2.0), rect.bottom() - 16.0));
-        painter.rect_filled(win, 0.0, Color32::from_rgba_unmultiplied(255, 196, 0, 50));
+        painter.rect_filled(win, 0.0, Color32::from_rgba_unmultiplied(255, 196, 0, 40));
         painter.rect_stroke(win, 0.0, Stroke::new(1.5, Color32::from_rgb(200, 140, 0)), egui::StrokeKind::Inside);
-        for x in [x0, x1] {
-            let handle = Rect::from_center_size(Pos2::new(x, win.center().y), Vec2::new(7.0, 26.0));
-            painter.rect_filled(handle, 2.0, Color32::from_rgb(200, 140, 0));
+        if resizable {
+            let y = win.center().y;
+            let start = Rect::from_min_max(Pos2::new(x0 - 7.0, y - 13.0), Pos2::new(x0, y + 13.0));
+            let end = Rect::from_min_max(Pos2::new(x1, y - 13.0), Pos2::new(x1 + 7.0, y + 13.0));
+            for handle in [start, end] {
+                painter.rect_filled(handle, 2.0, Color32::from_rgb(200, 140, 0));
+                painter.line_segment(
+                    [handle.center_top() + Vec2::new(0.0, 7.0), handle.center_bottom() - Vec2::new(0.0, 7.0)],
+                    Stroke::new(1.0, Color32::WHITE),
+                );
+            }
         }
     }
 
-    // Interaction: grab a handle, the window, or click to place it.
+    // Interaction: a handle resizes the window, the window's body moves it, a drag on empty
+    // track brushes a new window, a click moves the window there. What a drag grabs is decided
+    // where the button went down (the pointer has moved on by the time egui calls it a drag).
     let grab_id = response.id.with("grab");
-    if response.drag_started()
-        && let Some(p) = response.interact_pointer_pos()
-    {
-        let grab = match (ws, we) {
-            (Some(s), Some(e)) if control.mode == TimeMode::Window => {
-                let (xs, xe) = (x_of(s as f32), x_of(e as f32 + 1.0));
-                if (p.x - xs).abs() <= 6.0 {
-                    Some(Grab::Start)
-                } else if (p.x - xe).abs() <= 6.0 {
-                    Some(Grab::End)
-                } else if p.x > xs && p.x < xe {
-                    Some(Grab::Body(m_of(p.x).floor() as i32 - s))
-                } else {
-                    None
-                }
-            }
-            (Some(s), _) => Some(Grab::Body(m_of(p.x).floor() as i32 - s)),
-            _ => None,
-        };
+    if response.drag_started() {
+        let origin = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
+        let grab = origin.and_then(|p| match hit(p.x, window_x, resizable) {
+            Some(Grab::Body(_)) => ws.map(|s| Grab::Body(m_of(p.x).floor() as i32 - s)),
+            other => other,
+        });
         ui.data_mut(|d| d.insert_temp(grab_id, grab));
+    }
+    let grab: Option<Grab> = ui.data(|d| d.get_temp(grab_id)).flatten();
+    if let Some(p) = response.hover_pos() {
+        let icon = match (response.dragged().then_some(grab).flatten(), hit(p.x, window_x, resizable)) {
+            (Some(Grab::Start | Grab::End), _) | (None, Some(Grab::Start | Grab::End)) => CursorIcon::ResizeHorizontal,
+            (Some(Grab::Body(_)), _) => CursorIcon::Grabbing,
+            (None, Some(Grab::Body(_))) => CursorIcon::Grab,
+            (None, None) => CursorIcon::Crosshair,
+        };
+        ui.ctx().set_cursor_icon(icon);
     }
     if response.dragged()
         && let Some(p) = response.interact_pointer_pos()
     {
         let m = m_of(p.x).floor() as i32;
-        let grab: Option<Grab> = ui.data(|d| d.get_temp(grab_id)).flatten();
         match grab {
             Some(Grab::Start) => out.push(TimeCommand::SetWindow(m.min(control.end), control.end)),
             Some(Grab::End) => {
@@ -254,12 +366,14 @@ pub fn timeline_ui(
             }
             None => {
                 // Brush a new window from where the drag began.
-                let origin = response.interact_pointer_pos().and_then(|_| ui.input(|i| i.pointer.press_origin()));
-                if let Some(o) = origin {
+                if let Some(o) = ui.input(|i| i.pointer.press_origin()) {
                     out.push(TimeCommand::SetWindow(m_of(o.x).floor() as i32, m));
                 }
             }
         }
+    }
+    if response.drag_stopped() {
+        ui.data_mut(|d| d.remove::<Option<Grab>>(grab_id));
     }
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
@@ -288,9 +402,19 @@ pub fn timeline_ui(
             view.first += shift;
             view.last += shift;
         }
-        if let Some(p) = response.hover_pos() {
+        if let Some(p) = response.hover_pos()
+            && !response.dragged()
+        {
             let m = m_of(p.x).floor() as i32;
-            response.clone().on_hover_text_at_pointer(format!("{}: {:.1} events", month_label(m), hist.total(m, m)));
+            let text = if per_month {
+                let (c, q) = hist.month(m);
+                bar_tooltip(&month_label(m), c, q)
+            } else {
+                let y = m.div_euclid(12);
+                let (c, q) = hist.year(y);
+                bar_tooltip(&y.to_string(), c, q)
+            };
+            response.clone().on_hover_text_at_pointer(text);
         }
     }
     view.clamp(bounds);
@@ -301,9 +425,12 @@ pub fn timeline_ui(
         let mut end = control.end;
         let fmt = |v: f64, _: std::ops::RangeInclusive<usize>| month_label(v as i32);
         // Each label reads before its slider ("From [——] October 1944"), not after its value.
-        let from = ui.label("From").id;
+        let active = control.mode != TimeMode::All;
+        let why = "Show all has no window: pick Window or Single month to filter by date";
+        let from = ui.add_enabled(active, egui::Label::new("From")).id;
         let s = ui
-            .add(egui::Slider::new(&mut start, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0))
+            .add_enabled(active, egui::Slider::new(&mut start, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0))
+            .on_disabled_hover_text(why)
             .labelled_by(from);
         if s.changed() {
             if control.mode == TimeMode::Single {
@@ -313,14 +440,22 @@ pub fn timeline_ui(
             }
         }
         if control.mode != TimeMode::Single {
-            let to = ui.label("To").id;
+            let to = ui.add_enabled(active, egui::Label::new("To")).id;
             let e = ui
-                .add(egui::Slider::new(&mut end, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0))
+                .add_enabled(
+                    active,
+                    egui::Slider::new(&mut end, bounds.0..=bounds.1).custom_formatter(fmt).step_by(1.0),
+                )
+                .on_disabled_hover_text(why)
                 .labelled_by(to);
             if e.changed() {
                 out.push(TimeCommand::SetWindow(start.min(end), end));
             }
         }
     });
+    // An error stays until the next thing the user does with the time succeeds.
+    if !out.is_empty() && !refused {
+        field.error = None;
+    }
     out
 }
