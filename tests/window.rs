@@ -219,18 +219,26 @@ fn dragging_each_handle_the_body_and_empty_track_in_the_real_window_gives_the_mo
     let (_, shot) = screenshot(&s, "window-handles-1939");
     let width = 1600;
     let (lo, hi) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
+    // Shift held down around the keys, as a hand does (winit reads the modifier state first).
+    x(&s.display, "xdotool", &["keydown", "shift"]);
+    std::thread::sleep(Duration::from_millis(200));
     for _ in 0..10 {
-        x(&s.display, "xdotool", &["key", "shift+Right"]);
+        x(&s.display, "xdotool", &["key", "Right"]);
         std::thread::sleep(Duration::from_millis(150));
     }
+    x(&s.display, "xdotool", &["keyup", "shift"]);
     settle();
     assert!(title(&s, &id).ends_with("January 1949 – December 1949"), "{}", title(&s, &id));
     let (_, shot) = screenshot(&s, "window-handles-1949");
     let (lo_1949, _) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
+    // Shift held down around the keys, as a hand does (winit reads the modifier state first).
+    x(&s.display, "xdotool", &["keydown", "shift"]);
+    std::thread::sleep(Duration::from_millis(200));
     for _ in 0..10 {
-        x(&s.display, "xdotool", &["key", "shift+Left"]);
+        x(&s.display, "xdotool", &["key", "Left"]);
         std::thread::sleep(Duration::from_millis(150));
     }
+    x(&s.display, "xdotool", &["keyup", "shift"]);
     settle();
     assert!(title(&s, &id).ends_with("January 1939 – December 1939"), "{}", title(&s, &id));
     let per_month = (lo_1949 - lo) as f32 / 120.0;
