@@ -24,6 +24,8 @@ pub struct Visibility {
     pub shown_events: usize,
     /// True when a time window filters (without one, "possible" means only an uncertain date).
     pub windowed: bool,
+    /// Events at inferred locations are mapped ([`Themes::inferred_places`]).
+    pub inferred_places: bool,
 }
 
 impl Visibility {
@@ -120,7 +122,15 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
             mark(i as usize);
         }
     }
-    Visibility { events, places, counts, certain, shown_events, windowed: true }
+    Visibility {
+        events,
+        places,
+        counts,
+        certain,
+        shown_events,
+        windowed: true,
+        inferred_places: themes.inferred_places,
+    }
 }
 
 impl Visibility {
@@ -219,16 +229,27 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
     let counts = count(Match::is_shown);
     let certain = count(|m| m == Match::Certain);
     let shown_events = events.iter().filter(|m| m.is_shown()).count();
-    Visibility { events, places, counts, certain, shown_events, windowed: time.window.is_some() }
+    Visibility {
+        events,
+        places,
+        counts,
+        certain,
+        shown_events,
+        windowed: time.window.is_some(),
+        inferred_places: themes.inferred_places,
+    }
 }
 
-/// The events of a place that show, in date order.
+/// The events of a place that show, in date order (without those at an inferred location when
+/// inferred locations are switched off: they are not mapped there).
 pub fn place_events_shown<'a>(
     dataset: &'a Dataset,
     vis: &'a Visibility,
     place: PlaceIx,
 ) -> impl Iterator<Item = EventIx> + 'a {
-    dataset.place_events[place.ix()].iter().copied().filter(|e| vis.events[e.ix()].is_shown())
+    dataset.place_events[place.ix()].iter().copied().filter(|e| {
+        vis.events[e.ix()].is_shown() && (vis.inferred_places || !dataset.event_keys[e.ix()].inferred_place)
+    })
 }
 
 /// Folds text for search: lowercase, no diacritics (Quảng Ngãi → quang ngai), no apostrophes

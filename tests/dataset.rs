@@ -321,3 +321,54 @@ mod event_order {
         }
     }
 }
+
+#[test]
+fn switching_inferred_locations_off_takes_them_off_the_map_but_keeps_the_events() {
+    let d = dataset::load_bundled().dataset;
+    let inferred: Vec<usize> = d
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.place.is_some() && e.place_basis == crossings::model::Basis::Inferred)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!inferred.is_empty(), "the bundled data places some events by inference");
+    let on = Themes::default();
+    let off = Themes { inferred_places: false, ..Themes::default() };
+    let all = TimeFilter::all();
+    let (vis_on, vis_off) = (visibility(&d, &all, &on), visibility(&d, &all, &off));
+    // The events still show (in lists); they are no longer counted at their place.
+    assert_eq!(vis_on.events, vis_off.events);
+    for &i in &inferred {
+        let p = d.events[i].place.unwrap();
+        let shown_at =
+            |v: &crossings::query::Visibility| crossings::query::place_events_shown(&d, v, p).any(|e| e.ix() == i);
+        assert!(shown_at(&vis_on), "{}", d.events[i].id);
+        assert!(!shown_at(&vis_off), "{} is still listed at its inferred place", d.events[i].id);
+    }
+    // A place the documents do not locate disappears altogether.
+    let moscow = d.place_by_id("moscow").unwrap();
+    assert_eq!(d.place(moscow).precision, crossings::model::LocationPrecision::Inferred);
+    assert!(vis_on.places[moscow.ix()].is_shown());
+    assert!(!vis_off.places[moscow.ix()].is_shown());
+}
+
+#[test]
+fn events_sort_by_their_first_possible_day_an_unknown_start_never_first_and_precise_before_vague() {
+    let d = dataset::load_bundled().dataset;
+    let keys: Vec<_> = d.events.iter().map(|e| e.order_key()).collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+    let first = &d.events[0];
+    assert!(!first.date.is_undated() && first.date.earliest != crossings::chronology::Day::MIN, "{}", first.id);
+    // Within one day, the narrower date comes first: "1945-08" before "1945".
+    let pos = |id: &str| d.events.iter().position(|e| e.id == id).unwrap();
+    let by_oct = pos("1945-10-soviet-prisoner-count");
+    let war = d.events.iter().position(|e| e.date.to_edtf().as_deref() == Some("1937/1945")).unwrap_or(0);
+    assert!(war < by_oct, "an unknown start sorts by its bound, after what began in 1937");
+    for w in d.events.windows(2) {
+        if w[0].date.sort_day() == w[1].date.sort_day() && !w[0].date.is_undated() && !w[1].date.is_undated() {
+            let width = |e: &crossings::model::Event| i64::from(e.date.latest.0) - i64::from(e.date.earliest.0);
+            assert!(width(&w[0]) <= width(&w[1]), "{} before {}", w[0].id, w[1].id);
+        }
+    }
+}

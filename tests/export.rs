@@ -157,3 +157,49 @@ fn gdal_reads_the_export_with_dates_as_date_fields() {
     assert!(text.contains("end_date: Date"), "{text}");
     assert!(text.contains("Point"), "{text}");
 }
+
+#[test]
+fn an_uncertain_event_exports_as_possible_with_its_bounds_in_geojson_and_linked_places() {
+    let d = crossings::dataset::load_bundled().dataset;
+    let quang_ngai = d.place_by_id("quang-ngai").unwrap();
+    let time = TimeFilter::window(TimeWindow::parse("1950").unwrap());
+    let request = |format| ExportRequest { format, places: Some(vec![quang_ngai]), time, ..Default::default() };
+    let v: serde_json::Value = serde_json::from_str(&export::export(&d, &request(Format::Geojson)).text).unwrap();
+    let f = &v["features"][0];
+    // In 1950 nothing at Quảng Ngãi is certain: only bounded stays reach it.
+    assert_eq!(f["properties"]["certainty"], "possible", "{f}");
+    let tanimoto = f["properties"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "1954-tanimoto-kikuo-leaves-academy")
+        .expect("Tanimoto's teaching until 1954 shows in 1950");
+    assert_eq!(tanimoto["certainty"], "possible");
+    assert_eq!(tanimoto["date"], "../1954");
+    assert_eq!(tanimoto["not_before"], "1945-08");
+    assert_eq!(tanimoto["bounds_basis"], "inferred");
+    assert_eq!(tanimoto["date_text"], "until 1954 (from August 1945 at the earliest; inferred)");
+
+    let lpf: serde_json::Value = serde_json::from_str(&export::export(&d, &request(Format::Lpf)).text).unwrap();
+    let spans = lpf["features"][0]["when"]["timespans"].as_array().unwrap();
+    let span = spans
+        .iter()
+        .find(|s| s["label"].as_str().unwrap().starts_with("Tanimoto Kikuo is an instructor"))
+        .expect("the LPF timespan of Tanimoto's stay");
+    // Clipped to the window: the start may lie anywhere in it, the known part (1954) is after it.
+    assert_eq!(span["certainty"], "less-certain", "{span}");
+    assert_eq!(span["start"]["earliest"], "1950-01-01", "{span}");
+    assert_eq!(span["end"]["in"], "1950-12-31", "{span}");
+    // Without a window the whole envelope: from August 1945, known from 1954.
+    let all = ExportRequest { format: Format::Lpf, places: Some(vec![quang_ngai]), ..Default::default() };
+    let lpf: serde_json::Value = serde_json::from_str(&export::export(&d, &all).text).unwrap();
+    let span = lpf["features"][0]["when"]["timespans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["label"].as_str().unwrap().starts_with("Tanimoto Kikuo is an instructor"))
+        .unwrap()
+        .clone();
+    assert_eq!(span["start"], serde_json::json!({ "earliest": "1945-08-01", "latest": "1954-01-01" }), "{span}");
+    assert_eq!(span["end"], serde_json::json!({ "in": "1954-12-31" }), "{span}");
+}

@@ -524,6 +524,11 @@ impl FuzzyDate {
         basis: &str,
     ) -> String {
         let base = self.describe();
+        if let (Edtf::Interval(Bound::Open | Bound::Unknown, Bound::Open | Bound::Unknown), Some(b), Some(a)) =
+            (self.edtf(), not_before, not_after)
+        {
+            return format!("some time between {} and {} ({basis})", b.describe(), a.describe());
+        }
         let bounds = match (not_before, not_after) {
             (None, None) => return base,
             (Some(b), None) => format!("from {} at the earliest", b.describe()),
@@ -889,6 +894,14 @@ mod tests {
         assert!(err(&date("1945/"), Some("1940/1941"), None).contains("must be a single date"));
         assert!(err(&date("../.."), Some("1950"), Some("1940")).contains("is after not_after"));
         assert!(err(&FuzzyDate::undated(), Some("1950"), None).contains("undated record"));
+        assert_eq!(
+            date("/").describe_bounded(Some(&date("1945-08")), Some(&date("1950")), "inferred"),
+            "some time between August 1945 and 1950 (inferred)"
+        );
+        assert_eq!(
+            date("/1945-10").describe_bounded(Some(&date("1945-08")), None, "inferred"),
+            "by October 1945 (from August 1945 at the earliest; inferred)"
+        );
         let open = date("1945-08/..").with_bounds(None, Some(&date("1955"))).unwrap();
         assert_eq!(open.latest, d(1955, 12, 31));
     }

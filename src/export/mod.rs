@@ -211,6 +211,8 @@ struct PropertiesOut<'a> {
     theme: &'static str,
     country: Option<&'a str>,
     location_precision: &'static str,
+    /// `certain` or `possible`: the best of its events, as the map draws it.
+    certainty: &'static str,
     start_date: Option<String>,
     end_date: Option<String>,
     start_ts: Option<String>,
@@ -317,6 +319,7 @@ fn geojson(
                 theme: dataset.place_theme(pix).as_str(),
                 country: p.country.as_deref(),
                 location_precision: p.precision.as_str(),
+                certainty: certainty(vis.places[pix.ix()]),
                 start_date: day_or_null(start),
                 end_date: day_or_null(end),
                 start_ts: ts_or_null(start, "00:00:00"),
