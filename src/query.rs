@@ -22,6 +22,8 @@ pub struct Visibility {
     pub certain: Vec<u32>,
     /// How many events show in all.
     pub shown_events: usize,
+    /// How many of them show as [`Match::Certain`].
+    pub certain_events: usize,
     /// True when a time window filters (without one, "possible" means only an uncertain date).
     pub windowed: bool,
     /// Events at inferred locations are mapped ([`Themes::inferred_places`]).
@@ -97,6 +99,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
     let mut counts = vec![0u32; dataset.places.len()];
     let mut certain = vec![0u32; dataset.places.len()];
     let mut shown_events = 0;
+    let mut certain_events = 0;
     let mut mark = |i: usize| {
         let k = &dataset.event_keys[i];
         if !themes.on(k.theme) {
@@ -106,6 +109,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
         events[i] = m;
         if m.is_shown() {
             shown_events += 1;
+            certain_events += usize::from(m == Match::Certain);
             let place = themes.mapped_place(k) as usize;
             if let Some(p) = places.get_mut(place) {
                 *p = (*p).max(m);
@@ -128,6 +132,7 @@ pub fn visibility(dataset: &Dataset, time: &TimeFilter, themes: &Themes) -> Visi
         counts,
         certain,
         shown_events,
+        certain_events,
         windowed: true,
         inferred_places: themes.inferred_places,
     }
@@ -175,6 +180,8 @@ impl Visibility {
                 if new.is_shown() {
                     self.shown_events += 1;
                 }
+                self.certain_events = self.certain_events + usize::from(new == Match::Certain)
+                    - usize::from(old == Match::Certain);
                 let ix = themes.mapped_place(k) as usize;
                 let Some(p) = self.places.get_mut(ix) else { continue };
                 let (count, sure) = (&mut self.counts[ix], &mut self.certain[ix]);
@@ -229,12 +236,14 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
     let counts = count(Match::is_shown);
     let certain = count(|m| m == Match::Certain);
     let shown_events = events.iter().filter(|m| m.is_shown()).count();
+    let certain_events = events.iter().filter(|m| **m == Match::Certain).count();
     Visibility {
         events,
         places,
         counts,
         certain,
         shown_events,
+        certain_events,
         windowed: time.window.is_some(),
         inferred_places: themes.inferred_places,
     }

@@ -781,7 +781,7 @@ impl CrossingsApp {
                 self.bounds,
                 &mut view,
                 &mut self.date_field,
-                vis.shown_event_count(),
+                (vis.shown_event_count(), vis.certain_events),
             );
             self.state.timeline = Some(view);
             actions.extend(cmds.into_iter().map(Action::Time));

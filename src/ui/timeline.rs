@@ -108,7 +108,7 @@ pub fn timeline_ui(
     bounds: (i32, i32),
     view: &mut TimelineView,
     field: &mut DateField,
-    shown_events: usize,
+    (shown_events, certain_events): (usize, usize),
 ) -> Vec<TimeCommand> {
     let mut out = Vec::new();
     let mut refused = false;
@@ -172,7 +172,13 @@ pub fn timeline_ui(
         }
         ui.separator();
         ui.strong(describe(control));
-        ui.label(format!("· {shown_events} events"));
+        let possible = shown_events - certain_events.min(shown_events);
+        if possible > 0 && control.mode != TimeMode::All {
+            ui.label(format!("· {shown_events} events, {possible} of them possible"))
+                .on_hover_text("Possible: only the uncertain part of their dates reaches this window");
+        } else {
+            ui.label(format!("· {shown_events} events"));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             // A toggle: on, the chart shows all the data; off again, the view it had before.
             let whole = view.first <= bounds.0 && view.last >= bounds.1;
