@@ -180,8 +180,8 @@ impl Visibility {
                 if new.is_shown() {
                     self.shown_events += 1;
                 }
-                self.certain_events = self.certain_events + usize::from(new == Match::Certain)
-                    - usize::from(old == Match::Certain);
+                self.certain_events =
+                    self.certain_events + usize::from(new == Match::Certain) - usize::from(old == Match::Certain);
                 let ix = themes.mapped_place(k) as usize;
                 let Some(p) = self.places.get_mut(ix) else { continue };
                 let (count, sure) = (&mut self.counts[ix], &mut self.certain[ix]);

@@ -15,7 +15,9 @@ fn the_bundled_geodata_has_no_problems() {
     let d = &loaded.dataset;
     assert_eq!(d.sources.len(), 5, "one source per seed document");
     assert!(d.places.len() >= 35, "{} places", d.places.len());
-    assert!(d.people.len() >= 50, "{} people", d.people.len());
+    // 60 before the review of issue 12, which took out the cited scholars and the people only
+    // named (geodata/REVIEW.md).
+    assert!(d.people.len() >= 45, "{} people", d.people.len());
     assert!(d.events.len() >= 70, "{} events", d.events.len());
     for id in ["taihang", "yanan", "zhenyuan", "harbin", "maizuru", "quang-ngai"] {
         assert!(d.place_by_id(id).is_some(), "core place {id} missing");

@@ -30,6 +30,11 @@ fn x(display: &str, program: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn start() -> Session {
+    start_with_state(None)
+}
+
+/// Starts the app, with a saved state (the JSON the app keeps between runs) when given.
+fn start_with_state(state: Option<&str>) -> Session {
     // A display number unlikely to clash with other tests or a desktop, and one per test:
     // the tests of this file run at once in one process.
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -53,6 +58,11 @@ fn start() -> Session {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    if let Some(state) = state {
+        let dir = home.path().join("data/crossings");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("crossings-state.json"), state).unwrap();
     }
     let log = std::fs::File::create(common::artifacts().join("window-test.log")).unwrap();
     let app = common::crossings()
@@ -201,54 +211,32 @@ fn dragging_each_handle_the_body_and_empty_track_in_the_real_window_gives_the_mo
     if !common::require_tools(&["Xvfb", "xdotool", "import", "convert", "xdpyinfo"]) {
         return;
     }
-    let mut s = start();
+    // The app opens on a saved state: a window from January 1939 to December 1949, long enough
+    // to read the timeline's scale off the screen precisely.
+    let (jan_1939, dec_1949) = (1939 * 12, 1949 * 12 + 11); // month indices, as the state keeps them
+    let state = format!(
+        r#"{{"time": {{"mode": "Window", "start": {jan_1939}, "end": {dec_1949}, "include_undated": false, "speed": 6.0}}}}"#
+    );
+    let mut s = start_with_state(Some(&state));
     let id = wait_for_window(&mut s);
     x(&s.display, "xdotool", &["windowmove", &id, "0", "0"]);
     x(&s.display, "xdotool", &["windowsize", &id, "1400", "900"]);
     settle();
     x(&s.display, "xdotool", &["windowfocus", "--sync", &id]);
-    // → then ←: a window of the twelve months of 1939 (the slider's default window).
-    x(&s.display, "xdotool", &["key", "Right"]);
-    std::thread::sleep(Duration::from_millis(300));
-    x(&s.display, "xdotool", &["key", "Left"]);
-    settle();
-    assert!(title(&s, &id).ends_with("January 1939 – December 1939"), "{}", title(&s, &id));
+    assert!(title(&s, &id).ends_with("January 1939 – December 1949"), "{}", title(&s, &id));
 
-    // Where the handles are, read off the screen: the timeline band is near the bottom. The
-    // scale comes from moving the window ten years with Shift+→ and back.
-    let (_, shot) = screenshot(&s, "window-handles-1939");
+    // Where the handles are, read off the screen: the timeline band is near the bottom.
+    let (_, shot) = screenshot(&s, "window-handles-1939-1949");
     let width = 1600;
     let (lo, hi) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
-    // Shift held down around the keys, as a hand does (winit reads the modifier state first).
-    x(&s.display, "xdotool", &["keydown", "shift"]);
-    std::thread::sleep(Duration::from_millis(200));
-    for _ in 0..10 {
-        x(&s.display, "xdotool", &["key", "Right"]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    x(&s.display, "xdotool", &["keyup", "shift"]);
-    settle();
-    assert!(title(&s, &id).ends_with("January 1949 – December 1949"), "{}", title(&s, &id));
-    let (_, shot) = screenshot(&s, "window-handles-1949");
-    let (lo_1949, _) = handle_span(&shot, width, 800..870).expect("the window's handles are drawn");
-    // Shift held down around the keys, as a hand does (winit reads the modifier state first).
-    x(&s.display, "xdotool", &["keydown", "shift"]);
-    std::thread::sleep(Duration::from_millis(200));
-    for _ in 0..10 {
-        x(&s.display, "xdotool", &["key", "Left"]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    x(&s.display, "xdotool", &["keyup", "shift"]);
-    settle();
-    assert!(title(&s, &id).ends_with("January 1939 – December 1939"), "{}", title(&s, &id));
-    let per_month = (lo_1949 - lo) as f32 / 120.0;
-    assert!(per_month > 3.0, "{per_month} px per month");
     // Handles are 7 points wide and stand just outside the window's edges.
     let x0 = lo as f32 + 7.0;
+    let per_month = (hi as f32 - 6.5 - x0) / 132.0;
+    assert!(per_month > 3.0, "{per_month} px per month");
     let y = 835;
     let edge = |months_after_jan_1939: i32| (x0 + months_after_jan_1939 as f32 * per_month).round() as i32;
 
-    // The right handle, from the end of 1939 to the end of March 1943 (51 months after January 1939).
+    // The right handle, from the end of 1949 to the end of March 1943 (51 months after January 1939).
     drag(&s, (hi as i32 - 3, y), (edge(51), y));
     settle();
     assert!(title(&s, &id).ends_with("January 1939 – March 1943"), "after the right handle: {}", title(&s, &id));

@@ -88,7 +88,10 @@ pub fn describe(control: &TimeControl) -> String {
 enum Grab {
     Start,
     End,
+    /// The window's body, grabbed this many months after its start.
     Body(i32),
+    /// Empty track: a new window from this month.
+    Brush(i32),
 }
 
 /// Text typed into the date field, with its last error.
@@ -341,6 +344,7 @@ pub fn timeline_ui(
         let origin = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
         let grab = origin.and_then(|p| match hit(p.x, window_x, resizable) {
             Some(Grab::Body(_)) => ws.map(|s| Grab::Body(m_of(p.x).floor() as i32 - s)),
+            None => Some(Grab::Brush(m_of(p.x).floor() as i32)),
             other => other,
         });
         ui.data_mut(|d| d.insert_temp(grab_id, grab));
@@ -351,11 +355,13 @@ pub fn timeline_ui(
             (Some(Grab::Start | Grab::End), _) | (None, Some(Grab::Start | Grab::End)) => CursorIcon::ResizeHorizontal,
             (Some(Grab::Body(_)), _) => CursorIcon::Grabbing,
             (None, Some(Grab::Body(_))) => CursorIcon::Grab,
-            (None, None) => CursorIcon::Crosshair,
+            (Some(Grab::Brush(_)), _) | (None, None | Some(Grab::Brush(_))) => CursorIcon::Crosshair,
         };
         ui.ctx().set_cursor_icon(icon);
     }
-    if response.dragged()
+    // The frame the button comes up in counts too: on a slow machine the last move and the
+    // release arrive together, and the window must end where the pointer did.
+    if (response.dragged() || response.drag_stopped())
         && let Some(p) = response.interact_pointer_pos()
     {
         let m = m_of(p.x).floor() as i32;
@@ -370,12 +376,9 @@ pub fn timeline_ui(
                     out.push(TimeCommand::Step(delta));
                 }
             }
-            None => {
-                // Brush a new window from where the drag began.
-                if let Some(o) = ui.input(|i| i.pointer.press_origin()) {
-                    out.push(TimeCommand::SetWindow(m_of(o.x).floor() as i32, m));
-                }
-            }
+            // Brush a new window from where the drag began.
+            Some(Grab::Brush(from)) => out.push(TimeCommand::SetWindow(from, m)),
+            None => {}
         }
     }
     if response.drag_stopped() {
