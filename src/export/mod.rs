@@ -395,18 +395,19 @@ fn lpf(dataset: &Dataset, vis: &Visibility, places: &[PlaceIx], time: &TimeFilte
                 } else {
                     (side(a, ka.max(a).min(b)), side(kb.min(b).max(a), b))
                 };
-                let mut when = json!({ "start": start, "end": end, "label": e.title });
-                if vis.events[ix.ix()] == Match::Possible {
-                    when["certainty"] = json!("less-certain");
-                }
-                when
+                json!({ "start": start, "end": end, "label": e.title })
             })
             .collect();
+        // LPF 1.2.2 allows "certainty" on a "when": a place the window shows only as possible.
+        let mut when = json!({ "timespans": timespans });
+        if vis.places[pix.ix()] == Match::Possible {
+            when["certainty"] = json!("less-certain");
+        }
         features.push(json!({
             "@id": format!("crossings:place/{}", p.id),
             "type": "Feature",
             "properties": { "title": p.name, "ccodes": [], "country": p.country },
-            "when": { "timespans": timespans },
+            "when": when,
             "names": names,
             "types": [{ "label": p.category.as_str() }],
             "geometry": { "type": "Point", "coordinates": [round6(p.lon_lat.lon), round6(p.lon_lat.lat)], "certainty": if p.precision.is_approximate() { "less-certain" } else { "certain" } },
