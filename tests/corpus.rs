@@ -7,7 +7,6 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use crossings::ui::{AppState, CrossingsApp};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn corpus() -> Vec<PathBuf> {
@@ -62,9 +61,7 @@ fn the_app_opens_every_corpus_dataset_shows_its_problems_and_carries_on() {
         let loaded = crossings::dataset::load_dir(&dir).unwrap();
         let n = loaded.problems.len();
         let app = CrossingsApp::with_state(loaded, AppState::default());
-        let mut h = Harness::builder()
-            .with_size([1200.0, 800.0])
-            .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+        let mut h = common::app_harness(app, [1200.0, 800.0]);
         h.run();
         h.get_by_label(&format!("⚠ {n} problems"));
         h.get_by_label("Show all").click_accesskit();
@@ -370,9 +367,7 @@ fn only_web_links_are_offered_and_other_addresses_are_reported_and_never_opened(
         ]
     );
     let app = CrossingsApp::with_state(loaded, AppState::default());
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    let mut h = common::app_harness(app, [1200.0, 800.0]);
     h.run();
     let links: Vec<_> = h.query_all_by_role(egui::accesskit::Role::Link).collect();
     assert_eq!(links.len(), 1, "only the https source is a link");

@@ -243,14 +243,21 @@ fn repeated_event_ids_keep_the_first_record_across_the_threads_halves() {
             r#"{{"id": "{id}", "date": "{date}", "place": "harbin", "people": ["a-soldier"], "title": "T {id}", "summary": "S", "category": "soviet", "sources": ["src-a"]}}"#
         )
     };
-    let records = [
-        event("first", "1945-08"),
-        event("second", "1945-02-30"),
-        event("first", "1945-13"),
-        event("second", "1946"),
-        event("third", "1947"),
-        event("first", "1948"),
-    ];
+    // Fillers between the repeats put them thousands of records apart, in different blocks
+    // (each thread takes blocks of 4,096 records), so each thread sees some of them.
+    let fillers = |from: usize| (from..from + 5000).map(|i| event(&format!("f{i}"), "1950")).collect::<Vec<_>>();
+    let mut records = vec![event("first", "1945-08"), event("second", "1945-02-30")];
+    records.extend(fillers(0));
+    records.push(event("first", "1945-13"));
+    records.push(event("second", "1946"));
+    records.extend(fillers(5000));
+    records.push(event("third", "1947"));
+    records.push(event("first", "1948"));
+    let line = |id: &str, nth: usize| {
+        records.iter().enumerate().filter(|(_, r)| r.contains(&format!(r#""id": "{id}""#))).nth(nth).unwrap().0 + 2
+    };
+    let (first_again, second_again, first_third) = (line("first", 1), line("second", 1), line("first", 2));
+    assert!(first_again > 4096 + 2 && first_third > 8192 + 2, "the repeats lie in later blocks");
     let text = format!("[\n{}\n]\n", records.join(",\n"));
     let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
     texts.files[3] = Some(("events.json".to_owned(), text));
@@ -259,15 +266,24 @@ fn repeated_event_ids_keep_the_first_record_across_the_threads_halves() {
     assert_eq!(
         shown,
         [
-            "events.json:3:18: second: '1945-02-30': February 1945 has 28 days, not 30",
-            // The bad month of the repeated "first" (line 4) is not reported: it is ignored.
-            "events.json:4:8: first: duplicate id (first defined at line 2); this one is ignored",
-            "events.json:5:8: second: duplicate id (first defined at line 3); this one is ignored",
-            "events.json:7:8: first: duplicate id (first defined at line 2); this one is ignored",
+            "events.json:3:18: second: '1945-02-30': February 1945 has 28 days, not 30".to_owned(),
+            // The bad month of the repeated "first" is not reported: it is ignored.
+            format!("events.json:{first_again}:8: first: duplicate id (first defined at line 2); this one is ignored"),
+            format!(
+                "events.json:{second_again}:8: second: duplicate id (first defined at line 3); this one is ignored"
+            ),
+            format!("events.json:{first_third}:8: first: duplicate id (first defined at line 2); this one is ignored"),
         ]
     );
-    let ids: Vec<(&str, &str)> = loaded.dataset.events.iter().map(|e| (e.id.as_str(), e.title.as_str())).collect();
-    assert_eq!(ids, [("first", "T first"), ("third", "T third")]);
+    let kept: Vec<(&str, &str)> = loaded
+        .dataset
+        .events
+        .iter()
+        .filter(|e| !e.id.starts_with('f') || e.id == "first")
+        .map(|e| (e.id.as_str(), e.title.as_str()))
+        .collect();
+    assert_eq!(kept, [("first", "T first"), ("third", "T third")]);
+    assert_eq!(loaded.dataset.events.len(), 2 + 10_000);
 }
 
 mod event_order {

@@ -95,21 +95,14 @@ fn a_window_exports_only_events_inside_it_and_says_so() {
 }
 
 #[test]
-fn a_failed_export_leaves_no_file_and_an_existing_file_untouched() {
+fn a_failed_export_into_a_missing_folder_says_so_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-folder/out.geojson");
     let err = export::write_atomic(&missing, b"{}").unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
     assert!(!missing.exists());
 
-    // An existing export survives a failed write (the target is a folder we cannot rename over).
-    let target = dir.path().join("keep.geojson");
-    std::fs::write(&target, "old").unwrap();
-    let blocker = dir.path().join("blocked");
-    std::fs::create_dir(&blocker).unwrap();
-    std::fs::write(blocker.join("inside"), "x").unwrap();
-    assert!(export::write_atomic(&blocker, b"new").is_err());
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    // Nothing is left behind by the failed write.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)
@@ -118,24 +111,52 @@ fn a_failed_export_leaves_no_file_and_an_existing_file_untouched() {
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
 
+/// An export over an existing file, into a folder the user may not write, fails in words and
+/// leaves the file as it was. As root (CI) every folder is writable, so the command then runs as
+/// the unprivileged user `nobody`, as a user would meet it.
 #[cfg(unix)]
 #[test]
-fn exporting_into_a_read_only_folder_fails_in_words_and_writes_nothing() {
+fn exporting_over_a_file_in_a_read_only_folder_fails_in_words_and_keeps_the_file() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let ro = dir.path().join("ro");
     std::fs::create_dir(&ro).unwrap();
+    let target = ro.join("keep.geojson");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // root ignores permissions; the test only means something for other users.
     let probe = ro.join("probe");
-    if std::fs::write(&probe, "x").is_ok() {
-        let _ = std::fs::remove_file(&probe);
-        eprintln!("skipping: running as root, folders are always writable");
-        return;
-    }
-    let err = export::write_atomic(&ro.join("out.geojson"), b"{}").unwrap_err();
-    assert!(err.to_string().contains("Permission denied") || err.to_string().contains("cannot write"), "{err}");
-    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
+    let as_root = std::fs::write(&probe, "x").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    let out = if as_root {
+        if !common::require_tools(&["setpriv"]) {
+            return;
+        }
+        // The test binary's folder may be closed to `nobody`: run a copy from here.
+        let bin = dir.path().join("crossings");
+        std::fs::copy(env!("CARGO_BIN_EXE_crossings"), &bin).unwrap();
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(["export", "--output"])
+            .arg(&target)
+            .output()
+            .unwrap()
+    } else {
+        common::crossings().args(["export", "--output"]).arg(&target).output().unwrap()
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old", "the file the user had is untouched");
+    let names: Vec<String> = std::fs::read_dir(&ro)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["keep.geojson"], "nothing else was left in the folder");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 #[test]

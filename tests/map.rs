@@ -1,5 +1,7 @@
 //! The map's drawing decisions, checked with a hand-built walkers Projector (no window).
 
+mod common;
+
 use crossings::chronology::TimeFilter;
 use crossings::query::{Themes, visibility};
 use crossings::ui::batch::{CLUSTER_ABOVE, ClusterGrid, PlaceStatics, frame_items};
@@ -22,9 +24,7 @@ fn transform(rect: Rect, lon: f64, lat: f64, zoom: f64) -> ScreenTransform {
 
 /// A generated dataset of `places` places and `events` events.
 fn generated(places: usize, events: usize, seed: u64) -> crossings::model::Dataset {
-    let dir = tempfile::tempdir().unwrap();
-    crossings::generate::generate(crossings::generate::Spec { places, events, people: 10, seed }, dir.path()).unwrap();
-    crossings::dataset::load_dir(dir.path()).unwrap().dataset
+    common::generated(places, events, 10, seed).1.dataset
 }
 
 #[test]

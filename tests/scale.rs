@@ -3,15 +3,11 @@
 mod common;
 
 use crossings::chronology::{Day, TimeFilter, TimeWindow};
-use crossings::generate::{Spec, generate};
 use crossings::query::{Themes, visibility, visibility_brute_force};
 use proptest::prelude::*;
 
 fn generated(places: usize, events: usize, people: usize) -> (tempfile::TempDir, crossings::dataset::Loaded) {
-    let dir = tempfile::tempdir().unwrap();
-    generate(Spec { places, events, people, seed: 11 }, dir.path()).unwrap();
-    let loaded = crossings::dataset::load_dir(dir.path()).unwrap();
-    (dir, loaded)
+    common::generated(places, events, people, 11)
 }
 
 #[test]
@@ -151,26 +147,16 @@ fn the_place_list_follows_a_moving_window_exactly_as_a_fresh_list() {
 #[test]
 fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     use crossings::ui::{AppState, CrossingsApp};
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
     let dir = common::fixture("problems");
     app.set_folder_dialog(std::sync::Arc::new(move || Some(dir.clone())));
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
     h.run();
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Open dataset…").click();
-    for _ in 0..100 {
-        h.run_steps(2);
-        if h.state().status.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let status = h.state().status.clone().expect("a status after opening");
+    let status = common::wait_for_status(&mut h);
     assert!(status.text.contains("with 21 problems and 1 warning (invalid records left out)"), "{}", status.text);
     assert_eq!(h.state().dataset().places.len(), 3);
     h.run();
@@ -181,19 +167,10 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
     app.set_folder_dialog(std::sync::Arc::new(|| Some(std::path::PathBuf::from("/no/such/folder"))));
     let before = app.dataset().places.len();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
     h.run();
     h.state_mut().apply(crossings::ui::Action::OpenDataset);
-    for _ in 0..100 {
-        h.run_steps(2);
-        if h.state().status.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let status = h.state().status.clone().unwrap();
+    let status = common::wait_for_status(&mut h);
     assert!(status.error && status.text.contains("The current data is kept"), "{}", status.text);
     assert_eq!(h.state().dataset().places.len(), before);
 }

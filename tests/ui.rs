@@ -1,5 +1,7 @@
 //! The window's panels, driven headless with egui_kittest through their accessible labels.
 
+mod common;
+
 use crossings::dataset;
 use crossings::ui::{AppState, CrossingsApp};
 use egui::accesskit::Role;
@@ -7,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
 
 fn app_harness(app: CrossingsApp) -> Harness<'static, CrossingsApp> {
-    Harness::builder().with_size([1400.0, 900.0]).build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app)
+    common::app_harness(app, [1400.0, 900.0])
 }
 
 fn harness() -> Harness<'static, CrossingsApp> {
@@ -200,15 +202,7 @@ fn dragging_across_the_timeline_brushes_a_window_and_dragging_it_moves_it() {
 }
 
 fn wait_for_status(h: &mut Harness<'_, CrossingsApp>) -> crossings::ui::Status {
-    for _ in 0..100 {
-        // The spinner keeps repainting while the export runs: step, do not wait to settle.
-        h.run_steps(2);
-        if let Some(s) = h.state().status.clone() {
-            return s;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("no status message after 5 s");
+    common::wait_for_status(h)
 }
 
 #[test]

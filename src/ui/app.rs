@@ -765,7 +765,7 @@ impl CrossingsApp {
                 }
                 if let Some(s) = &self.status {
                     if s.error {
-                        ui.colored_label(egui::Color32::from_rgb(180, 30, 30), &s.text);
+                        ui.colored_label(super::style::ERROR_TEXT, &s.text);
                     } else {
                         ui.label(&s.text);
                     }
@@ -954,7 +954,7 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
         egui::Align2::RIGHT_BOTTOM,
         crate::basemap::ATTRIBUTION,
         egui::FontId::proportional(11.0),
-        egui::Color32::from_gray(60),
+        super::style::FAINT_TEXT,
     );
     out
 }

@@ -1,6 +1,6 @@
 //! The map: walkers plugins that project and paint the basemap, the place markers and a
 //! person's journey. Everything they draw was prepared beforehand ([`MercatorLayer`],
-//! [`MarkerBatch`]); a frame only projects, culls and paints.
+//! [`PlaceStatics`], [`ClusterGrid`]); a frame only projects, culls and paints.
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, epaint::Mesh};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
@@ -289,11 +289,11 @@ fn dashed_circle(center: Pos2, radius: f32, stroke: Stroke) -> Vec<Shape> {
 }
 
 fn paint_tooltip(painter: &egui::Painter, at: Pos2, text: String) {
-    let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), Color32::from_gray(15));
+    let galley = painter.layout_no_wrap(text, FontId::proportional(13.0), style::MAP_TEXT);
     let r = Rect::from_min_size(at, galley.size() + Vec2::splat(10.0));
-    painter.rect_filled(r, 4.0, Color32::from_rgb(255, 253, 240));
-    painter.rect_stroke(r, 4.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
-    painter.galley(at + Vec2::splat(5.0), galley, Color32::from_gray(15));
+    painter.rect_filled(r, 4.0, style::TOOLTIP_FILL);
+    painter.rect_stroke(r, 4.0, Stroke::new(1.0, style::TOOLTIP_EDGE), egui::StrokeKind::Inside);
+    painter.galley(at + Vec2::splat(5.0), galley, style::MAP_TEXT);
 }
 
 impl Plugin for MarkersPlugin<'_> {
@@ -313,7 +313,7 @@ impl Plugin for MarkersPlugin<'_> {
         let font = FontId::proportional(12.0);
         for c in &items.clusters {
             let r = cluster_radius(c.places);
-            painter.circle_filled(c.pos, r, Color32::from_rgba_unmultiplied(0x3b, 0x6e, 0x9e, 200));
+            painter.circle_filled(c.pos, r, style::CLUSTER);
             painter.circle_stroke(c.pos, r, Stroke::new(1.5, Color32::WHITE));
             painter.text(c.pos, Align2::CENTER_CENTER, c.places.to_string(), font.clone(), Color32::WHITE);
         }
@@ -333,14 +333,14 @@ impl Plugin for MarkersPlugin<'_> {
                 for pair in c.windows(2) {
                     painter.extend(egui::Shape::dashed_line(
                         &[pair[0], pair[1]],
-                        Stroke::new(1.4, Color32::from_gray(40)),
+                        Stroke::new(1.4, style::APPROXIMATE_EDGE),
                         4.0,
                         3.0,
                     ));
                 }
             } else if m.approximate_location {
                 painter.circle_filled(m.pos, m.radius, fill.gamma_multiply(0.6));
-                painter.extend(dashed_circle(m.pos, m.radius, Stroke::new(1.6, Color32::from_gray(40))));
+                painter.extend(dashed_circle(m.pos, m.radius, Stroke::new(1.6, style::APPROXIMATE_EDGE)));
             } else {
                 painter.circle_filled(m.pos, m.radius, fill);
                 painter.circle_stroke(m.pos, m.radius, Stroke::new(1.2, Color32::WHITE));
@@ -356,13 +356,13 @@ impl Plugin for MarkersPlugin<'_> {
             |m: &Marker| painter.layout_no_wrap(label_of(m), font.clone(), Color32::BLACK).size() + Vec2::new(4.0, 2.0);
         if items.clusters.is_empty() || !self.selected.is_empty() {
             for (i, r) in place_labels(&items.markers, &sizes, self.selected) {
-                painter.rect_filled(r, 3.0, Color32::from_white_alpha(190));
+                painter.rect_filled(r, 3.0, style::LABEL_FILL);
                 painter.text(
                     r.left_center() + Vec2::new(2.0, 0.0),
                     Align2::LEFT_CENTER,
                     label_of(&items.markers[i]),
                     font.clone(),
-                    Color32::from_gray(20),
+                    style::MAP_TEXT,
                 );
             }
         }
@@ -429,7 +429,7 @@ impl Plugin for JourneyPlugin<'_> {
         }
         let t = ScreenTransform::new(projector);
         let painter = ui.painter();
-        let color = Color32::from_rgb(0x5a, 0x2d, 0x82);
+        let color = style::JOURNEY;
         let pts: Vec<Pos2> = self.stops.iter().map(|s| t.lon_lat(s.lon_lat)).collect();
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::chronology::Match;
 use crate::model::{Basis, Dataset, Event, EventIx, PersonIx, PlaceIx, Theme};
@@ -323,7 +323,7 @@ impl PlaceListCache {
 
 fn basis_mark(ui: &mut Ui, basis: Basis, what: &str) {
     if basis == Basis::Inferred {
-        ui.label(RichText::new("inferred").small().color(Color32::from_rgb(150, 80, 0)))
+        ui.label(RichText::new("inferred").small().color(style::INFERRED_TEXT))
             .on_hover_text(format!("The {what} is the dataset's inference, not stated in a source"));
     }
 }
@@ -342,7 +342,7 @@ fn event_ui(
         ui.horizontal_wrapped(|ui| {
             let date = e.describe_date();
             let date_text = if e.date.is_undated() {
-                RichText::new("undated").italics().color(Color32::from_rgb(150, 80, 0))
+                RichText::new("undated").italics().color(style::INFERRED_TEXT)
             } else if e.date.is_approximate() {
                 RichText::new(date).italics()
             } else {

@@ -6,6 +6,8 @@ use egui::{Align2, Color32, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, Ui, V
 
 use crate::chronology::{Day, Histogram, TimeCommand, TimeControl, TimeMode, TimeWindow};
 
+use super::style;
+
 /// How far (in points) from a handle the pointer still grabs it.
 const HANDLE_REACH: f32 = 9.0;
 
@@ -170,8 +172,8 @@ pub fn timeline_ui(
             }
         }
         if let Some(err) = &field.error {
-            ui.colored_label(Color32::from_rgb(180, 30, 30), "?").on_hover_text(err.as_str());
-            ui.colored_label(Color32::from_rgb(180, 30, 30), err.as_str());
+            ui.colored_label(style::ERROR_TEXT, "?").on_hover_text(err.as_str());
+            ui.colored_label(style::ERROR_TEXT, err.as_str());
         }
         ui.separator();
         ui.strong(describe(control));
@@ -223,7 +225,7 @@ pub fn timeline_ui(
     let x_of = |m: f32| rect.left() + (m - view_first as f32) / months * rect.width();
     let m_of = |x: f32| view_first as f32 + (x - rect.left()) / rect.width() * months;
     let painter = ui.painter_at(rect);
-    painter.rect_filled(rect, 2.0, Color32::from_gray(248));
+    painter.rect_filled(rect, 2.0, style::TRACK);
 
     // Histogram: per month when months are wide enough, else per year. Each bar stacks the
     // certain events (dark) under the possible ones (pale).
@@ -267,15 +269,7 @@ pub fn timeline_ui(
         let inside = in_window(*a, *b);
         // Certain: a solid bar. Possible: stacked on top, barely filled with only its top edge
         // drawn, so long uncertain spans read as a faint outline, not as a floor.
-        let (dark, pale, edge) = if inside {
-            (
-                Color32::from_rgb(0x3b, 0x6e, 0x9e),
-                Color32::from_rgb(0xe3, 0xec, 0xf5),
-                Color32::from_rgb(0x9d, 0xb8, 0xd3),
-            )
-        } else {
-            (Color32::from_gray(140), Color32::from_gray(238), Color32::from_gray(200))
-        };
+        let [dark, pale, edge] = if inside { style::BAR_IN } else { style::BAR_OUT };
         let bottom = bar_area.bottom();
         if *possible > 0 {
             let top = bottom - h;
@@ -296,14 +290,14 @@ pub fn timeline_ui(
         if x >= rect.left() {
             painter.line_segment(
                 [Pos2::new(x, rect.bottom() - 18.0), Pos2::new(x, rect.bottom() - 12.0)],
-                Stroke::new(1.0, Color32::from_gray(90)),
+                Stroke::new(1.0, style::TICK),
             );
             painter.text(
                 Pos2::new(x + 2.0, rect.bottom() - 1.0),
                 Align2::LEFT_BOTTOM,
                 year.to_string(),
                 font.clone(),
-                Color32::from_gray(60),
+                style::FAINT_TEXT,
             );
         }
         year += step;
@@ -320,14 +314,14 @@ pub fn timeline_ui(
     let resizable = control.mode == TimeMode::Window;
     if let Some((x0, x1)) = window_x {
         let win = Rect::from_min_max(Pos2::new(x0, rect.top()), Pos2::new(x1.max(x0 + 2.0), rect.bottom() - 16.0));
-        painter.rect_filled(win, 0.0, Color32::from_rgba_unmultiplied(255, 196, 0, 40));
-        painter.rect_stroke(win, 0.0, Stroke::new(1.5, Color32::from_rgb(200, 140, 0)), egui::StrokeKind::Inside);
+        painter.rect_filled(win, 0.0, style::WINDOW_FILL);
+        painter.rect_stroke(win, 0.0, Stroke::new(1.5, style::WINDOW_EDGE), egui::StrokeKind::Inside);
         if resizable {
             let y = win.center().y;
             let start = Rect::from_min_max(Pos2::new(x0 - 7.0, y - 13.0), Pos2::new(x0, y + 13.0));
             let end = Rect::from_min_max(Pos2::new(x1, y - 13.0), Pos2::new(x1 + 7.0, y + 13.0));
             for handle in [start, end] {
-                painter.rect_filled(handle, 2.0, Color32::from_rgb(200, 140, 0));
+                painter.rect_filled(handle, 2.0, style::WINDOW_EDGE);
                 painter.line_segment(
                     [handle.center_top() + Vec2::new(0.0, 7.0), handle.center_bottom() - Vec2::new(0.0, 7.0)],
                     Stroke::new(1.0, Color32::WHITE),

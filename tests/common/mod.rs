@@ -64,3 +64,40 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
     }
 }
+
+/// The whole app in a headless harness of this size (points), driven as the window drives it.
+pub fn app_harness(
+    app: crossings::ui::CrossingsApp,
+    size: [f32; 2],
+) -> egui_kittest::Harness<'static, crossings::ui::CrossingsApp> {
+    egui_kittest::Harness::builder()
+        .with_size(size)
+        .build_ui_state(|ui, app: &mut crossings::ui::CrossingsApp| app.ui_frame(ui), app)
+}
+
+/// Steps the app until it shows a status message (a background job finished), for up to 5 s.
+pub fn wait_for_status(h: &mut egui_kittest::Harness<'_, crossings::ui::CrossingsApp>) -> crossings::ui::Status {
+    for _ in 0..100 {
+        // A spinner keeps repainting while a job runs: step, do not wait to settle.
+        h.run_steps(2);
+        if let Some(s) = h.state().status.clone() {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no status message after 5 s");
+}
+
+/// A synthetic dataset (`crossings generate`) written to a temporary folder and loaded.
+pub fn generated(
+    places: usize,
+    events: usize,
+    people: usize,
+    seed: u64,
+) -> (tempfile::TempDir, crossings::dataset::Loaded) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    crossings::generate::generate(crossings::generate::Spec { places, events, people, seed }, dir.path())
+        .expect("generate");
+    let loaded = crossings::dataset::load_dir(dir.path()).expect("load");
+    (dir, loaded)
+}
