@@ -221,8 +221,12 @@ fn distance_km(country: &Country, p: Point<f64>) -> f64 {
     }
 }
 
-/// Checks that a point lies in (or within [`crate::dataset::COUNTRY_TOLERANCE_KM`] of) the
-/// named country. Returns the problem in words, or `None` when all is well.
+/// How far a place may lie outside its named country before it is reported, in km: the
+/// outlines are Natural Earth's simplified ones, and ports and islands lie just off them.
+pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
+
+/// Checks that a point lies in (or within [`COUNTRY_TOLERANCE_KM`] of) the named country.
+/// Returns the problem in words, or `None` when all is well.
 pub fn check_country(name: &str, lon_lat: LonLat) -> Option<String> {
     let Some(country) = countries().iter().find(|c| c.name == name) else {
         return Some(format!(
@@ -231,7 +235,7 @@ pub fn check_country(name: &str, lon_lat: LonLat) -> Option<String> {
     };
     let p = Point::new(lon_lat.lon, lon_lat.lat);
     let km = distance_km(country, p);
-    let tolerance = crate::dataset::COUNTRY_TOLERANCE_KM;
+    let tolerance = COUNTRY_TOLERANCE_KM;
     if km <= tolerance {
         return None;
     }

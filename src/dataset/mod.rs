@@ -66,8 +66,9 @@ impl Default for Limits {
     }
 }
 
-/// How far a place may lie outside its named country before it is reported, in km.
-pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
+/// How far a place may lie outside its named country before it is reported, in km (the
+/// basemap owns the check; the loader only calls it).
+pub use crate::basemap::COUNTRY_TOLERANCE_KM;
 
 /// A dataset as loaded, with every problem found.
 #[derive(Clone, Debug, Default)]

@@ -14,7 +14,7 @@ use crate::chronology::Match;
 use crate::model::{Dataset, PlaceIx};
 use crate::query::Visibility;
 
-use super::map::{ScreenTransform, mercator_normalized};
+use super::geometry::{ScreenTransform, mercator_normalized};
 use super::style;
 
 /// Above this many shown places in view, markers are clustered.

@@ -6,6 +6,7 @@
 mod app;
 pub mod batch;
 pub mod fonts;
+pub mod geometry;
 pub mod map;
 pub mod panels;
 pub mod style;
