@@ -2,6 +2,14 @@
 //!
 //! UI functions read state and return [`Action`]s; [`CrossingsApp`] applies them after
 //! drawing. Persisted state ([`AppState`]) is kept apart from runtime resources.
+//!
+//! - `app`: the app, its state and its actions.
+//! - [`batch`]: what the map draws, prepared when the filter or view changes (markers, clusters).
+//! - [`geometry`]: normalised web-mercator and the transform to the screen (a leaf: imports no
+//!   other module of the window).
+//! - [`map`]: the walkers plugins that paint the basemap, the markers and a journey.
+//! - [`panels`], [`timeline`]: the side panels and the timeline, each returning actions.
+//! - [`style`]: every colour and size; [`fonts`]: the bundled font.
 
 mod app;
 pub mod batch;
