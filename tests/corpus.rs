@@ -126,19 +126,8 @@ fn a_folder_without_read_permission_is_a_clear_error_even_when_tests_run_as_root
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let as_root = std::fs::read_dir(&locked).is_ok();
     let out = if as_root {
-        if !common::require_tools(&["setpriv"]) {
-            return;
-        }
-        // The binary may sit under a folder `nobody` cannot enter: run a copy.
-        let bin = tmp.path().join("crossings");
-        std::fs::copy(env!("CARGO_BIN_EXE_crossings"), &bin).unwrap();
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin)
-            .args(["validate", "--data"])
-            .arg(&locked)
-            .output()
-            .unwrap()
+        let Some(mut command) = common::crossings_as_nobody(tmp.path()) else { return };
+        command.args(["validate", "--data"]).arg(&locked).output().unwrap()
     } else {
         let err = crossings::dataset::load_dir(&locked).unwrap_err().to_string();
         assert_eq!(err, format!("cannot read dataset folder {}: Permission denied (os error 13)", locked.display()));

@@ -129,23 +129,13 @@ fn exporting_over_a_file_in_a_read_only_folder_fails_in_words_and_keeps_the_file
     let probe = ro.join("probe");
     let as_root = std::fs::write(&probe, "x").is_ok();
     let _ = std::fs::remove_file(&probe);
-    let out = if as_root {
-        if !common::require_tools(&["setpriv"]) {
-            return;
-        }
-        // The test binary's folder may be closed to `nobody`: run a copy from here.
-        let bin = dir.path().join("crossings");
-        std::fs::copy(env!("CARGO_BIN_EXE_crossings"), &bin).unwrap();
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin)
-            .args(["export", "--output"])
-            .arg(&target)
-            .output()
-            .unwrap()
+    let mut command = if as_root {
+        let Some(command) = common::crossings_as_nobody(dir.path()) else { return };
+        command
     } else {
-        common::crossings().args(["export", "--output"]).arg(&target).output().unwrap()
+        common::crossings()
     };
+    let out = command.args(["export", "--output"]).arg(&target).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("Permission denied"), "{stderr}");

@@ -101,3 +101,19 @@ pub fn generated(
     let loaded = crossings::dataset::load_dir(dir.path()).expect("load");
     (dir, loaded)
 }
+
+/// The crossings binary as the unprivileged user `nobody` (through `setpriv`), for tests of
+/// permissions that root would not meet. The binary is copied into `workdir` first, since the
+/// build folder may be closed to `nobody`. `None` (the test skips) where setpriv is missing
+/// outside CI.
+#[cfg(unix)]
+pub fn crossings_as_nobody(workdir: &Path) -> Option<Command> {
+    if !require_tools(&["setpriv"]) {
+        return None;
+    }
+    let bin = workdir.join("crossings");
+    std::fs::copy(env!("CARGO_BIN_EXE_crossings"), &bin).expect("copy the binary");
+    let mut command = Command::new("setpriv");
+    command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
+    Some(command)
+}
