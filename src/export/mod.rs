@@ -176,13 +176,7 @@ fn event_out<'a>(dataset: &'a Dataset, e: &'a Event, m: Match, window: Option<Ti
         not_before: extra.and_then(|x| x.not_before.as_ref()?.to_edtf()),
         not_after: extra.and_then(|x| x.not_after.as_ref()?.to_edtf()),
         bounds_basis: extra.filter(|_| bounded).map(|x| x.bounds_basis.as_str()),
-        according_to: e
-            .according_to(&dataset.sources)
-            .map(|a| match &a.work {
-                Some(w) => format!("{} ({w})", a.name),
-                None => a.name.clone(),
-            })
-            .collect(),
+        according_to: e.according_to(&dataset.sources).map(crate::model::Authority::cited_as).collect(),
         id: &e.id,
         date: e.date.to_edtf(),
         date_text: e.describe_date(),

@@ -240,6 +240,16 @@ pub struct Authority {
     pub note: Option<String>,
 }
 
+impl Authority {
+    /// How an event cites it: "Xiaoyuan Liu", or "John W. Dower (Embracing Defeat)".
+    pub fn cited_as(&self) -> String {
+        match &self.work {
+            Some(w) => format!("{} ({w})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 impl Source {
     /// The address, when it is an `http` or `https` link that may be opened.
     pub fn link(&self) -> Option<&str> {

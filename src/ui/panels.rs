@@ -388,13 +388,7 @@ fn event_ui(
                 }
             });
         }
-        let cited: Vec<String> = e
-            .according_to(&dataset.sources)
-            .map(|a| match &a.work {
-                Some(w) => format!("{} ({w})", a.name),
-                None => a.name.clone(),
-            })
-            .collect();
+        let cited: Vec<String> = e.according_to(&dataset.sources).map(crate::model::Authority::cited_as).collect();
         if !cited.is_empty() {
             ui.label(RichText::new(format!("According to {}", cited.join("; "))).italics())
                 .on_hover_text("Cited by the source document; not a participant.");
