@@ -38,36 +38,39 @@ impl Series {
         self.certain.iter().zip(&self.possible).map(|(c, p)| c + p).max().unwrap_or(0)
     }
 
-    fn build(spans: &[DateSpan], first: i32, last: i32, bin: impl Fn(Day) -> i32) -> Series {
+    fn new(first: i32, last: i32) -> Series {
         let n = (last - first + 1).max(0) as usize;
-        let mut shown = vec![0i64; n + 1];
-        let mut certain = vec![0i64; n + 1];
-        // Adds 1 to every bin from a to b (inclusive), clipped to the chart.
-        let add = |diff: &mut [i64], a: Day, b: Day| {
-            let lo = if a == Day::MIN { first } else { bin(a) };
-            let hi = if b == Day::MAX { last } else { bin(b) };
-            let lo = (lo - first).clamp(0, n as i32) as usize;
-            let hi = (hi - first + 1).clamp(0, n as i32) as usize;
-            if lo < hi {
-                diff[lo] += 1;
-                diff[hi] -= 1;
-            }
-        };
-        for s in spans {
-            add(&mut shown, s.earliest, s.latest);
-            if let Some((a, b)) = s.known() {
-                add(&mut certain, a, b);
-            }
+        // Difference arrays while counting (one slot more than bins); `finish` sums them.
+        Series { first, certain: vec![0; n + 1], possible: vec![0; n + 1] }
+    }
+
+    /// Counts one event from bin `a` to bin `b` (inclusive; `None`: from the first or to the
+    /// last bin), clipped to the chart: into `certain` for the known part, `possible` (for now,
+    /// everything shown) for the envelope.
+    fn add(&mut self, certain: bool, a: Option<i32>, b: Option<i32>) {
+        let n = self.certain.len() as i32 - 1;
+        let lo = a.map_or(0, |a| (a - self.first).clamp(0, n)) as usize;
+        let hi = b.map_or(n, |b| (b - self.first + 1).clamp(0, n)) as usize;
+        if lo < hi {
+            let diff = if certain { &mut self.certain } else { &mut self.possible };
+            diff[lo] = diff[lo].wrapping_add(1);
+            diff[hi] = diff[hi].wrapping_sub(1);
         }
-        let (mut sure, mut all) = (0i64, 0i64);
-        let mut out = Series { first, certain: Vec::with_capacity(n), possible: Vec::with_capacity(n) };
+    }
+
+    /// Turns the difference arrays into counts: certain, and shown but not certain.
+    fn finish(mut self) -> Series {
+        let n = self.certain.len() - 1;
+        let (mut sure, mut all) = (0u32, 0u32);
         for i in 0..n {
-            all += shown[i];
-            sure += certain[i];
-            out.certain.push(sure as u32);
-            out.possible.push((all - sure).max(0) as u32);
+            all = all.wrapping_add(self.possible[i]);
+            sure = sure.wrapping_add(self.certain[i]);
+            self.certain[i] = sure;
+            self.possible[i] = all.saturating_sub(sure);
         }
-        out
+        self.certain.truncate(n);
+        self.possible.truncate(n);
+        self
     }
 }
 
@@ -83,12 +86,21 @@ pub struct Histogram {
 impl Histogram {
     /// Builds the histogram of dated spans over the months `first_month..=last_month`.
     pub fn build(spans: impl IntoIterator<Item = DateSpan>, first_month: i32, last_month: i32) -> Histogram {
-        let spans: Vec<DateSpan> = spans.into_iter().collect();
-        let months = Series::build(&spans, first_month, last_month, Day::month_index);
-        let years = Series::build(&spans, first_month.div_euclid(12), last_month.div_euclid(12), |d| {
-            d.month_index().div_euclid(12)
-        });
-        Histogram { months, years }
+        let mut months = Series::new(first_month, last_month);
+        let mut years = Series::new(first_month.div_euclid(12), last_month.div_euclid(12));
+        // One pass: each span's month is computed once, for both charts.
+        let month = |d: Day, open: Day| (d != open).then(|| d.month_index());
+        for s in spans {
+            let (a, b) = (month(s.earliest, Day::MIN), month(s.latest, Day::MAX));
+            months.add(false, a, b);
+            years.add(false, a.map(|m| m.div_euclid(12)), b.map(|m| m.div_euclid(12)));
+            if let Some((ka, kb)) = s.known() {
+                let (a, b) = (month(ka, Day::MIN), month(kb, Day::MAX));
+                months.add(true, a, b);
+                years.add(true, a.map(|m| m.div_euclid(12)), b.map(|m| m.div_euclid(12)));
+            }
+        }
+        Histogram { months: months.finish(), years: years.finish() }
     }
 
     /// The month bin of a month index: `(certain, possible)`.
