@@ -214,14 +214,10 @@ pub fn visibility_brute_force(dataset: &Dataset, time: &TimeFilter, themes: &The
     let places = dataset
         .place_events
         .iter()
-        .enumerate()
-        .map(|(p, evs)| {
+        .map(|evs| {
             if evs.is_empty() {
                 // Shown only with nothing filtered out (all_on includes inferred locations).
-                let inferred = dataset.places[p].precision == crate::model::LocationPrecision::Inferred;
-                let on = time.window.is_none() && themes.all_on();
-                debug_assert!(!(on && inferred && !themes.inferred_places));
-                return if on { Match::Possible } else { Match::Hidden };
+                return if time.window.is_none() && themes.all_on() { Match::Possible } else { Match::Hidden };
             }
             evs.iter().filter(|e| mapped(e)).map(|e| events[e.ix()]).max().unwrap_or(Match::Hidden)
         })
