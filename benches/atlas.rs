@@ -35,7 +35,8 @@ fn dataset_dir(events: usize) -> PathBuf {
 fn benches(c: &mut Criterion) {
     for n in sizes() {
         let dir = dataset_dir(n);
-        let loaded = crossings::dataset::load_dir(&dir).expect("load");
+        let loaded =
+            crossings::dataset::load(crossings::dataset::Input::Folder(&dir), &Default::default()).expect("load");
         let d = &loaded.dataset;
         let window = TimeFilter::window(TimeWindow::parse("1945-08/1946-02").expect("window"));
         let mut g = c.benchmark_group("atlas");
@@ -43,7 +44,9 @@ fn benches(c: &mut Criterion) {
         // Freeing a dataset is not timed: the app frees the old one off the UI thread, and
         // `crossings validate` exits instead.
         g.bench_function(BenchmarkId::new("load_and_validate", n), |b| {
-            b.iter_with_large_drop(|| crossings::dataset::load_dir(&dir).expect("load"))
+            b.iter_with_large_drop(|| {
+                crossings::dataset::load(crossings::dataset::Input::Folder(&dir), &Default::default()).expect("load")
+            })
         });
         // What opening a folder in the app adds on the loading thread: the map's per-place
         // data, the cluster grid, the place list and the histogram.

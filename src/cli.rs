@@ -116,7 +116,7 @@ pub enum CliError {
 
 /// Loads the dataset named on the command line.
 pub fn load(cli: &Cli) -> Result<Loaded, dataset::LoadError> {
-    dataset::load(cli.data.as_deref())
+    dataset::load(dataset::Input::folder_or_bundled(cli.data.as_deref()), &dataset::LoadOptions::default())
 }
 
 /// `crossings validate`: prints every problem and a summary; exit status 1 when there is an

@@ -68,7 +68,7 @@ fn export_to_stdout_is_geojson_with_every_place() {
     let (code, out, _) = run(&["export", "--output", "-"]);
     assert_eq!(code, 0);
     let gj: geojson::FeatureCollection = out.parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     assert_eq!(gj.features.len(), d.places.len());
 }
 

@@ -36,7 +36,7 @@ fn the_corpus_has_at_least_thirty_broken_datasets_each_with_its_exact_problems()
     for dir in &dirs {
         let want = expected(dir);
         assert!(!want.is_empty(), "{} expects no problem", dir.display());
-        let loaded = crossings::dataset::load_dir(dir).unwrap();
+        let loaded = common::load_dir(dir).unwrap();
         assert_eq!(relative(dir, &loaded.problems), want, "{}", dir.display());
     }
 }
@@ -58,7 +58,7 @@ fn validate_reports_each_corpus_dataset_and_exits_one() {
 #[test]
 fn the_app_opens_every_corpus_dataset_shows_its_problems_and_carries_on() {
     for dir in corpus() {
-        let loaded = crossings::dataset::load_dir(&dir).unwrap();
+        let loaded = common::load_dir(&dir).unwrap();
         let n = loaded.problems.len();
         let app = CrossingsApp::with_state(loaded, AppState::default());
         let mut h = common::app_harness(app, [1200.0, 800.0]);
@@ -78,7 +78,7 @@ fn a_200_megabyte_file_is_refused_field_by_field_and_the_rest_loads() {
         .replace("\"A test event.\"", &format!("\"{huge}\""));
     std::fs::write(dir.path().join("events.json"), text).unwrap();
     drop(huge);
-    let loaded = crossings::dataset::load_dir(dir.path()).unwrap();
+    let loaded = common::load_dir(dir.path()).unwrap();
     let msgs: Vec<String> = loaded.problems.iter().map(|p| p.message.clone()).collect();
     assert_eq!(
         msgs,
@@ -95,7 +95,7 @@ fn a_file_in_place_of_a_folder_or_an_unreadable_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("not-a-folder");
     std::fs::write(&file, "x").unwrap();
-    let err = crossings::dataset::load_dir(&file).unwrap_err().to_string();
+    let err = common::load_dir(&file).unwrap_err().to_string();
     assert!(
         err.ends_with(
             "is not a folder; a dataset is a folder holding sources.json, places.geojson, people.json, events.json"
@@ -106,7 +106,7 @@ fn a_file_in_place_of_a_folder_or_an_unreadable_folder_is_a_clear_error() {
     let odd = common::copy_fixture("minimal");
     std::fs::remove_file(odd.path().join("events.json")).unwrap();
     std::fs::create_dir(odd.path().join("events.json")).unwrap();
-    let loaded = crossings::dataset::load_dir(odd.path()).unwrap();
+    let loaded = common::load_dir(odd.path()).unwrap();
     let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(msgs.contains(&"events.json is a folder; it should be a file"), "{msgs:?}");
     assert_eq!(loaded.dataset.places.len(), 2, "the readable files still load");
@@ -129,7 +129,7 @@ fn a_folder_without_read_permission_is_a_clear_error_even_when_tests_run_as_root
         let Some(mut command) = common::crossings_as_nobody(tmp.path()) else { return };
         command.args(["validate", "--data"]).arg(&locked).output().unwrap()
     } else {
-        let err = crossings::dataset::load_dir(&locked).unwrap_err().to_string();
+        let err = common::load_dir(&locked).unwrap_err().to_string();
         assert_eq!(err, format!("cannot read dataset folder {}: Permission denied (os error 13)", locked.display()));
         common::crossings().args(["validate", "--data"]).arg(&locked).output().unwrap()
     };
@@ -147,7 +147,7 @@ fn load_within(dir: &Path, seconds: u64) -> crossings::dataset::Loaded {
     let (tx, rx) = std::sync::mpsc::channel();
     let dir = dir.to_owned();
     std::thread::spawn(move || {
-        let _ = tx.send(crossings::dataset::load_dir(&dir).unwrap());
+        let _ = tx.send(common::load_dir(&dir).unwrap());
     });
     rx.recv_timeout(std::time::Duration::from_secs(seconds)).expect("loading must not hang")
 }
@@ -204,7 +204,7 @@ fn a_link_out_of_the_dataset_folder_is_not_followed_but_a_link_inside_is() {
 
 /// Texts of a dataset whose events file is `events`, the other files from the minimal fixture.
 fn minimal_with_events(events: String) -> crossings::dataset::Texts {
-    let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+    let mut texts = crossings::dataset::Texts::read_dir(&common::fixture("minimal"), &Default::default()).unwrap();
     texts.files[3] = Some(("events.json".to_owned(), events));
     texts
 }
@@ -225,11 +225,11 @@ fn copies_of_the_first_event(n: usize, edit: impl Fn(usize, &mut serde_json::Val
 
 #[test]
 fn records_beyond_the_limit_are_counted_and_ignored_and_the_first_ones_load() {
-    use crossings::dataset::{Limits, Progress, load_texts_with};
+    use crossings::dataset::Limits;
     // 50 valid events with distinct ids.
     let texts = minimal_with_events(copies_of_the_first_event(50, |i, r| r["id"] = format!("event-{i}").into()));
     let limits = Limits { records: 10, ..Limits::default() };
-    let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
+    let loaded = common::load_texts_with("data", &texts, limits);
     let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
     assert_eq!(shown, ["events.json:1:1: file holds 50 records; the limit is 10; the 40 after it are ignored"]);
     assert_eq!(loaded.dataset.events.len(), 10);
@@ -239,12 +239,12 @@ fn records_beyond_the_limit_are_counted_and_ignored_and_the_first_ones_load() {
 
 #[test]
 fn a_flood_of_bad_records_lists_the_first_problems_and_counts_the_rest() {
-    use crossings::dataset::{Limits, Progress, load_texts_with};
+    use crossings::dataset::Limits;
     // A million records, each a number where an object belongs: one problem each.
     let flood = format!("[{}0]", "0,\n".repeat(999_999));
     let texts = minimal_with_events(flood);
     let limits = Limits { problems: 1000, ..Limits::default() };
-    let loaded = load_texts_with("data", &texts, &Progress::default(), &limits);
+    let loaded = common::load_texts_with("data", &texts, limits);
     assert_eq!(loaded.problems.len(), 1001);
     // In reading order: the people file comes before the events file.
     assert!(loaded.problems[0].to_string().ends_with(
@@ -267,7 +267,7 @@ fn a_flood_of_bad_records_lists_the_first_problems_and_counts_the_rest() {
 /// listed ones are the first of the whole list, in file order, and the rest are counted exactly.
 #[test]
 fn capped_problems_are_the_first_of_the_whole_list_and_the_count_is_exact() {
-    use crossings::dataset::{Limits, Progress, load_texts_with};
+    use crossings::dataset::Limits;
     // Enough events for many blocks on both threads. Each names an unknown place and, when
     // `people` is set, an unknown person too; every seventh repeats an earlier id (so its
     // other problems are dropped, and only the repeat is reported).
@@ -280,11 +280,7 @@ fn capped_problems_are_the_first_of_the_whole_list_and_the_count_is_exact() {
             }
         }));
         let limits = Limits { problems: limit, ..Limits::default() };
-        load_texts_with("data", &texts, &Progress::default(), &limits)
-            .problems
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        common::load_texts_with("data", &texts, limits).problems.iter().map(ToString::to_string).collect()
     };
     for people in [false, true] {
         let all = shown(people, usize::MAX);
@@ -348,7 +344,7 @@ fn a_kill_9_during_an_export_never_leaves_a_truncated_file() {
 #[test]
 fn only_web_links_are_offered_and_other_addresses_are_reported_and_never_opened() {
     let dir = common::fixture("links");
-    let loaded = crossings::dataset::load_dir(&dir).unwrap();
+    let loaded = common::load_dir(&dir).unwrap();
     assert_eq!(
         relative(&dir, &loaded.problems),
         vec![
@@ -384,7 +380,7 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     let f = std::fs::OpenOptions::new().write(true).truncate(true).open(dir.path().join("events.json")).unwrap();
     f.set_len(crossings::dataset::MAX_FILE_BYTES + 1).unwrap();
     drop(f);
-    let loaded = crossings::dataset::load_dir(dir.path()).unwrap();
+    let loaded = common::load_dir(dir.path()).unwrap();
     let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
     assert!(
         msgs.contains(&"file is 1073741825 bytes; the largest file Crossings reads is 1073741824 bytes (1 GiB)"),

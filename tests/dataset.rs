@@ -9,7 +9,7 @@ use crossings::query::{Themes, visibility};
 
 #[test]
 fn the_bundled_geodata_has_no_problems() {
-    let loaded = dataset::load_bundled();
+    let loaded = common::bundled();
     let listed: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
     assert!(listed.is_empty(), "problems in geodata/:\n{}", listed.join("\n"));
     let d = &loaded.dataset;
@@ -26,8 +26,8 @@ fn the_bundled_geodata_has_no_problems() {
 
 #[test]
 fn the_bundled_geodata_on_disk_matches_the_embedded_copy() {
-    let from_disk = dataset::load_dir(&common::root().join("geodata")).unwrap();
-    let embedded = dataset::load_bundled();
+    let from_disk = common::load_dir(&common::root().join("geodata")).unwrap();
+    let embedded = common::bundled();
     assert!(from_disk.problems.is_empty());
     assert_eq!(from_disk.dataset.events.len(), embedded.dataset.events.len());
     assert_eq!(from_disk.summary().split(':').nth(1), embedded.summary().split(':').nth(1));
@@ -35,7 +35,7 @@ fn the_bundled_geodata_on_disk_matches_the_embedded_copy() {
 
 #[test]
 fn every_event_cites_a_source_document_that_exists() {
-    let d = dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let seeds = common::root().join("../shared/seeds");
     for s in &d.sources {
         if seeds.is_dir() {
@@ -47,7 +47,7 @@ fn every_event_cites_a_source_document_that_exists() {
 
 #[test]
 fn the_story_is_in_the_data_at_the_right_time() {
-    let d = dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let shown = |when: &str| {
         let vis = visibility(&d, &TimeFilter::window(TimeWindow::parse(when).unwrap()), &Themes::default());
         vis.shown_places().map(|p| d.place(p).id.clone()).collect::<Vec<_>>()
@@ -62,7 +62,7 @@ fn the_story_is_in_the_data_at_the_right_time() {
 #[test]
 fn the_problems_fixture_reports_every_kind_of_problem_exactly() {
     let dir = common::fixture("problems");
-    let loaded = dataset::load_dir(&dir).unwrap();
+    let loaded = common::load_dir(&dir).unwrap();
     let shown: Vec<String> =
         loaded.problems.iter().map(|p| p.to_string().replace(&format!("{}/", dir.display()), "")).collect();
     let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
@@ -78,7 +78,7 @@ fn the_problems_fixture_reports_every_kind_of_problem_exactly() {
 #[test]
 fn a_syntax_error_names_its_line_and_column_and_the_other_files_still_load() {
     let dir = common::fixture("broken-json");
-    let loaded = dataset::load_dir(&dir).unwrap();
+    let loaded = common::load_dir(&dir).unwrap();
     assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
     // Problems come in file order: people.json before events.json.
     assert!(loaded.problems[0].message.contains("tied to nothing"), "{}", loaded.problems[0]);
@@ -91,10 +91,10 @@ fn a_syntax_error_names_its_line_and_column_and_the_other_files_still_load() {
 
 #[test]
 fn a_missing_folder_is_an_error_and_an_empty_one_lists_every_missing_file() {
-    let err = dataset::load_dir(std::path::Path::new("/no/such/folder")).unwrap_err();
+    let err = common::load_dir(std::path::Path::new("/no/such/folder")).unwrap_err();
     assert!(err.to_string().starts_with("cannot read dataset folder /no/such/folder"), "{err}");
     let empty = tempfile::tempdir().unwrap();
-    let loaded = dataset::load_dir(empty.path()).unwrap();
+    let loaded = common::load_dir(empty.path()).unwrap();
     let msgs: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(
         msgs,
@@ -115,7 +115,7 @@ fn invalid_utf8_is_reported_where_it_is_and_the_rest_still_loads() {
     let at = bytes.windows(7).position(|w| w == b"Soldier").unwrap();
     bytes[at] = 0xFF;
     std::fs::write(&path, bytes).unwrap();
-    let loaded = dataset::load_dir(dir.path()).unwrap();
+    let loaded = common::load_dir(dir.path()).unwrap();
     let p = &loaded.problems[0];
     assert_eq!((p.line, p.column), (4, 16), "{p}");
     assert!(p.message.starts_with("invalid UTF-8"), "{p}");
@@ -189,7 +189,7 @@ mod never_panics {
         #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
         #[test]
         fn loading_any_text_never_panics(a in "\\PC{0,80}", b in "\\PC{0,80}", c in "\\PC{0,80}", d in "\\PC{0,80}") {
-            let loaded = dataset::load_texts("fuzz", &texts([Some(a), Some(b), Some(c), Some(d)]));
+            let loaded = common::load_texts("fuzz", &texts([Some(a), Some(b), Some(c), Some(d)]));
             prop_assert!(loaded.dataset.events.len() <= 1);
         }
 
@@ -208,7 +208,7 @@ mod never_panics {
             } else {
                 array.to_string()
             });
-            let loaded = dataset::load_texts("fuzz", &texts(files));
+            let loaded = common::load_texts("fuzz", &texts(files));
             // Whatever was kept has valid ids and dates within their own bounds.
             for e in &loaded.dataset.events {
                 prop_assert!(e.date.earliest <= e.date.latest);
@@ -227,7 +227,7 @@ mod never_panics {
                 while !text.is_char_boundary(at) { at -= 1; }
                 text.insert_str(at, &insert);
             }
-            let loaded = dataset::load_texts("fuzz", &texts(files));
+            let loaded = common::load_texts("fuzz", &texts(files));
             prop_assert!(loaded.dataset.places.len() <= 2);
         }
     }
@@ -259,9 +259,9 @@ fn repeated_event_ids_keep_the_first_record_across_the_threads_halves() {
     let (first_again, second_again, first_third) = (line("first", 1), line("second", 1), line("first", 2));
     assert!(first_again > 4096 + 2 && first_third > 8192 + 2, "the repeats lie in later blocks");
     let text = format!("[\n{}\n]\n", records.join(",\n"));
-    let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+    let mut texts = crossings::dataset::Texts::read_dir(&common::fixture("minimal"), &Default::default()).unwrap();
     texts.files[3] = Some(("events.json".to_owned(), text));
-    let loaded = crossings::dataset::load_texts("data", &texts);
+    let loaded = common::load_texts("data", &texts);
     let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         shown,
@@ -317,9 +317,9 @@ mod event_order {
                     .collect::<Vec<_>>()
                     .join(",\n")
             );
-            let mut texts = crossings::dataset::read_dir_texts(&common::fixture("minimal")).unwrap();
+            let mut texts = crossings::dataset::Texts::read_dir(&common::fixture("minimal"), &Default::default()).unwrap();
             texts.files[3] = Some(("events.json".to_owned(), text));
-            let loaded = crossings::dataset::load_texts("data", &texts);
+            let loaded = common::load_texts("data", &texts);
 
             // What the loader should keep: the first record of each id (valid or not), if valid.
             let mut seen = std::collections::HashSet::new();
@@ -342,7 +342,7 @@ mod event_order {
 
 #[test]
 fn switching_inferred_locations_off_takes_them_off_the_map_but_keeps_the_events() {
-    let d = dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let inferred: Vec<usize> = d
         .events
         .iter()
@@ -373,7 +373,7 @@ fn switching_inferred_locations_off_takes_them_off_the_map_but_keeps_the_events(
 
 #[test]
 fn events_sort_by_their_first_possible_day_an_unknown_start_never_first_and_precise_before_vague() {
-    let d = dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let keys: Vec<_> = d.events.iter().map(|e| e.order_key()).collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
     let first = &d.events[0];
@@ -387,6 +387,116 @@ fn events_sort_by_their_first_possible_day_an_unknown_start_never_first_and_prec
         if w[0].date.sort_day() == w[1].date.sort_day() && !w[0].date.is_undated() && !w[1].date.is_undated() {
             let width = |e: &crossings::model::Event| i64::from(e.date.latest.0) - i64::from(e.date.earliest.0);
             assert!(width(&w[0]) <= width(&w[1]), "{} before {}", w[0].id, w[1].id);
+        }
+    }
+}
+
+/// The threaded events reader gives what the plain one gives, record for record and problem
+/// for problem, in the same order, wherever its blocks split the file and whatever limit
+/// cuts the list of problems short.
+mod threaded_matches_sequential {
+    use super::common;
+    use crossings::dataset::{self, Input, Limits, LoadOptions, Reader, Texts};
+    use proptest::prelude::*;
+
+    /// One event record, drawn from small pools so that ids repeat, references miss and dates
+    /// fail; sometimes not an object at all.
+    fn event() -> impl Strategy<Value = String> {
+        let id = proptest::sample::select(vec!["a", "b", "c", "d", "e", "f", "Bad Id", ""]);
+        let date = proptest::sample::select(vec![
+            "1945",
+            "1945-08-19",
+            "1946-02-30",
+            "../1954",
+            "1945-08/..",
+            "",
+            "1944~/1946",
+            "nonsense",
+            "1939-41",
+        ]);
+        let place = proptest::sample::select(vec!["harbin", "maizuru", "nowhere", ""]);
+        let people = proptest::collection::vec(proptest::sample::select(vec!["a-soldier", "nobody"]), 0..3);
+        let sources = proptest::collection::vec(proptest::sample::select(vec!["src-a", "unknown"]), 0..2);
+        let not_before = proptest::option::of(proptest::sample::select(vec!["1930", "1950", "1945-99"]));
+        let shape = 0u8..12;
+        (id, date, place, people, sources, not_before, shape).prop_map(
+            |(id, date, place, people, sources, not_before, shape)| {
+                if shape == 0 {
+                    return "[1, 2]".to_owned();
+                }
+                if shape == 1 {
+                    return format!("{{\"id\": \"{id}\", \"title\": 3}}");
+                }
+                let mut record = serde_json::json!({
+                    "id": id, "title": "T", "category": "soviet", "people": people, "sources": sources,
+                });
+                if !date.is_empty() {
+                    record["date"] = date.into();
+                }
+                if !place.is_empty() {
+                    record["place"] = place.into();
+                }
+                if let Some(bound) = not_before {
+                    record["not_before"] = bound.into();
+                    if shape > 6 {
+                        record["bounds_basis"] = "stated".into();
+                    }
+                }
+                record.to_string()
+            },
+        )
+    }
+
+    fn load(texts: &Texts, reader: Reader, problems: usize) -> dataset::Loaded {
+        let limits = Limits { problems, ..Limits::default() };
+        let options = LoadOptions { limits, reader, ..LoadOptions::default() };
+        dataset::load(Input::Texts { label: "data", texts }, &options).expect("texts always load")
+    }
+
+    fn shown(loaded: &dataset::Loaded) -> Vec<String> {
+        loaded.problems.iter().map(ToString::to_string).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, rng_seed: proptest::test_runner::RngSeed::Fixed(13), ..ProptestConfig::default() })]
+        #[test]
+        fn same_records_and_problems_in_the_same_order(
+            records in proptest::collection::vec(event(), 0..40),
+            block in 1usize..6,
+            limit in proptest::option::of(1usize..30),
+        ) {
+            let mut texts = Texts::read_dir(&common::fixture("minimal"), &Limits::default()).expect("fixture");
+            let events = format!("[\n{}\n]", records.join(",\n"));
+            texts.files[3] = Some(("events.json".to_owned(), events));
+            let limit = limit.unwrap_or(usize::MAX);
+            let plain = load(&texts, Reader::Sequential, limit);
+            let threaded = load(&texts, Reader::Threaded { block }, limit);
+            let (a, b) = (&plain.dataset, &threaded.dataset);
+            prop_assert_eq!(&a.events, &b.events);
+            prop_assert_eq!(&a.places, &b.places);
+            prop_assert_eq!(&a.people, &b.people);
+            prop_assert_eq!(&a.sources, &b.sources);
+            if limit == usize::MAX {
+                prop_assert_eq!(shown(&plain), shown(&threaded));
+            } else {
+                // Cut short, both list the first problems of all, in order (the threaded list
+                // may stop sooner, when one thread's share ran out first), and count the same.
+                let count = |l: &dataset::Loaded| {
+                    let listed = l.problems.iter().filter(|p| !p.message.contains("more problems are not listed")).count();
+                    let more = l
+                        .problems
+                        .last()
+                        .filter(|p| p.message.contains("more problems are not listed"))
+                        .and_then(|p| p.message.split(' ').next()?.parse::<usize>().ok());
+                    (listed, listed + more.unwrap_or(0))
+                };
+                let (p, t) = (shown(&plain), shown(&threaded));
+                let (plain_listed, plain_total) = count(&plain);
+                let (threaded_listed, threaded_total) = count(&threaded);
+                prop_assert_eq!(&t[..threaded_listed], &p[..threaded_listed]);
+                prop_assert!(threaded_listed <= plain_listed);
+                prop_assert_eq!(plain_total, threaded_total);
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ use crossings::query::{Themes, visibility};
 
 /// The bundled dataset.
 fn atlas() -> Dataset {
-    dataset::load_bundled().dataset
+    dataset::load(dataset::Input::Bundled, &Default::default()).expect("the bundled data loads").dataset
 }
 
 /// How the place `id` shows in `window` (an EDTF text), all themes on, undated events hidden;

@@ -8,13 +8,13 @@ use crossings::export::{self, ExportRequest, Format};
 use crossings::model::PlaceIx;
 
 fn all(format: Format) -> export::Exported {
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     export::export(&d, &ExportRequest { format, ..Default::default() })
 }
 
 #[test]
 fn geojson_round_trips_to_the_model() {
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let out = export::export(&d, &ExportRequest::default());
     let fc: geojson::FeatureCollection = out.text.parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
     assert!(fc.foreign_members.as_ref().unwrap().contains_key("crossings"));
@@ -81,7 +81,7 @@ fn linked_places_has_names_with_languages_and_timespans() {
 
 #[test]
 fn a_window_exports_only_events_inside_it_and_says_so() {
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let window = TimeWindow::parse("1945-08").unwrap();
     let out = export::export(&d, &ExportRequest { time: TimeFilter::window(window), ..Default::default() });
     let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
@@ -154,7 +154,7 @@ fn gdal_reads_the_export_with_dates_as_date_fields() {
     if !common::require_tools(&["ogrinfo"]) {
         return;
     }
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let places: Vec<PlaceIx> = ["harbin", "maizuru", "yanan"].iter().map(|id| d.place_by_id(id).unwrap()).collect();
     let out = export::export(&d, &ExportRequest { places: Some(places), ..Default::default() });
     let dir = tempfile::tempdir().unwrap();
@@ -171,7 +171,7 @@ fn gdal_reads_the_export_with_dates_as_date_fields() {
 
 #[test]
 fn an_uncertain_event_exports_as_possible_with_its_bounds_in_geojson_and_linked_places() {
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let quang_ngai = d.place_by_id("quang-ngai").unwrap();
     let time = TimeFilter::window(TimeWindow::parse("1950").unwrap());
     let request = |format| ExportRequest { format, places: Some(vec![quang_ngai]), time, ..Default::default() };

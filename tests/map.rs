@@ -60,7 +60,7 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
 
 #[test]
 fn the_bundled_places_are_drawn_one_by_one_with_no_overlapping_labels() {
-    let d = crossings::dataset::load_bundled().dataset;
+    let d = common::bundled().dataset;
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
     let mut grid = ClusterGrid::build(&statics);

@@ -148,7 +148,7 @@ fn the_place_list_follows_a_moving_window_exactly_as_a_fresh_list() {
 fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     use crossings::ui::{AppState, CrossingsApp};
     use egui_kittest::kittest::Queryable;
-    let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
     let dir = common::fixture("problems");
     app.set_folder_dialog(std::sync::Arc::new(move || Some(dir.clone())));
     let mut h = common::app_harness(app, [1400.0, 900.0]);
@@ -164,7 +164,7 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     h.get_by_label_contains("events.json:13:5: 1945-02-30-impossible");
 
     // A folder that cannot be read keeps the data the user had.
-    let mut app = CrossingsApp::with_state(crossings::dataset::load_bundled(), AppState::default());
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
     app.set_folder_dialog(std::sync::Arc::new(|| Some(std::path::PathBuf::from("/no/such/folder"))));
     let before = app.dataset().places.len();
     let mut h = common::app_harness(app, [1400.0, 900.0]);

@@ -2,7 +2,6 @@
 
 mod common;
 
-use crossings::dataset;
 use crossings::ui::{AppState, CrossingsApp};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -13,7 +12,7 @@ fn app_harness(app: CrossingsApp) -> Harness<'static, CrossingsApp> {
 }
 
 fn harness() -> Harness<'static, CrossingsApp> {
-    let mut h = app_harness(CrossingsApp::with_state(dataset::load_bundled(), AppState::default()));
+    let mut h = app_harness(CrossingsApp::with_state(common::bundled(), AppState::default()));
     h.run();
     h
 }
@@ -141,7 +140,7 @@ fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     let saved = serde_json::to_string(&h.state().state).unwrap();
     let restored: AppState = serde_json::from_str(&saved).unwrap();
     assert_eq!(restored.selection, vec!["harbin".to_owned()]);
-    let app = CrossingsApp::with_state(dataset::load_bundled(), restored);
+    let app = CrossingsApp::with_state(common::bundled(), restored);
     let mut h2 = app_harness(app);
     h2.run();
     assert_eq!(h2.state().selection().len(), 1);
@@ -209,7 +208,7 @@ fn wait_for_status(h: &mut Harness<'_, CrossingsApp>) -> crossings::ui::Status {
 fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chosen.geojson");
-    let mut app = CrossingsApp::with_state(dataset::load_bundled(), AppState::default());
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
     let target = path.clone();
     let asked = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let asked2 = asked.clone();
@@ -244,7 +243,7 @@ fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
 
 #[test]
 fn a_cancelled_or_failed_export_says_why_and_writes_nothing() {
-    let mut app = CrossingsApp::with_state(dataset::load_bundled(), AppState::default());
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
     app.set_save_dialog(std::sync::Arc::new(|_: &str| Some(std::path::PathBuf::from("/no/such/folder/out.geojson"))));
     let mut h = app_harness(app);
     h.run();

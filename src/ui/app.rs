@@ -617,9 +617,12 @@ impl CrossingsApp {
                 std::thread::spawn(move || {
                     let result = match dialog() {
                         None => Err("no folder chosen".to_owned()),
-                        Some(dir) => crate::dataset::load_dir_with_progress(&dir, &progress)
-                            .map(|loaded| Box::new(Prepared::new(loaded)))
-                            .map_err(|e| e.to_string()),
+                        Some(dir) => crate::dataset::load(
+                            crate::dataset::Input::Folder(&dir),
+                            &crate::dataset::LoadOptions { progress: Some(&progress), ..Default::default() },
+                        )
+                        .map(|loaded| Box::new(Prepared::new(loaded)))
+                        .map_err(|e| e.to_string()),
                     };
                     let _ = tx.send(JobResult::Opened(result));
                 });

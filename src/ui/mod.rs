@@ -78,7 +78,10 @@ pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(1));
     }
     // Read the data once, before any window, so a bad folder is reported plainly.
-    let loaded = crate::dataset::load(data.as_deref())?;
+    let loaded = crate::dataset::load(
+        crate::dataset::Input::folder_or_bundled(data.as_deref()),
+        &crate::dataset::LoadOptions::default(),
+    )?;
     for p in loaded.problems.iter().take(20) {
         eprintln!("{p}");
     }

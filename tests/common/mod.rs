@@ -88,6 +88,31 @@ pub fn wait_for_status(h: &mut egui_kittest::Harness<'_, crossings::ui::Crossing
     panic!("no status message after 5 s");
 }
 
+/// The bundled dataset, loaded.
+pub fn bundled() -> crossings::dataset::Loaded {
+    crossings::dataset::load(crossings::dataset::Input::Bundled, &Default::default()).expect("the bundled data loads")
+}
+
+/// A folder, loaded with the default options.
+pub fn load_dir(dir: &Path) -> Result<crossings::dataset::Loaded, crossings::dataset::LoadError> {
+    crossings::dataset::load(crossings::dataset::Input::Folder(dir), &Default::default())
+}
+
+/// Texts, loaded with the given limits (and otherwise the default options).
+pub fn load_texts_with(
+    label: &str,
+    texts: &crossings::dataset::Texts,
+    limits: crossings::dataset::Limits,
+) -> crossings::dataset::Loaded {
+    let options = crossings::dataset::LoadOptions { limits, ..Default::default() };
+    crossings::dataset::load(crossings::dataset::Input::Texts { label, texts }, &options).expect("texts always load")
+}
+
+/// Texts, loaded with the default options.
+pub fn load_texts(label: &str, texts: &crossings::dataset::Texts) -> crossings::dataset::Loaded {
+    load_texts_with(label, texts, Default::default())
+}
+
 /// A synthetic dataset (`crossings generate`) written to a temporary folder and loaded.
 pub fn generated(
     places: usize,
@@ -98,7 +123,7 @@ pub fn generated(
     let dir = tempfile::tempdir().expect("tempdir");
     crossings::generate::generate(crossings::generate::Spec { places, events, people, seed }, dir.path())
         .expect("generate");
-    let loaded = crossings::dataset::load_dir(dir.path()).expect("load");
+    let loaded = load_dir(dir.path()).expect("load");
     (dir, loaded)
 }
 
