@@ -73,8 +73,8 @@ fn benches(c: &mut Criterion) {
             b.iter(|| Histogram::build(d.events.iter().filter_map(|e| e.date.date_span()), first, last))
         });
         let vis = visibility(d, &window, &Themes::default());
-        let statics = crossings::ui::batch::PlaceStatics::build(d);
-        let mut grid = crossings::ui::batch::ClusterGrid::build(&statics);
+        let statics = crossings::scene::PlaceStatics::build(d);
+        let mut grid = crossings::scene::ClusterGrid::build(&statics);
         let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 700.0));
         for zoom in [3.0, 6.0] {
             let mut memory = walkers::MapMemory::default();
@@ -82,9 +82,10 @@ fn benches(c: &mut Criterion) {
             let _ = memory.set_zoom(zoom);
             let projector =
                 walkers::Projector::new(rect, &walkers::MercatorProjection, &memory, walkers::lon_lat(120.0, 40.0));
-            let t = crossings::ui::map::ScreenTransform::new(&projector);
+            let t = crossings::ui::geometry::transform_of(&projector);
+            let canvas = crossings::ui::geometry::screen_rect(rect);
             g.bench_function(BenchmarkId::new(format!("marker_batch_zoom{zoom}"), n), |b| {
-                b.iter(|| crossings::ui::batch::frame_items(&statics, &mut grid, &vis, &t, rect, &[]))
+                b.iter(|| crossings::scene::items(&statics, &mut grid, &vis, &t, canvas, &[]))
             });
         }
         // A whole frame of the app while dragging the slider: UI code and tessellation, no GPU.

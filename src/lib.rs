@@ -8,13 +8,15 @@
 //! | --- | --- | --- |
 //! | [`model`] | places, people, events, sources; ids and names with language tags | no |
 //! | [`chronology`] | fuzzy EDTF dates, time windows, the overlap rule, histograms | no |
-//! | [`dataset`] | reading `geodata/` (or a user's folder) and reporting every problem | no |
+//! | [`dataset`] | reading `geodata/` (or a user's folder), one reader per file kind, and reporting every problem | no |
 //! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
+//! | [`geometry`] | lon/lat, web-mercator and canvas points, one bounding-box type, the transform between them | no |
+//! | [`scene`] | what the map shows for a view (markers, clusters, labels placed, journey, legend), for every painter | no |
 //! | [`export`] | GeoJSON and Linked Places writers, atomic file writes | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
 //! | [`cli`] | the command line (`validate`, `export`) | no |
-//! | [`ui`] | the egui/walkers window: app state, actions, map plugins, panels, timeline | yes |
+//! | [`ui`] | the egui/walkers window: app state, actions, the filtered view's owner, map plugins that paint the scene, panels, timeline | yes |
 //!
 //! The domain modules never import egui, walkers or rfd, so the headless commands, the
 //! benchmarks and most tests run without a window.
@@ -27,6 +29,8 @@ pub mod cli;
 pub mod dataset;
 pub mod export;
 pub mod generate;
+pub mod geometry;
 pub mod model;
 pub mod query;
+pub mod scene;
 pub mod ui;

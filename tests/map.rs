@@ -3,11 +3,18 @@
 mod common;
 
 use crossings::chronology::TimeFilter;
+use crossings::geometry::{LonLat, Mercator, ScreenRect, ScreenTransform};
 use crossings::query::{Themes, visibility};
-use crossings::ui::batch::{CLUSTER_ABOVE, ClusterGrid, PlaceStatics, frame_items};
-use crossings::ui::map::{ScreenTransform, hit_test, mercator_normalized, place_labels};
+use crossings::scene::{CLUSTER_ABOVE, ClusterGrid, PlaceStatics, hit_test, items, place_labels};
+use crossings::ui::geometry::{screen_rect, transform_of};
 use egui::{Pos2, Rect, vec2};
 use walkers::{MapMemory, MercatorProjection, Projector, lon_lat};
+
+/// A canvas of `w` by `h` points, as egui and as the scene see it.
+fn canvas(w: f32, h: f32) -> (Rect, ScreenRect) {
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(w, h));
+    (rect, screen_rect(rect))
+}
 
 fn transform(rect: Rect, lon: f64, lat: f64, zoom: f64) -> ScreenTransform {
     let mut memory = MapMemory::default();
@@ -15,9 +22,9 @@ fn transform(rect: Rect, lon: f64, lat: f64, zoom: f64) -> ScreenTransform {
     memory.set_zoom(zoom).unwrap();
     let projector = Projector::new(rect, &MercatorProjection, &memory, lon_lat(lon, lat));
     // Our transform agrees with walkers' own projection.
-    let t = ScreenTransform::new(&projector);
+    let t = transform_of(&projector);
     let theirs = projector.project(lon_lat(126.63, 45.75));
-    let ours = t.apply(mercator_normalized(126.63, 45.75));
+    let ours = t.apply(Mercator::from(LonLat { lon: 126.63, lat: 45.75 }));
     assert!((theirs.x - ours.x).abs() < 0.5 && (theirs.y - ours.y).abs() < 0.5, "{theirs:?} vs {ours:?}");
     t
 }
@@ -33,9 +40,9 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
     let mut grid = ClusterGrid::build(&statics);
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+    let (rect, canvas) = canvas(1000.0, 800.0);
 
-    let far = frame_items(&statics, &mut grid, &vis, &transform(rect, 115.0, 40.0, 3.0), rect, &[]);
+    let far = items(&statics, &mut grid, &vis, &transform(rect, 115.0, 40.0, 3.0), canvas, &[]);
     assert!(!far.clusters.is_empty());
     assert!(far.markers.is_empty());
     let clustered: usize = far.clusters.iter().map(|c| c.places).sum();
@@ -44,16 +51,16 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
 
     // Zoomed right in on one hub (Maizuru), the places come apart into markers with labels.
     let near_t = transform(rect, 135.4, 35.5, 11.0);
-    let near = frame_items(&statics, &mut grid, &vis, &near_t, rect, &[]);
+    let near = items(&statics, &mut grid, &vis, &near_t, canvas, &[]);
     assert!(near.clusters.is_empty());
     assert!(!near.markers.is_empty());
-    assert!(near.markers.iter().all(|m| rect.expand(30.0).contains(m.pos)));
+    assert!(near.markers.iter().all(|m| canvas.expand(30.0).contains(m.pos)));
     let first = &near.markers[near.markers.len() - 1];
     assert_eq!(hit_test(&near.markers, first.pos), Some(first.place));
-    let labels = place_labels(&near.markers, &|_| vec2(80.0, 14.0), &[]);
+    let labels = place_labels(&near.markers, &|_| [80.0, 14.0], &[]);
     for (i, a) in labels.iter().enumerate() {
         for b in &labels[i + 1..] {
-            assert!(!a.1.intersects(b.1), "labels overlap");
+            assert!(!a.1.intersects(&b.1), "labels overlap");
         }
     }
 }
@@ -64,9 +71,9 @@ fn the_bundled_places_are_drawn_one_by_one_with_no_overlapping_labels() {
     let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
     let statics = PlaceStatics::build(&d);
     let mut grid = ClusterGrid::build(&statics);
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(700.0, 800.0));
+    let (rect, canvas) = canvas(700.0, 800.0);
     let t = transform(rect, 121.0, 31.0, 4.3);
-    let items = frame_items(&statics, &mut grid, &vis, &t, rect, &[]);
+    let items = items(&statics, &mut grid, &vis, &t, canvas, &[]);
     assert!(items.clusters.is_empty());
     assert!(items.markers.len() >= 20, "{}", items.markers.len());
     // Approximate locations are flagged for the dashed ring.
@@ -87,7 +94,7 @@ fn clusters_counted_as_the_window_moves_equal_a_fresh_count_and_hold_every_shown
     let mut from = window(0);
     let mut vis = visibility(&d, &from, &themes);
     let statics = PlaceStatics::build(&d);
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 800.0));
+    let (rect, canvas) = canvas(1000.0, 800.0);
     let views =
         [transform(rect, 115.0, 40.0, 3.0), transform(rect, 121.0, 31.0, 5.5), transform(rect, 135.4, 35.5, 9.0)];
     let selected = [crossings::model::PlaceIx(7), crossings::model::PlaceIx(1500)];
@@ -96,7 +103,7 @@ fn clusters_counted_as_the_window_moves_equal_a_fresh_count_and_hold_every_shown
         .iter()
         .map(|t| {
             let mut g = ClusterGrid::build(&statics);
-            frame_items(&statics, &mut g, &vis, t, rect, &[]);
+            items(&statics, &mut g, &vis, t, canvas, &[]);
             g
         })
         .collect();
@@ -112,18 +119,61 @@ fn clusters_counted_as_the_window_moves_equal_a_fresh_count_and_hold_every_shown
             for sel in [&[][..], &selected[..]] {
                 let mut fresh = ClusterGrid::build(&statics);
                 assert_eq!(
-                    frame_items(&statics, grid, &vis, t, rect, sel),
-                    frame_items(&statics, &mut fresh, &fresh_vis, t, rect, sel),
+                    items(&statics, grid, &vis, t, canvas, sel),
+                    items(&statics, &mut fresh, &fresh_vis, t, canvas, sel),
                     "step {step}"
                 );
             }
         }
         // Zoomed out over all of East Asia, the clusters hold every shown place once.
-        let far = frame_items(&statics, &mut grids[0], &vis, &views[0], rect, &[]);
+        let far = items(&statics, &mut grids[0], &vis, &views[0], canvas, &[]);
         let shown = vis.places.iter().filter(|m| m.is_shown()).count();
         assert!(shown > CLUSTER_ABOVE);
         assert_eq!(far.clusters.iter().map(|c| c.places).sum::<usize>(), shown, "step {step}");
         let events: u64 = vis.counts.iter().map(|c| u64::from(*c)).sum();
         assert_eq!(far.clusters.iter().map(|c| c.events).sum::<u64>(), events);
     }
+}
+
+/// The scene is built without a window: markers, placed labels that overlap nothing, a
+/// person's journey in date order, and the legend, all from plain data.
+#[test]
+fn the_scene_of_the_bundled_atlas_is_built_without_a_window() {
+    use crossings::scene::{Scene, SceneInput, journey};
+    let d = common::bundled().dataset;
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let statics = PlaceStatics::build(&d);
+    let mut grid = ClusterGrid::build(&statics);
+    let (rect, canvas) = canvas(900.0, 700.0);
+    let t = transform(rect, 121.0, 33.0, 4.0);
+    let person =
+        d.people.iter().position(|p| d.person_events[d.people.iter().position(|q| q.id == p.id).unwrap()].len() >= 3);
+    let person = person.map(|i| crossings::model::PersonIx(i as u32));
+    let harbin = d.place_by_id("harbin").unwrap();
+    let input =
+        SceneInput { dataset: &d, statics: &statics, vis: &vis, selected: &[harbin], person, transform: t, canvas };
+    // Every character 7 points wide, 14 high.
+    let scene = Scene::build(input, &mut grid, &|text| [7.0 * text.chars().count() as f32, 14.0]);
+    assert!(scene.items.markers.len() >= 20, "{}", scene.items.markers.len());
+    assert_eq!(scene.legend.len(), crossings::model::Theme::ALL.len());
+    // Labels: the selected place always, each placed where it was measured, none overlapping.
+    let harbin_marker = scene.items.markers.iter().position(|m| m.place == harbin).unwrap();
+    assert!(scene.labels.iter().any(|l| l.marker == harbin_marker && l.text == d.place(harbin).label()));
+    for (i, a) in scene.labels.iter().enumerate() {
+        assert_eq!(a.rect.size()[0] as f32, 7.0 * a.text.chars().count() as f32 + 4.0);
+        for b in &scene.labels[i + 1..] {
+            assert!(!a.rect.intersects(&b.rect), "{} overlaps {}", a.text, b.text);
+        }
+    }
+    // The journey: one stop per place in a row, numbered, where the transform puts them.
+    let stops = journey(&d, &vis, person);
+    assert!(stops.len() >= 2, "{stops:?}");
+    assert_eq!(scene.journey.len(), stops.len());
+    for (i, (drawn, stop)) in scene.journey.iter().zip(&stops).enumerate() {
+        assert_eq!(drawn.pos, t.lon_lat(stop.lon_lat));
+        assert!(drawn.text.starts_with(&format!("{}. ", i + 1)), "{}", drawn.text);
+    }
+    // The cursor finds the marker it is over.
+    let m = &scene.items.markers[harbin_marker];
+    assert_eq!(scene.marker_at(m.pos), Some(harbin));
 }

@@ -137,7 +137,7 @@ fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     search(&mut h, "Harbin");
     h.get_by_label("Harbin  哈尔滨").click_accesskit();
     h.run();
-    let saved = serde_json::to_string(&h.state().state).unwrap();
+    let saved = serde_json::to_string(&h.state().saved_state()).unwrap();
     let restored: AppState = serde_json::from_str(&saved).unwrap();
     assert_eq!(restored.selection, vec!["harbin".to_owned()]);
     let app = CrossingsApp::with_state(common::bundled(), restored);
@@ -147,7 +147,7 @@ fn the_state_survives_a_restart_and_a_corrupt_state_is_ignored() {
     // Saved atomically to a file, read back; a corrupt file is ignored.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    h.state().state.save(&path).unwrap();
+    h.state().saved_state().save(&path).unwrap();
     assert_eq!(AppState::load(&path).unwrap().selection, vec!["harbin".to_owned()]);
     std::fs::write(&path, "{ truncated").unwrap();
     assert_eq!(AppState::load(&path), None);

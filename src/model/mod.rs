@@ -300,6 +300,28 @@ impl Place {
     pub fn display_name(&self) -> String {
         if self.name.trim().is_empty() { format!("[{}]", self.id) } else { self.name.clone() }
     }
+
+    /// The native-script name worth showing beside the English one (Chinese, Japanese,
+    /// Vietnamese, Korean, Russian first), if it differs from it.
+    pub fn native_name(&self) -> Option<&str> {
+        const PREFERRED: [&str; 6] = ["zh-Hans", "ja", "vi", "ko", "ru", "zh-Hant"];
+        PREFERRED
+            .iter()
+            .find_map(|lang| self.names.iter().find(|n| n.lang == *lang))
+            .or_else(|| self.names.iter().find(|n| !n.lang.starts_with("en") && !n.lang.ends_with("Latn")))
+            .map(|n| n.text.as_str())
+            .filter(|t| *t != self.name)
+    }
+
+    /// The label the map and the place list show: "Yan'an 延安", and "(country)" after a
+    /// country's stand-in point, so nobody reads it as a city.
+    pub fn label(&self) -> String {
+        let name = match self.native_name() {
+            Some(native) => format!("{} {native}", self.display_name()),
+            None => self.display_name(),
+        };
+        if self.precision == LocationPrecision::Country { format!("{name} (country)") } else { name }
+    }
 }
 
 /// A tie between a person and a place that no event expresses.

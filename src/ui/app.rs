@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 use walkers::{Map, MapMemory, lon_lat};
 
 use crate::basemap::Detail;
-use crate::chronology::{Histogram, TimeCommand, TimeControl, TimeFilter};
+use crate::chronology::{Histogram, TimeCommand, TimeControl};
 use crate::dataset::{Loaded, Problem};
 use crate::export::{ExportRequest, Format};
+use crate::geometry::{Bbox, LonLat, Mercator};
 use crate::model::{Dataset, PersonIx, PlaceIx};
-use crate::query::{Themes, Visibility, visibility};
+use crate::query::{Themes, Visibility};
+use crate::scene::{ClusterGrid, MercatorLayer, PlaceStatics};
 
-use super::batch::{ClusterGrid, PlaceStatics};
-use super::map::{BasemapPlugin, JourneyPlugin, MapEvent, MarkersPlugin, MercatorLayer, Stop, mercator_normalized};
+use super::action::Action;
+use super::map::{BasemapPlugin, ScenePlugin};
 use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
+use super::view::FilteredView;
 
 /// A map view: centre and zoom.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,9 +40,10 @@ pub struct MapView {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AppState {
-    /// Selected place ids; the last is the one the right panel shows.
+    /// Selected place ids; the last is the one the right panel shows. Written only when the
+    /// state is saved ([`CrossingsApp::saved_state`]); read when the app starts.
     pub selection: Vec<String>,
-    /// The person the right panel shows.
+    /// The person the right panel shows (written and read as `selection` is).
     pub person: Option<String>,
     /// The search text.
     pub search: String,
@@ -89,37 +93,6 @@ impl AppState {
     }
 }
 
-/// Something the user asked for, applied after the frame is drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// Select one place (and centre the map on it when `true`).
-    SelectPlace(PlaceIx, bool),
-    /// Add a place to the selection or remove it.
-    TogglePlace(PlaceIx),
-    /// Replace the selection with these places (a box, or "select all shown").
-    SelectMany(Vec<PlaceIx>),
-    /// Clear the selection and the person.
-    ClearSelection,
-    /// Show a person (or go back).
-    SelectPerson(Option<PersonIx>),
-    /// New search text.
-    Search(String),
-    /// New theme filter.
-    SetThemes(Themes),
-    /// A time command.
-    Time(TimeCommand),
-    /// Fit the map to the places that show.
-    FitAll,
-    /// Zoom in (+1) or out (-1).
-    Zoom(i32),
-    /// Show or hide the problems window.
-    ShowProblems(bool),
-    /// Choose a dataset folder to open.
-    OpenDataset,
-    /// Export the selection (or all shown places when nothing is selected).
-    Export,
-}
-
 /// A message in the status bar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Status {
@@ -140,22 +113,32 @@ enum JobResult {
     Layers(Detail, MercatorLayer),
 }
 
-/// A loaded dataset with everything the window derives from it, built off the UI thread so
-/// opening a large dataset never freezes the window.
-pub struct Prepared {
-    loaded: Loaded,
+/// The loaded dataset and what the window derives from it once: one value, replaced whole
+/// when another dataset is opened.
+struct Atlas {
     dataset: Arc<Dataset>,
+    /// Per place: position, theme, label (what the scene reads).
     statics: Arc<PlaceStatics>,
-    grid: ClusterGrid,
-    list: panels::PlaceListCache,
+    problems: Vec<Problem>,
+    /// The dataset's name in the title and the menu bar.
+    label: String,
+    /// The first and last month of the data.
     bounds: (i32, i32),
     histogram: Histogram,
 }
 
+/// A loaded dataset with everything the window derives from it, built off the UI thread so
+/// opening a large dataset never freezes the window.
+pub struct Prepared {
+    atlas: Atlas,
+    view: FilteredView,
+}
+
 impl Prepared {
     /// Derives the indexes, the map's per-place data, the place list and the histogram.
-    pub fn new(mut loaded: Loaded) -> Prepared {
-        let dataset = Arc::new(std::mem::take(&mut loaded.dataset));
+    pub fn new(loaded: Loaded) -> Prepared {
+        let Loaded { dataset, problems, label } = loaded;
+        let dataset = Arc::new(dataset);
         // The map's side on a second thread, the list and the histogram here: at a million
         // events each takes about a third of a second.
         let ((statics, grid), (list, bounds, histogram)) = std::thread::scope(|s| {
@@ -169,41 +152,30 @@ impl Prepared {
             let histogram = histogram_of(&dataset, bounds);
             (map.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (list, bounds, histogram))
         });
-        Prepared { loaded, dataset, statics: Arc::new(statics), grid, list, bounds, histogram }
+        Prepared {
+            atlas: Atlas { dataset, statics: Arc::new(statics), problems, label, bounds, histogram },
+            view: FilteredView::new(grid, list),
+        }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct CacheKey {
-    filter: TimeFilter,
-    themes: Themes,
-    generation: u64,
 }
 
 /// The Crossings window.
 pub struct CrossingsApp {
     /// Persisted state.
     pub state: AppState,
-    dataset: Arc<Dataset>,
-    problems: Vec<Problem>,
-    label: String,
+    atlas: Atlas,
+    /// What the filter shows, and all that follows it.
+    view: FilteredView,
     /// The window title last sent (it names the dataset and the time window).
     title: String,
-    generation: u64,
-    bounds: (i32, i32),
-    histogram: Histogram,
+    /// The selected places; the last is the one the right panel shows.
     selection: Vec<PlaceIx>,
+    /// The person the right panel shows.
     person: Option<PersonIx>,
     map_memory: MapMemory,
+    /// The map's size last frame (zooming to a box fits it in there).
+    map_size: egui::Vec2,
     layers: [Option<MercatorLayer>; 3],
-    cache: Option<(CacheKey, Visibility)>,
-    /// Bumped whenever the visibility is recomputed (lets panels memoize on it).
-    vis_generation: u64,
-    statics: Arc<PlaceStatics>,
-    /// Cluster counts for the cached visibility, and the dataset generation they were built for.
-    grid: (ClusterGrid, u64),
-    frame_items: Option<(super::map::FrameKey, super::batch::FrameItems)>,
-    list: panels::PlaceListCache,
     date_field: DateField,
     /// The last status message.
     pub status: Option<Status>,
@@ -222,35 +194,20 @@ pub struct CrossingsApp {
 
 /// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
 /// tiles), keeping `margin` (`[left, right, top, bottom]` points) free for the overlays.
-pub fn fit_view(points: &[[f64; 2]], size: egui::Vec2, margin: [f32; 4]) -> Option<MapView> {
+pub fn fit_view(points: &[LonLat], size: egui::Vec2, margin: [f32; 4]) -> Option<MapView> {
     let [left, right, top, bottom] = margin.map(f64::from);
-    if points.is_empty() {
-        return None;
-    }
-    let n: Vec<[f64; 2]> = points.iter().map(|p| mercator_normalized(p[0], p[1])).collect();
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for p in &n {
-        x0 = x0.min(p[0]);
-        y0 = y0.min(p[1]);
-        x1 = x1.max(p[0]);
-        y1 = y1.max(p[1]);
-    }
+    let b = Bbox::of(points.iter().map(|p| Mercator::from(*p)))?;
     let w = (f64::from(size.x) - left - right).max(50.0);
     let h = (f64::from(size.y) - top - bottom).max(50.0);
-    let zx = (w / ((x1 - x0).max(1e-6) * 256.0)).log2();
-    let zy = (h / ((y1 - y0).max(1e-6) * 256.0)).log2();
+    let [bw, bh] = b.size();
+    let zx = (w / (bw.max(1e-6) * 256.0)).log2();
+    let zy = (h / (bh.max(1e-6) * 256.0)).log2();
     let zoom = zx.min(zy).clamp(1.0, 12.0);
     // Shift the centre so the points sit in the middle of the free area.
     let scale = 256.0 * zoom.exp2();
-    let cx = (x0 + x1) / 2.0 + (right - left) / 2.0 / scale;
-    let cy = (y0 + y1) / 2.0 + (bottom - top) / 2.0 / scale;
-    let lon = cx * 360.0 - 180.0;
-    Some(MapView { lon, lat: unmercator_lat(cy), zoom })
-}
-
-/// Latitude of a normalized web-mercator y.
-fn unmercator_lat(y: f64) -> f64 {
-    ((1.0 - 2.0 * y) * std::f64::consts::PI).sinh().atan().to_degrees()
+    let c = b.center();
+    let centre = Mercator { x: c.x + (right - left) / 2.0 / scale, y: c.y + (bottom - top) / 2.0 / scale }.to_lon_lat();
+    Some(MapView { lon: centre.lon, lat: centre.lat, zoom })
 }
 
 fn data_bounds(dataset: &Dataset) -> (i32, i32) {
@@ -282,25 +239,17 @@ impl CrossingsApp {
     /// Creates the app without eframe (tests): the basemap is built on demand, dialogs do nothing.
     pub fn with_state(loaded: Loaded, state: AppState) -> CrossingsApp {
         let (jobs_tx, jobs_rx) = channel();
+        let Prepared { atlas, view } = Prepared::new(loaded);
         let mut app = CrossingsApp {
             state,
-            dataset: Arc::new(Dataset::default()),
-            problems: Vec::new(),
-            label: String::new(),
+            atlas,
+            view,
             title: String::new(),
-            generation: 0,
-            bounds: (0, 0),
-            histogram: Histogram::default(),
             selection: Vec::new(),
             person: None,
             map_memory: MapMemory::default(),
+            map_size: egui::Vec2::ZERO,
             layers: [None, None, None],
-            cache: None,
-            vis_generation: 0,
-            statics: Arc::new(PlaceStatics::build(&Dataset::default())),
-            grid: (ClusterGrid::default(), u64::MAX),
-            frame_items: None,
-            list: panels::PlaceListCache::default(),
             date_field: DateField::default(),
             status: None,
             show_problems: false,
@@ -318,7 +267,11 @@ impl CrossingsApp {
             }),
             fonts_installed: false,
         };
-        app.set_data(loaded);
+        // The saved selection, by id, is read once here; from now on it is kept by index.
+        let dataset = &app.atlas.dataset;
+        app.selection = app.state.selection.iter().filter_map(|id| dataset.place_by_id(id)).collect();
+        app.person = app.state.person.as_deref().and_then(|id| dataset.person_by_id(id));
+        app.open_timeline();
         if let Some(v) = app.state.view {
             app.map_memory.center_at(lon_lat(v.lon, v.lat));
             let _ = app.map_memory.set_zoom(v.zoom);
@@ -326,6 +279,17 @@ impl CrossingsApp {
             app.auto_fit = Some(egui::Vec2::ZERO);
         }
         app
+    }
+
+    /// The state to save: the persisted state with the selection and person written as ids.
+    pub fn saved_state(&self) -> AppState {
+        let dataset = &self.atlas.dataset;
+        AppState {
+            selection: self.selection.iter().map(|p| dataset.place(*p).id.clone()).collect(),
+            person: self.person.map(|p| dataset.person(p).id.clone()),
+            view: Some(self.map_view()),
+            ..self.state.clone()
+        }
     }
 
     /// Replaces the save dialog (tests).
@@ -340,7 +304,7 @@ impl CrossingsApp {
 
     /// The dataset shown.
     pub fn dataset(&self) -> &Dataset {
-        &self.dataset
+        &self.atlas.dataset
     }
 
     /// The selected places.
@@ -355,8 +319,13 @@ impl CrossingsApp {
 
     /// The current visibility (computing it if needed).
     pub fn visibility(&mut self) -> &Visibility {
-        self.refresh_cache();
-        &self.cache.as_ref().expect("cache was just refreshed").1
+        self.follow_filter();
+        self.view.visibility()
+    }
+
+    /// Brings the filtered view up to the state's filter.
+    fn follow_filter(&mut self) {
+        self.view.set(&self.atlas.dataset, self.state.time.filter(), self.state.themes);
     }
 
     /// The map view now.
@@ -365,32 +334,25 @@ impl CrossingsApp {
         MapView { lon: c.x(), lat: c.y(), zoom: self.map_memory.zoom() }
     }
 
-    fn set_data(&mut self, loaded: Loaded) {
-        self.install(Prepared::new(loaded));
-    }
-
+    /// Replaces the dataset and everything derived from it.
     fn install(&mut self, prepared: Prepared) {
-        let Prepared { loaded, dataset, statics, grid, list, bounds, histogram } = prepared;
+        let Prepared { atlas, view } = prepared;
+        self.view = view;
         // The old dataset may hold a million events: free it off the UI thread.
-        let old = (std::mem::replace(&mut self.dataset, dataset), std::mem::replace(&mut self.statics, statics));
-        if old.0.events.len() > 10_000 {
+        let old = std::mem::replace(&mut self.atlas, atlas);
+        if old.dataset.events.len() > 10_000 {
             std::thread::spawn(move || drop(old));
         }
-        self.frame_items = None;
-        self.list = list;
-        self.problems = loaded.problems;
-        self.label = loaded.label;
-        self.generation += 1;
-        self.grid = (grid, self.generation);
-        self.bounds = bounds;
-        self.histogram = histogram;
-        self.selection = self.state.selection.iter().filter_map(|id| self.dataset.place_by_id(id)).collect();
-        self.person = self.state.person.as_deref().and_then(|id| self.dataset.person_by_id(id));
-        self.cache = None;
+        self.open_timeline();
+    }
+
+    /// Opens the timeline on the dense part, 1937-1958, when the data covers it (unless a
+    /// saved stretch is restored).
+    fn open_timeline(&mut self) {
         if self.state.timeline.is_none() {
-            // Open on the dense part: 1937-1958 when the data covers it.
-            let first = (1937 * 12).clamp(self.bounds.0, self.bounds.1);
-            let last = (1958 * 12 + 11).clamp(self.bounds.0, self.bounds.1);
+            let bounds = self.atlas.bounds;
+            let first = (1937 * 12).clamp(bounds.0, bounds.1);
+            let last = (1958 * 12 + 11).clamp(bounds.0, bounds.1);
             self.state.timeline = Some(TimelineView { first, last: last.max(first + 12) });
         }
     }
@@ -427,37 +389,6 @@ impl CrossingsApp {
         (0..=want).rev().find(|i| self.layers[*i].is_some()).unwrap_or(0)
     }
 
-    fn refresh_cache(&mut self) {
-        let key = CacheKey { filter: self.state.time.filter(), themes: self.state.themes, generation: self.generation };
-        if self.cache.as_ref().is_some_and(|(k, _)| *k == key) {
-            return;
-        }
-        let from_generation = self.vis_generation;
-        self.vis_generation += 1;
-        // While the slider is dragged only the window moves: shift the visibility and update
-        // the clusters and the place list for the places that changed, instead of redoing all.
-        if let Some((old, vis)) = self.cache.as_mut()
-            && old.themes == key.themes
-            && old.generation == key.generation
-            && self.grid.1 == key.generation
-        {
-            let mut changed = Vec::new();
-            if vis.shift_window(&self.dataset, &old.filter, &key.filter, &key.themes, &mut changed) {
-                self.grid.0.update(vis, &changed);
-                self.list.follow(vis, &changed, from_generation, self.vis_generation);
-                *old = key;
-                return;
-            }
-        }
-        let vis = visibility(&self.dataset, &key.filter, &key.themes);
-        if self.grid.1 == key.generation {
-            self.grid.0.invalidate();
-        } else {
-            self.grid = (ClusterGrid::build(&self.statics), key.generation);
-        }
-        self.cache = Some((key, vis));
-    }
-
     fn poll_jobs(&mut self, ctx: &egui::Context) {
         while let Ok(job) = self.jobs_rx.try_recv() {
             match job {
@@ -474,11 +405,11 @@ impl CrossingsApp {
                 JobResult::Opened(Ok(loaded)) => {
                     self.busy = None;
                     self.progress = None;
-                    let warnings = loaded.loaded.problems.iter().filter(|p| p.is_warning()).count();
-                    let n = loaded.loaded.problems.len() - warnings;
-                    let label = loaded.loaded.label.clone();
-                    self.state.selection.clear();
-                    self.state.person = None;
+                    let warnings = loaded.atlas.problems.iter().filter(|p| p.is_warning()).count();
+                    let n = loaded.atlas.problems.len() - warnings;
+                    let label = loaded.atlas.label.clone();
+                    self.selection.clear();
+                    self.person = None;
                     self.install(*loaded);
                     self.pending_fit = true;
                     self.show_problems = n + warnings > 0;
@@ -571,7 +502,7 @@ impl CrossingsApp {
                 self.person = None;
                 if center {
                     self.auto_fit = None;
-                    let ll = self.dataset.place(p).lon_lat;
+                    let ll = self.atlas.dataset.place(p).lon_lat;
                     self.map_memory.center_at(lon_lat(ll.lon, ll.lat));
                 }
             }
@@ -595,7 +526,7 @@ impl CrossingsApp {
             Action::Search(s) => self.state.search = s,
             Action::SetThemes(t) => self.state.themes = t,
             Action::Time(cmd) => {
-                self.state.time.apply(cmd, self.bounds);
+                self.state.time.apply(cmd, self.atlas.bounds);
                 // A refused typed date stays on screen until the next change of time succeeds.
                 self.date_field.error = None;
             }
@@ -603,6 +534,14 @@ impl CrossingsApp {
             Action::Zoom(d) => {
                 self.auto_fit = None;
                 let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
+            }
+            Action::ZoomTo(bounds) => {
+                self.auto_fit = None;
+                let corners = [bounds.min.to_lon_lat(), bounds.max.to_lon_lat()];
+                if let Some(v) = fit_view(&corners, self.map_size, [40.0; 4]) {
+                    self.map_memory.center_at(lon_lat(v.lon, v.lat));
+                    let _ = self.map_memory.set_zoom(v.zoom.max(self.map_memory.zoom() + 1.0).min(18.0));
+                }
             }
             Action::ShowProblems(on) => self.show_problems = on,
             Action::OpenDataset => {
@@ -629,17 +568,15 @@ impl CrossingsApp {
             }
             Action::Export => self.start_export(),
         }
-        self.state.selection = self.selection.iter().map(|p| self.dataset.place(*p).id.clone()).collect();
-        self.state.person = self.person.map(|p| self.dataset.person(p).id.clone());
     }
 
     fn start_export(&mut self) {
         if self.busy.is_some() {
             return;
         }
-        self.refresh_cache();
+        self.follow_filter();
         let places: Vec<PlaceIx> = if self.selection.is_empty() {
-            self.cache.as_ref().map(|c| c.1.shown_places().collect()).unwrap_or_default()
+            self.view.visibility().shown_places().collect()
         } else {
             self.selection.clone()
         };
@@ -650,13 +587,13 @@ impl CrossingsApp {
             format: Format::Geojson,
         };
         let name = match self.selection.as_slice() {
-            [one] => format!("crossings-{}.geojson", self.dataset.place(*one).id),
+            [one] => format!("crossings-{}.geojson", self.atlas.dataset.place(*one).id),
             _ => "crossings-export.geojson".to_owned(),
         };
         self.busy = Some("Exporting…".to_owned());
         let tx = self.jobs_tx.clone();
         let dialog = self.save_dialog.clone();
-        let dataset = self.dataset.clone();
+        let dataset = self.atlas.dataset.clone();
         std::thread::spawn(move || {
             let result = match dialog(&name) {
                 None => Err("cancelled; nothing was written".to_owned()),
@@ -668,39 +605,12 @@ impl CrossingsApp {
         });
     }
 
-    fn journey(&self, vis: &Visibility) -> Vec<Stop> {
-        let Some(person) = self.person else { return Vec::new() };
-        let mut stops: Vec<Stop> = Vec::new();
-        for e in &self.dataset.person_events[person.ix()] {
-            if !vis.events[e.ix()].is_shown() {
-                continue;
-            }
-            let ev = self.dataset.event(*e);
-            let Some(p) = ev.place else { continue };
-            let ll = self.dataset.place(p).lon_lat;
-            let date = ev.date.describe();
-            match stops.last_mut() {
-                Some(last) if last.lon_lat == [ll.lon, ll.lat] => {
-                    if !last.date.ends_with(&date) {
-                        last.date = format!("{}, {date}", last.date);
-                    }
-                }
-                _ => stops.push(Stop { lon_lat: [ll.lon, ll.lat], date }),
-            }
-        }
-        stops
-    }
-
     /// Fits the map to the core places (`core`, the opening view) or to what shows now.
-    fn fit(&mut self, size: egui::Vec2, vis: &Visibility, core: bool) {
-        let core_points: Vec<[f64; 2]> = CORE_PLACES
-            .iter()
-            .filter_map(|id| self.dataset.place_by_id(id))
-            .map(|p| self.dataset.place(p).lon_lat)
-            .map(|l| [l.lon, l.lat])
-            .collect();
-        let shown: Vec<[f64; 2]> =
-            vis.shown_places().map(|p| self.dataset.place(p).lon_lat).map(|l| [l.lon, l.lat]).collect();
+    fn fit(&mut self, size: egui::Vec2, core: bool) {
+        let dataset = &self.atlas.dataset;
+        let core_points: Vec<LonLat> =
+            CORE_PLACES.iter().filter_map(|id| dataset.place_by_id(id)).map(|p| dataset.place(p).lon_lat).collect();
+        let shown: Vec<LonLat> = self.view.visibility().shown_places().map(|p| dataset.place(p).lon_lat).collect();
         let points = if core && !core_points.is_empty() { core_points } else { shown };
         // The zoom buttons sit top-left and the legend bottom-left.
         let margin = [70.0, 40.0, 40.0, 190.0];
@@ -719,198 +629,184 @@ impl CrossingsApp {
         }
         self.poll_jobs(&ctx);
         let dt = ctx.input(|i| i.stable_dt).min(0.1);
-        if self.state.time.tick(dt, self.bounds) || self.state.time.playing {
+        if self.state.time.tick(dt, self.atlas.bounds) || self.state.time.playing {
             ctx.request_repaint();
         }
         let mut actions = self.keyboard(&ctx);
         // The title says what is shown: a teacher's screenshot, a task bar, and the real-window
         // tests read it.
-        let title = format!("Crossings — {} — {}", self.label, super::timeline::describe(&self.state.time));
+        let title = format!("Crossings — {} — {}", self.atlas.label, super::timeline::describe(&self.state.time));
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        self.refresh_cache();
-        let dataset = self.dataset.clone();
-        let (vis_key, vis) = self.cache.take().expect("cache was just refreshed");
-        let statics = self.statics.clone();
+        // The filter this frame is drawn with; actions that change it are applied after.
+        self.follow_filter();
 
-        egui::Panel::top("menu").show(ui, |ui| {
-            egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| {
-                    if ui.button("Open dataset…").clicked() {
-                        actions.push(Action::OpenDataset);
-                    }
-                    if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
-                        actions.push(Action::Export);
-                    }
-                });
-                ui.menu_button("View", |ui| {
-                    if ui.button("Fit all").clicked() {
-                        actions.push(Action::FitAll);
-                    }
-                    if ui.button("Data problems").clicked() {
-                        actions.push(Action::ShowProblems(true));
-                    }
-                });
-                ui.separator();
-                ui.label(&self.label);
-                if !self.problems.is_empty() && ui.small_button(format!("⚠ {} problems", self.problems.len())).clicked()
-                {
-                    actions.push(Action::ShowProblems(true));
-                }
-                if let Some(b) = &self.busy {
-                    ui.spinner();
-                    ui.label(b);
-                    if let Some(p) = &self.progress {
-                        ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0).show_percentage());
-                    }
-                }
-                if let Some(s) = &self.status {
-                    if s.error {
-                        ui.colored_label(super::style::ERROR_TEXT, &s.text);
-                    } else {
-                        ui.label(&s.text);
-                    }
-                }
-            });
-        });
+        egui::Panel::top("menu").show(ui, |ui| actions.extend(self.menu_bar_ui(ui)));
         egui::Panel::bottom("timeline").resizable(false).show(ui, |ui| {
-            let mut view = self.state.timeline.unwrap_or(TimelineView { first: self.bounds.0, last: self.bounds.1 });
+            let bounds = self.atlas.bounds;
+            let mut stretch = self.state.timeline.unwrap_or(TimelineView { first: bounds.0, last: bounds.1 });
+            let vis = self.view.visibility();
             let cmds = timeline_ui(
                 ui,
                 &self.state.time,
-                &self.histogram,
-                self.bounds,
-                &mut view,
+                &self.atlas.histogram,
+                bounds,
+                &mut stretch,
                 &mut self.date_field,
                 (vis.shown_event_count(), vis.certain_events),
             );
-            self.state.timeline = Some(view);
+            self.state.timeline = Some(stretch);
             actions.extend(cmds.into_iter().map(Action::Time));
         });
         egui::Panel::left("places").resizable(true).default_size(280.0).size_range(200.0..=420.0).show(ui, |ui| {
+            let (vis, generation, list) = self.view.list_parts();
             actions.extend(panels::place_list_ui(
                 ui,
-                &dataset,
-                &vis,
-                self.vis_generation,
+                &self.atlas.dataset,
+                vis,
+                generation,
                 &self.state.search,
                 &self.state.themes,
                 &self.selection,
-                &mut self.list,
+                list,
             ));
         });
         egui::Panel::right("detail").resizable(true).default_size(360.0).size_range(260.0..=620.0).show(ui, |ui| {
+            let (dataset, vis) = (&self.atlas.dataset, self.view.visibility());
             let more = match (self.person, self.selection.last()) {
-                (Some(p), _) => panels::person_ui(ui, &dataset, &vis, p),
+                (Some(p), _) => panels::person_ui(ui, dataset, vis, p),
                 (None, Some(p)) => {
-                    let mut a = panels::selection_ui(ui, &dataset, &self.selection);
-                    a.extend(panels::place_ui(ui, &dataset, &vis, *p));
+                    let mut a = panels::selection_ui(ui, dataset, &self.selection);
+                    a.extend(panels::place_ui(ui, dataset, vis, *p));
                     a
                 }
-                (None, None) => panels::overview_ui(ui, &dataset, self.problems.len()),
+                (None, None) => panels::overview_ui(ui, dataset, self.atlas.problems.len()),
             };
             actions.extend(more);
         });
-        let journey = self.journey(&vis);
-        egui::CentralPanel::no_frame().show(ui, |ui| {
-            let size = ui.available_size();
-            if self.pending_fit {
-                self.fit(size, &vis, false);
-                self.pending_fit = false;
-            } else if self.auto_fit.is_some_and(|s| s != size) {
-                // The opening view: keep the core places in view while panels settle.
-                self.fit(size, &vis, true);
-                self.auto_fit = Some(size);
-            }
-            let zoom = self.map_memory.zoom();
-            let slot = self.layer_for(zoom);
-            let empty = MercatorLayer::default();
-            let layer = self.layers[slot].as_ref().unwrap_or(&empty);
-            let mut events = Vec::new();
-            let selected = self.selection.clone();
-            let ds = dataset.clone();
-            let tooltip = move |p: PlaceIx| {
-                let n = ds.place_events[p.ix()].len();
-                let place = ds.place(p);
-                format!("{} event{} · {}", n, if n == 1 { "" } else { "s" }, place.precision.as_str())
-            };
-            let shift = ui.input(|i| i.modifiers.shift);
-            let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
-                // Shift+drag draws a selection box instead of panning.
-                .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
-                .with_plugin(BasemapPlugin { layer })
-                .with_plugin(JourneyPlugin { stops: &journey })
-                .with_plugin(MarkersPlugin {
-                    statics: &statics,
-                    grid: &mut self.grid.0,
-                    vis: &vis,
-                    selected: &selected,
-                    tooltip: &tooltip,
-                    events: &mut events,
-                    cache: &mut self.frame_items,
-                    vis_generation: self.vis_generation,
-                })
-                .double_click_to_zoom(true)
-                .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui));
-            let touched = response.response.dragged()
-                || response.response.double_clicked()
-                || (response.response.hovered()
-                    && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO || i.zoom_delta() != 1.0));
-            if touched || !response.inner.is_empty() {
-                self.auto_fit = None;
-            }
-            actions.extend(response.inner);
-            for e in events {
-                match e {
-                    MapEvent::Clicked { place, toggle: true } => actions.push(Action::TogglePlace(place)),
-                    MapEvent::Clicked { place, toggle: false } => actions.push(Action::SelectPlace(place, false)),
-                    MapEvent::Boxed(places) => actions.push(Action::SelectMany(places)),
-                    MapEvent::ZoomTo(bounds) => {
-                        let [x0, y0, x1, y1] = bounds;
-                        let corners =
-                            [[x0 * 360.0 - 180.0, unmercator_lat(y0)], [x1 * 360.0 - 180.0, unmercator_lat(y1)]];
-                        if let Some(v) = fit_view(&corners, size, [40.0; 4]) {
-                            self.map_memory.center_at(lon_lat(v.lon, v.lat));
-                            let _ = self.map_memory.set_zoom(v.zoom.max(self.map_memory.zoom() + 1.0).min(18.0));
-                        }
-                    }
-                }
-            }
-        });
+        egui::CentralPanel::no_frame().show(ui, |ui| actions.extend(self.map_ui(ui)));
         if self.show_problems {
-            let mut open = true;
-            // Own close button: egui's title-bar buttons carry no accessible name.
-            egui::Window::new(format!("Data problems ({})", self.problems.len()))
-                .collapsible(false)
-                .default_width(700.0)
-                .show(&ctx, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label("Each problem names its file, line and column, and the record. Invalid records are left out; the rest is shown.");
-                        if ui.button("Close").clicked() {
-                            open = false;
-                        }
-                    });
-                    // Many problems: only the rows in view are laid out.
-                    let row = ui.text_style_height(&egui::TextStyle::Monospace);
-                    egui::ScrollArea::vertical().max_height(400.0).show_rows(ui, row, self.problems.len(), |ui, range| {
-                        for p in &self.problems[range] {
-                            ui.monospace(p.to_string());
-                        }
-                    });
-                });
-            if !open {
-                actions.push(Action::ShowProblems(false));
-            }
+            actions.extend(self.problems_window(&ctx));
         }
-        // Put back what the visibility was computed for; if this frame changed the filter, the
-        // next refresh_cache sees the difference.
-        self.cache = Some((vis_key, vis));
         for a in actions {
             self.apply(a);
         }
         self.state.view = Some(self.map_view());
+    }
+
+    /// The menu bar: File, View, the dataset's name, problems, progress and the status.
+    fn menu_bar_ui(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open dataset…").clicked() {
+                    actions.push(Action::OpenDataset);
+                }
+                if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
+                    actions.push(Action::Export);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Fit all").clicked() {
+                    actions.push(Action::FitAll);
+                }
+                if ui.button("Data problems").clicked() {
+                    actions.push(Action::ShowProblems(true));
+                }
+            });
+            ui.separator();
+            ui.label(&self.atlas.label);
+            let problems = self.atlas.problems.len();
+            if problems > 0 && ui.small_button(format!("⚠ {problems} problems")).clicked() {
+                actions.push(Action::ShowProblems(true));
+            }
+            if let Some(b) = &self.busy {
+                ui.spinner();
+                ui.label(b);
+                if let Some(p) = &self.progress {
+                    ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0).show_percentage());
+                }
+            }
+            if let Some(s) = &self.status {
+                if s.error {
+                    ui.colored_label(super::style::ERROR_TEXT, &s.text);
+                } else {
+                    ui.label(&s.text);
+                }
+            }
+        });
+        actions
+    }
+
+    /// The map: fitted on the first frames, the basemap and the scene, the overlays.
+    fn map_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let size = ui.available_size();
+        self.map_size = size;
+        if self.pending_fit {
+            self.fit(size, false);
+            self.pending_fit = false;
+        } else if self.auto_fit.is_some_and(|s| s != size) {
+            // The opening view: keep the core places in view while panels settle.
+            self.fit(size, true);
+            self.auto_fit = Some(size);
+        }
+        let zoom = self.map_memory.zoom();
+        let slot = self.layer_for(zoom);
+        let empty = MercatorLayer::default();
+        let layer = self.layers[slot].as_ref().unwrap_or(&empty);
+        let shift = ui.input(|i| i.modifiers.shift);
+        let mut actions = Vec::new();
+        let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
+            // Shift+drag draws a selection box instead of panning.
+            .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
+            .with_plugin(BasemapPlugin { layer })
+            .with_plugin(ScenePlugin {
+                dataset: &self.atlas.dataset,
+                statics: &self.atlas.statics,
+                view: &mut self.view,
+                selected: &self.selection,
+                person: self.person,
+                actions: &mut actions,
+            })
+            .double_click_to_zoom(true)
+            .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui));
+        let touched = response.response.dragged()
+            || response.response.double_clicked()
+            || (response.response.hovered()
+                && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO || i.zoom_delta() != 1.0));
+        if touched || !response.inner.is_empty() || !actions.is_empty() {
+            self.auto_fit = None;
+        }
+        actions.extend(response.inner);
+        actions
+    }
+
+    /// The problems window, with every problem the dataset has.
+    fn problems_window(&self, ctx: &egui::Context) -> Vec<Action> {
+        let problems = &self.atlas.problems;
+        let mut open = true;
+        // Own close button: egui's title-bar buttons carry no accessible name.
+        egui::Window::new(format!("Data problems ({})", problems.len()))
+            .collapsible(false)
+            .default_width(700.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Each problem names its file, line and column, and the record. Invalid records are left out; the rest is shown.");
+                    if ui.button("Close").clicked() {
+                        open = false;
+                    }
+                });
+                // Many problems: only the rows in view are laid out.
+                let row = ui.text_style_height(&egui::TextStyle::Monospace);
+                egui::ScrollArea::vertical().max_height(400.0).show_rows(ui, row, problems.len(), |ui, range| {
+                    for p in &problems[range] {
+                        ui.monospace(p.to_string());
+                    }
+                });
+            });
+        if open { Vec::new() } else { vec![Action::ShowProblems(false)] }
     }
 }
 
@@ -939,16 +835,14 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
         .fixed_pos(rect.left_bottom() + egui::vec2(10.0, -24.0))
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                for t in crate::model::Theme::ALL {
+                for entry in crate::scene::legend() {
                     ui.horizontal(|ui| {
                         let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-                        ui.painter().circle_filled(r.center(), 5.0, super::style::theme_color(t));
-                        ui.small(t.label());
+                        ui.painter().circle_filled(r.center(), 5.0, super::style::theme_color(entry.theme));
+                        ui.small(entry.label);
                     });
                 }
-                ui.small(
-                    "dashed ring: approximate location · dashed square: a whole country · pale: possibly in the window",
-                );
+                ui.small(crate::scene::LEGEND_NOTE);
             });
         });
     let credit = ui.painter();
@@ -968,9 +862,8 @@ impl eframe::App for CrossingsApp {
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
-        self.state.view = Some(self.map_view());
         if let Some(path) = AppState::default_path()
-            && let Err(e) = self.state.save(&path)
+            && let Err(e) = self.saved_state().save(&path)
         {
             eprintln!("crossings: could not save the view: {e}");
         }
@@ -983,16 +876,17 @@ mod tests {
 
     #[test]
     fn fitting_puts_every_point_inside_the_free_area() {
-        let points = [[109.49, 36.59], [126.63, 45.75], [108.8, 15.12], [135.33, 35.47]];
+        let points =
+            [[109.49, 36.59], [126.63, 45.75], [108.8, 15.12], [135.33, 35.47]].map(|[lon, lat]| LonLat { lon, lat });
         let size = egui::vec2(600.0, 700.0);
         let margin = [70.0, 40.0, 40.0, 190.0];
         let v = fit_view(&points, size, margin).unwrap();
         let scale = 256.0 * v.zoom.exp2();
-        let c = mercator_normalized(v.lon, v.lat);
+        let c = Mercator::from(LonLat { lon: v.lon, lat: v.lat });
         for p in points {
-            let n = mercator_normalized(p[0], p[1]);
-            let x = f64::from(size.x) / 2.0 + (n[0] - c[0]) * scale;
-            let y = f64::from(size.y) / 2.0 + (n[1] - c[1]) * scale;
+            let n = Mercator::from(p);
+            let x = f64::from(size.x) / 2.0 + (n.x - c.x) * scale;
+            let y = f64::from(size.y) / 2.0 + (n.y - c.y) * scale;
             assert!(x >= 69.0 && x <= f64::from(size.x) - 39.0, "{p:?} x={x}");
             assert!(y >= 39.0 && y <= f64::from(size.y) - 189.0, "{p:?} y={y}");
         }

@@ -1,56 +1,39 @@
-//! Map geometry shared by the map's painters and its batches: web-mercator coordinates
-//! normalised to 0..1 and the affine map from them to the screen. A leaf module: it imports
-//! nothing of the map or the batches, so neither depends on the other for it.
+//! Between the toolkit's coordinates and [`crate::geometry`]'s: egui's points and rectangles
+//! to and from canvas points, and the transform of a walkers projector. A leaf module: it
+//! imports nothing else of the window.
 
-use egui::{Pos2, Rect, Vec2};
+use egui::{Pos2, Rect};
 use walkers::{Projector, lon_lat};
 
-/// Web-mercator x, y in 0..1 (y down), from lon/lat.
-pub fn mercator_normalized(lon: f64, lat: f64) -> [f64; 2] {
-    let lat = lat.clamp(-85.0511, 85.0511);
-    let x = (lon + 180.0) / 360.0;
-    let y = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0;
-    [x, y]
+use crate::geometry::{Bbox, ScreenPoint, ScreenRect, ScreenTransform};
+
+/// The transform a walkers projector applies, derived from two projected points so it
+/// matches walkers exactly.
+pub fn transform_of(projector: &Projector<'_>) -> ScreenTransform {
+    let west = projector.project(lon_lat(-90.0, 0.0));
+    let east = projector.project(lon_lat(90.0, 0.0));
+    let scale = f64::from(east.x - west.x) * 2.0;
+    let center = projector.project(lon_lat(0.0, 0.0));
+    let half = (scale * 0.5) as f32;
+    ScreenTransform { origin: ScreenPoint::new(center.x - half, center.y - half), scale }
 }
 
-/// The affine map from normalized mercator to screen for one projector: `screen = origin + norm * scale`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScreenTransform {
-    origin: Vec2,
-    scale: f64,
+/// An egui position as a canvas point.
+pub fn point(p: Pos2) -> ScreenPoint {
+    ScreenPoint::new(p.x, p.y)
 }
 
-impl ScreenTransform {
-    /// Derived from two projected points, so it matches walkers exactly.
-    pub fn new(projector: &Projector<'_>) -> ScreenTransform {
-        let west = projector.project(lon_lat(-90.0, 0.0));
-        let east = projector.project(lon_lat(90.0, 0.0));
-        let scale = f64::from(east.x - west.x) * 2.0;
-        let center = projector.project(lon_lat(0.0, 0.0));
-        let origin = center - Vec2::splat((scale * 0.5) as f32);
-        ScreenTransform { origin, scale }
-    }
+/// A canvas point as an egui position.
+pub fn pos2(p: ScreenPoint) -> Pos2 {
+    Pos2::new(p.x, p.y)
+}
 
-    /// Screen position of a normalized mercator point.
-    pub fn apply(&self, n: [f64; 2]) -> Pos2 {
-        Pos2::new(self.origin.x + (n[0] * self.scale) as f32, self.origin.y + (n[1] * self.scale) as f32)
-    }
+/// An egui rectangle as a canvas rectangle.
+pub fn screen_rect(r: Rect) -> ScreenRect {
+    Bbox { min: point(r.min), max: point(r.max) }
+}
 
-    /// Screen position of a lon/lat point.
-    pub fn lon_lat(&self, lon_lat: [f64; 2]) -> Pos2 {
-        self.apply(mercator_normalized(lon_lat[0], lon_lat[1]))
-    }
-
-    /// Screen points per normalized unit (`256 · 2^zoom`).
-    pub fn scale(&self) -> f64 {
-        self.scale
-    }
-
-    /// The normalized rectangle visible in a screen rect.
-    pub fn visible(&self, rect: Rect) -> [f64; 4] {
-        let inv = |p: Pos2| [f64::from(p.x - self.origin.x) / self.scale, f64::from(p.y - self.origin.y) / self.scale];
-        let a = inv(rect.min);
-        let b = inv(rect.max);
-        [a[0], a[1], b[0], b[1]]
-    }
+/// A canvas rectangle as an egui rectangle.
+pub fn rect(r: ScreenRect) -> Rect {
+    Rect::from_min_max(pos2(r.min), pos2(r.max))
 }

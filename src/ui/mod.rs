@@ -3,27 +3,32 @@
 //! UI functions read state and return [`Action`]s; [`CrossingsApp`] applies them after
 //! drawing. Persisted state ([`AppState`]) is kept apart from runtime resources.
 //!
-//! - `app`: the app, its state and its actions.
-//! - [`batch`]: what the map draws, prepared when the filter or view changes (markers, clusters).
-//! - [`geometry`]: normalised web-mercator and the transform to the screen (a leaf: imports no
-//!   other module of the window).
-//! - [`map`]: the walkers plugins that paint the basemap, the markers and a journey.
+//! - `app`: the app and its persisted state; it applies the actions.
+//! - `action`: what the user asks for ([`Action`]); a leaf.
+//! - [`view`]: the filtered view (visibility, clusters, place list and the map's scene), one
+//!   owner with one generation.
+//! - [`geometry`]: egui's points to [`crate::geometry`]'s and a walkers projector's transform
+//!   (a leaf: imports no other module of the window).
+//! - [`map`]: the walkers plugins that paint the basemap and the [`crate::scene::Scene`], and
+//!   turn clicks and boxes into actions.
 //! - [`panels`], [`timeline`]: the side panels and the timeline, each returning actions.
 //! - [`style`]: every colour and size; [`fonts`]: the bundled font.
 
+mod action;
 mod app;
-pub mod batch;
 pub mod fonts;
 pub mod geometry;
 pub mod map;
 pub mod panels;
 pub mod style;
 pub mod timeline;
+pub mod view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use app::{Action, AppState, CrossingsApp, MapView, Prepared, Status, fit_view};
+pub use action::Action;
+pub use app::{AppState, CrossingsApp, MapView, Prepared, Status, fit_view};
 
 use crate::cli::CliError;
 

@@ -199,9 +199,10 @@ impl PlaceListCache {
         let labels = (0..dataset.places.len() as u32)
             .map(|i| {
                 let p = PlaceIx(i);
-                match super::batch::native_name(dataset, p) {
-                    Some(n) => format!("{}  {}", dataset.place(p).display_name(), n),
-                    None => dataset.place(p).display_name(),
+                let place = dataset.place(p);
+                match place.native_name() {
+                    Some(n) => format!("{}  {n}", place.display_name()),
+                    None => place.display_name(),
                 }
             })
             .collect();

@@ -1,21 +1,18 @@
-//! What the map draws, prepared off the frame path.
+//! Markers and clusters: which places the map draws one by one, which it gathers into a
+//! cluster, and the faint dots of hidden ones.
 //!
-//! [`PlaceStatics`] is built once per dataset: each place's normalized mercator position, colour,
-//! label and an R-tree over the positions. [`ClusterGrid`] sorts the places into world-aligned
-//! cells at every zoom level, once, and keeps per cell how many places show and how many events
-//! they hold; when the time window moves, only the places that changed are added or taken
-//! away. Per frame, [`frame_items`] reads the cells in view (a few hundred, however many places
-//! exist) and draws clusters, or the shown places one by one when few enough are in view.
-
-use egui::{Color32, Pos2, Rect};
-use rstar::{AABB, RTree, primitives::GeomWithData};
+//! [`ClusterGrid`] sorts the places into world-aligned cells at every zoom level, once, and
+//! keeps per cell how many places show and how many events they hold; when the time window
+//! moves, only the places that changed are added or taken away. Per frame, [`items`] reads the
+//! cells in view (a few hundred, however many places exist) and gives clusters, or the shown
+//! places one by one when few enough are in view.
 
 use crate::chronology::Match;
-use crate::model::{Dataset, PlaceIx};
+use crate::geometry::{Bbox, Mercator, ScreenPoint, ScreenRect, ScreenTransform};
+use crate::model::{PlaceIx, Theme};
 use crate::query::Visibility;
 
-use super::geometry::{ScreenTransform, mercator_normalized};
-use super::style;
+use super::places::PlaceStatics;
 
 /// Above this many shown places in view, markers are clustered.
 pub const CLUSTER_ABOVE: usize = 400;
@@ -24,74 +21,14 @@ pub const CLUSTER_CELL: f32 = 56.0;
 /// Hidden places drawn as faint dots for context, at most.
 pub const MAX_GHOSTS: usize = 3000;
 
-/// Per-place data that does not change with the filter.
-pub struct PlaceStatics {
-    /// Normalized web-mercator position.
-    pub norm: Vec<[f64; 2]>,
-    /// Theme colour.
-    pub color: Vec<Color32>,
-    /// Region or inferred location.
-    pub approximate: Vec<bool>,
-    /// Per place: a stand-in point for a whole country.
-    pub country: Vec<bool>,
-    /// "Yan'an 延安": English and native-script names.
-    pub label: Vec<String>,
-    tree: RTree<GeomWithData<[f64; 2], u32>>,
+/// A marker's radius in points for the events it shows.
+pub fn marker_radius(events: usize) -> f32 {
+    (4.0 + 2.2 * (events as f32).sqrt()).min(16.0)
 }
 
-impl std::fmt::Debug for PlaceStatics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PlaceStatics({} places)", self.norm.len())
-    }
-}
-
-/// The native-script name worth showing beside the English one.
-pub fn native_name(dataset: &Dataset, place: PlaceIx) -> Option<String> {
-    let p = dataset.place(place);
-    let preferred = ["zh-Hans", "ja", "vi", "ko", "ru", "zh-Hant"];
-    preferred
-        .iter()
-        .find_map(|lang| p.names.iter().find(|n| n.lang == *lang))
-        .or_else(|| p.names.iter().find(|n| !n.lang.starts_with("en") && !n.lang.ends_with("Latn")))
-        .map(|n| n.text.clone())
-        .filter(|t| *t != p.name)
-}
-
-impl PlaceStatics {
-    /// Builds the statics and the R-tree.
-    pub fn build(dataset: &Dataset) -> PlaceStatics {
-        let n = dataset.places.len();
-        let mut norm = Vec::with_capacity(n);
-        let mut color = Vec::with_capacity(n);
-        let mut approximate = Vec::with_capacity(n);
-        let mut country = Vec::with_capacity(n);
-        let mut label = Vec::with_capacity(n);
-        for (i, p) in dataset.places.iter().enumerate() {
-            let ix = PlaceIx(i as u32);
-            norm.push(mercator_normalized(p.lon_lat.lon, p.lon_lat.lat));
-            color.push(style::theme_color(dataset.place_theme(ix)));
-            approximate.push(p.precision.is_approximate());
-            country.push(p.precision == crate::model::LocationPrecision::Country);
-            let name = match native_name(dataset, ix) {
-                Some(native) => format!("{} {native}", p.display_name()),
-                None => p.display_name(),
-            };
-            // A country's stand-in point says so, so nobody reads it as a city.
-            label.push(if p.precision == crate::model::LocationPrecision::Country {
-                format!("{name} (country)")
-            } else {
-                name
-            });
-        }
-        let tree = RTree::bulk_load(norm.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i as u32)).collect());
-        PlaceStatics { norm, color, approximate, country, label, tree }
-    }
-
-    /// Places whose points lie in a normalized rectangle `[x0, y0, x1, y1]`.
-    pub fn in_view(&self, view: [f64; 4]) -> impl Iterator<Item = PlaceIx> + '_ {
-        let envelope = AABB::from_corners([view[0], view[1]], [view[2], view[3]]);
-        self.tree.locate_in_envelope(&envelope).map(|g| PlaceIx(g.data))
-    }
+/// A cluster's radius in points for its number of places.
+pub fn cluster_radius(places: usize) -> f32 {
+    (10.0 + 4.0 * (places as f32).log2()).min(30.0)
 }
 
 /// One place marker on screen.
@@ -100,11 +37,11 @@ pub struct Marker {
     /// The place.
     pub place: PlaceIx,
     /// Centre on screen.
-    pub pos: Pos2,
+    pub pos: ScreenPoint,
     /// Radius in points.
     pub radius: f32,
-    /// Theme colour.
-    pub color: Color32,
+    /// Its theme (the colour).
+    pub theme: Theme,
     /// Region or inferred location: drawn as a dashed ring.
     pub approximate_location: bool,
     /// A stand-in point for a whole country: drawn as a dashed square, not a city's dot.
@@ -119,20 +56,20 @@ pub struct Marker {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cluster {
     /// Centre on screen (mean of its members).
-    pub pos: Pos2,
+    pub pos: ScreenPoint,
     /// Number of places.
     pub places: usize,
     /// Events shown at them.
     pub events: u64,
-    /// Normalized bounding box of the members, to zoom to on click.
-    pub bounds: [f64; 4],
+    /// The box of its members, to zoom to on click.
+    pub bounds: Bbox<Mercator>,
 }
 
 /// Everything the map draws this frame, in paint order.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct FrameItems {
+pub struct Items {
     /// Faint dots for hidden places (only when not clustering).
-    pub ghosts: Vec<Pos2>,
+    pub ghosts: Vec<ScreenPoint>,
     /// Clusters (when zoomed out on many places).
     pub clusters: Vec<Cluster>,
     /// Individual markers, least important first.
@@ -173,13 +110,13 @@ struct GridLevel {
     starts: Vec<u32>,
     members: Vec<u32>,
     /// Per cell: the mean position of all its places (clusters stay put as the window moves).
-    centre: Vec<[f64; 2]>,
+    centre: Vec<Mercator>,
 }
 
 impl GridLevel {
-    fn build(norm: &[[f64; 2]], level: usize) -> GridLevel {
+    fn build(norm: &[Mercator], level: usize) -> GridLevel {
         let side = f64::from(CLUSTER_CELL) / (256.0 * (level as f64).exp2());
-        let cell = |p: [f64; 2]| ((p[1] / side).floor().max(0.0) as u32, (p[0] / side).floor().max(0.0) as u32);
+        let cell = |p: Mercator| ((p.y / side).floor().max(0.0) as u32, (p.x / side).floor().max(0.0) as u32);
         let mut order: Vec<(u32, u32, u32)> =
             norm.iter().enumerate().map(|(i, p)| (cell(*p).0, cell(*p).1, i as u32)).collect();
         order.sort_unstable();
@@ -188,27 +125,27 @@ impl GridLevel {
             if g.keys.last() != Some(&(row, col)) {
                 g.keys.push((row, col));
                 g.starts.push(g.members.len() as u32);
-                g.centre.push([0.0, 0.0]);
+                g.centre.push(Mercator::default());
             }
             let c = g.keys.len() - 1;
             g.cell_of[place as usize] = c as u32;
             g.members.push(place);
             let n = norm[place as usize];
-            g.centre[c] = [g.centre[c][0] + n[0], g.centre[c][1] + n[1]];
+            g.centre[c] = Mercator { x: g.centre[c].x + n.x, y: g.centre[c].y + n.y };
         }
         g.starts.push(g.members.len() as u32);
         for (c, centre) in g.centre.iter_mut().enumerate() {
             let n = f64::from(g.starts[c + 1] - g.starts[c]);
-            *centre = [centre[0] / n, centre[1] / n];
+            *centre = Mercator { x: centre.x / n, y: centre.y / n };
         }
         g
     }
 
-    /// The cells overlapping a normalized rectangle.
-    fn cells_in(&self, view: [f64; 4]) -> impl Iterator<Item = usize> + '_ {
+    /// The cells overlapping a Mercator box.
+    fn cells_in(&self, view: Bbox<Mercator>) -> impl Iterator<Item = usize> + '_ {
         let index = |v: f64| (v / self.side).floor().clamp(0.0, f64::from(u32::MAX)) as u32;
-        let (c0, c1) = (index(view[0]), index(view[2]));
-        (index(view[1])..=index(view[3])).flat_map(move |row| {
+        let (c0, c1) = (index(view.min.x), index(view.max.x));
+        (index(view.min.y)..=index(view.max.y)).flat_map(move |row| {
             let lo = self.keys.partition_point(|k| *k < (row, c0));
             self.keys[lo..].iter().take_while(move |k| **k <= (row, c1)).enumerate().map(move |(i, _)| lo + i)
         })
@@ -218,20 +155,20 @@ impl GridLevel {
         &self.members[self.starts[cell] as usize..self.starts[cell + 1] as usize]
     }
 
-    fn bounds(&self, cell: usize) -> [f64; 4] {
+    fn bounds(&self, cell: usize) -> Bbox<Mercator> {
         let (row, col) = self.keys[cell];
         let (x, y) = (f64::from(col) * self.side, f64::from(row) * self.side);
-        [x, y, x + self.side, y + self.side]
+        Bbox { min: Mercator { x, y }, max: Mercator { x: x + self.side, y: y + self.side } }
     }
 }
 
 impl ClusterGrid {
     /// Sorts the places into cells, level by level.
     pub fn build(statics: &PlaceStatics) -> ClusterGrid {
-        let n = statics.norm.len();
+        let n = statics.pos.len();
         let mut levels = Vec::new();
         for level in 0..=MAX_GRID_LEVEL {
-            let g = GridLevel::build(&statics.norm, level);
+            let g = GridLevel::build(&statics.pos, level);
             // Once most cells hold one place, clustering saves nothing: deeper zooms draw
             // from the R-tree.
             if level > 0 && g.keys.len() * 2 > n {
@@ -249,7 +186,7 @@ impl ClusterGrid {
 
     /// The level drawn at a transform's zoom, if one was built.
     pub fn level_for(&self, t: &ScreenTransform) -> Option<usize> {
-        let level = (t.scale() / 256.0).log2().floor().max(0.0) as usize;
+        let level = t.zoom().floor().max(0.0) as usize;
         (level < self.levels.len()).then_some(level)
     }
 
@@ -300,20 +237,20 @@ impl ClusterGrid {
 /// `grid` must have followed `vis` (built, or kept up with [`ClusterGrid::update`] and
 /// [`ClusterGrid::invalidate`]). Up to the grid's deepest level the cost follows the cells in
 /// view; deeper, the R-tree gives the places in view (few, at such zooms).
-pub fn frame_items(
+pub fn items(
     statics: &PlaceStatics,
     grid: &mut ClusterGrid,
     vis: &Visibility,
     t: &ScreenTransform,
-    rect: Rect,
+    rect: ScreenRect,
     selected: &[PlaceIx],
-) -> FrameItems {
+) -> Items {
     match grid.level_for(t) {
         Some(level) => {
             grid.sync(vis, level);
-            frame_items_from_grid(statics, grid, level, vis, t, rect, selected)
+            items_from_grid(statics, grid, level, vis, t, rect, selected)
         }
-        None => frame_items_from_tree(statics, vis, t, rect, selected),
+        None => items_from_tree(statics, vis, t, rect, selected),
     }
 }
 
@@ -322,9 +259,9 @@ fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p:
     let count = vis.counts[p.ix()];
     Marker {
         place: p,
-        pos: t.apply(statics.norm[p.ix()]),
-        radius: if m.is_shown() { style::marker_radius(count as usize) } else { 2.5 },
-        color: statics.color[p.ix()],
+        pos: t.apply(statics.pos[p.ix()]),
+        radius: if m.is_shown() { marker_radius(count as usize) } else { 2.5 },
+        theme: statics.theme[p.ix()],
         approximate_location: statics.approximate[p.ix()],
         country_level: statics.country[p.ix()],
         time_match: m,
@@ -332,27 +269,24 @@ fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p:
     }
 }
 
-fn frame_items_from_grid(
+fn items_from_grid(
     statics: &PlaceStatics,
     grid: &ClusterGrid,
     level: usize,
     vis: &Visibility,
     t: &ScreenTransform,
-    rect: Rect,
+    rect: ScreenRect,
     selected: &[PlaceIx],
-) -> FrameItems {
+) -> Items {
     let g = &grid.levels[level];
     let (shown, events) = (&grid.shown, &grid.events);
     let view = t.visible(rect.expand(24.0));
-    let inside = |p: u32| {
-        let n = statics.norm[p as usize];
-        n[0] >= view[0] && n[0] <= view[2] && n[1] >= view[1] && n[1] <= view[3]
-    };
+    let inside = |p: u32| view.contains(statics.pos[p as usize]);
     // Selected places are drawn as markers, never inside a cluster.
     let selected_shown: Vec<PlaceIx> = selected.iter().copied().filter(|p| vis.places[p.ix()].is_shown()).collect();
     let cells: Vec<usize> = g.cells_in(view).filter(|c| shown[*c] > 0).collect();
     let shown_in_view: usize = cells.iter().map(|c| shown[*c] as usize).sum();
-    let mut items = FrameItems::default();
+    let mut items = Items::default();
     if shown_in_view.saturating_sub(selected_shown.len()) > CLUSTER_ABOVE {
         items.clusters = cells
             .iter()
@@ -381,19 +315,19 @@ fn frame_items_from_grid(
         .flat_map(|c| g.members(c))
         .filter(|p| !vis.places[**p as usize].is_shown() && inside(**p))
         .take(MAX_GHOSTS)
-        .map(|p| t.apply(statics.norm[*p as usize]))
+        .map(|p| t.apply(statics.pos[*p as usize]))
         .collect();
     items
 }
 
-/// [`frame_items`] from the R-tree and a screen grid, for zooms deeper than the grid's levels.
-fn frame_items_from_tree(
+/// [`items`] from the R-tree and a screen grid, for zooms deeper than the grid's levels.
+fn items_from_tree(
     statics: &PlaceStatics,
     vis: &Visibility,
     t: &ScreenTransform,
-    rect: Rect,
+    rect: ScreenRect,
     selected: &[PlaceIx],
-) -> FrameItems {
+) -> Items {
     let view = t.visible(rect.expand(24.0));
     let mut shown: Vec<PlaceIx> = Vec::new();
     let mut hidden: Vec<PlaceIx> = Vec::new();
@@ -405,28 +339,27 @@ fn frame_items_from_tree(
         }
     }
     let marker = |p: PlaceIx| make_marker(statics, vis, t, p);
-    let mut items = FrameItems::default();
+    let mut items = Items::default();
     if shown.len() > CLUSTER_ABOVE {
         // A fixed screen grid (a few hundred cells): one array slot per cell, no hashing.
-        let cols = (rect.width() / CLUSTER_CELL).ceil() as i32 + 2;
-        let rows = (rect.height() / CLUSTER_CELL).ceil() as i32 + 2;
+        let [width, height] = rect.size().map(|s| s as f32);
+        let cols = (width / CLUSTER_CELL).ceil() as i32 + 2;
+        let rows = (height / CLUSTER_CELL).ceil() as i32 + 2;
         let mut cells: Vec<Option<(Cluster, f32, f32)>> = vec![None; (cols * rows).max(0) as usize];
         for p in &shown {
             if selected.contains(p) {
                 continue;
             }
-            let n = statics.norm[p.ix()];
+            let n = statics.pos[p.ix()];
             let pos = t.apply(n);
-            let cx = (((pos.x - rect.left()) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, cols - 1);
-            let cy = (((pos.y - rect.top()) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, rows - 1);
+            let cx = (((pos.x - rect.min.x) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, cols - 1);
+            let cy = (((pos.y - rect.min.y) / CLUSTER_CELL).floor() as i32 + 1).clamp(0, rows - 1);
             let slot = &mut cells[(cy * cols + cx) as usize];
-            let entry = slot.get_or_insert_with(|| {
-                (Cluster { pos, places: 0, events: 0, bounds: [n[0], n[1], n[0], n[1]] }, 0.0, 0.0)
-            });
+            let entry =
+                slot.get_or_insert_with(|| (Cluster { pos, places: 0, events: 0, bounds: Bbox::point(n) }, 0.0, 0.0));
             entry.0.places += 1;
             entry.0.events += u64::from(vis.counts[p.ix()]);
-            let b = &mut entry.0.bounds;
-            *b = [b[0].min(n[0]), b[1].min(n[1]), b[2].max(n[0]), b[3].max(n[1])];
+            entry.0.bounds.extend(n);
             entry.1 += pos.x;
             entry.2 += pos.y;
         }
@@ -434,13 +367,13 @@ fn frame_items_from_tree(
             .into_iter()
             .flatten()
             .map(|(mut c, sx, sy)| {
-                c.pos = Pos2::new(sx / c.places as f32, sy / c.places as f32);
+                c.pos = ScreenPoint::new(sx / c.places as f32, sy / c.places as f32);
                 c
             })
             .collect();
         items.markers = selected.iter().filter(|p| vis.places[p.ix()].is_shown()).map(|p| marker(*p)).collect();
     } else {
-        items.ghosts = hidden.iter().map(|p| t.apply(statics.norm[p.ix()])).collect();
+        items.ghosts = hidden.iter().map(|p| t.apply(statics.pos[p.ix()])).collect();
         let mut markers: Vec<Marker> = shown.into_iter().map(marker).collect();
         markers.sort_by_key(|m| (m.shown_events, std::cmp::Reverse(m.place)));
         items.markers = markers;

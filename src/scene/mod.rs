@@ -1,0 +1,211 @@
+//! What the map shows, as plain data: the scene that every painter draws.
+//!
+//! [`Scene::build`] takes the dataset, what the filter shows, the selection and a view (a
+//! [`ScreenTransform`] and a canvas), and gives the basemap level, the faint dots of hidden
+//! places, the clusters, the markers with their styles, the labels after placement, a person's
+//! journey and the legend, all in canvas coordinates. It uses no toolkit: the window's map
+//! plugins paint it with egui, and a file painter can paint the same scene, so the screen and
+//! a file never disagree.
+//!
+//! - `places`: per-place data that does not change with the filter ([`PlaceStatics`]).
+//! - `clusters`: markers and clusters for a view ([`ClusterGrid`], [`items`]).
+//! - `labels`: label placement ([`place_labels`]).
+//! - `basemap`: a basemap level in web-mercator ([`MercatorLayer`]).
+
+mod basemap;
+mod clusters;
+mod labels;
+mod places;
+
+pub use basemap::MercatorLayer;
+pub use clusters::{
+    CLUSTER_ABOVE, CLUSTER_CELL, Cluster, ClusterGrid, Items, MAX_GHOSTS, MAX_GRID_LEVEL, Marker, cluster_radius,
+    items, marker_radius,
+};
+pub use labels::place_labels;
+pub use places::PlaceStatics;
+
+use crate::basemap::Detail;
+use crate::geometry::{LonLat, ScreenPoint, ScreenRect, ScreenTransform};
+use crate::model::{Dataset, PersonIx, PlaceIx, Theme};
+use crate::query::Visibility;
+
+/// A label placed on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    /// The marker it names (an index into [`Items::markers`]).
+    pub marker: usize,
+    /// Where it goes.
+    pub rect: ScreenRect,
+    /// What it says.
+    pub text: String,
+}
+
+/// One stop of a person's journey.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    /// Where.
+    pub lon_lat: LonLat,
+    /// When, in words ("August 1945, 1946").
+    pub date: String,
+}
+
+/// A stop of a journey on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyStop {
+    /// Where on the canvas.
+    pub pos: ScreenPoint,
+    /// "2. August 1945".
+    pub text: String,
+}
+
+/// One line of the legend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LegendEntry {
+    /// The theme (its colour).
+    pub theme: Theme,
+    /// Its name.
+    pub label: &'static str,
+}
+
+/// The legend's entries: one per theme.
+pub fn legend() -> Vec<LegendEntry> {
+    Theme::ALL.iter().map(|t| LegendEntry { theme: *t, label: t.label() }).collect()
+}
+
+/// How the legend explains marker shapes, under the theme entries.
+pub const LEGEND_NOTE: &str =
+    "dashed ring: approximate location · dashed square: a whole country · pale: possibly in the window";
+
+/// Everything the map shows for one view, in paint order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// The canvas.
+    pub canvas: ScreenRect,
+    /// From web-mercator to the canvas.
+    pub transform: ScreenTransform,
+    /// The basemap level for this zoom.
+    pub basemap: Detail,
+    /// Hidden places' dots, clusters and markers.
+    pub items: Items,
+    /// The selected places (highlighted).
+    pub selected: Vec<PlaceIx>,
+    /// Labels after placement.
+    pub labels: Vec<Label>,
+    /// A person's journey, stop by stop.
+    pub journey: Vec<JourneyStop>,
+    /// The legend.
+    pub legend: Vec<LegendEntry>,
+}
+
+/// What a scene is built from.
+#[derive(Clone, Copy)]
+pub struct SceneInput<'a> {
+    /// The dataset.
+    pub dataset: &'a Dataset,
+    /// Its places' positions, themes and labels.
+    pub statics: &'a PlaceStatics,
+    /// What the filter shows.
+    pub vis: &'a Visibility,
+    /// The selected places.
+    pub selected: &'a [PlaceIx],
+    /// The person whose journey is drawn, if any.
+    pub person: Option<PersonIx>,
+    /// The view.
+    pub transform: ScreenTransform,
+    /// The canvas.
+    pub canvas: ScreenRect,
+}
+
+impl Scene {
+    /// Builds the scene. `grid` must follow `input.vis` (see [`ClusterGrid`]); `measure` gives
+    /// a label's width and height in points as the painter will draw it.
+    pub fn build(input: SceneInput<'_>, grid: &mut ClusterGrid, measure: &dyn Fn(&str) -> [f32; 2]) -> Scene {
+        let SceneInput { dataset, statics, vis, selected, person, transform, canvas } = input;
+        let items = items(statics, grid, vis, &transform, canvas, selected);
+        // Labels only for individual markers (and always for the selected ones).
+        let labels = if items.clusters.is_empty() || !selected.is_empty() {
+            let size = |m: &Marker| {
+                let [w, h] = measure(&statics.label[m.place.ix()]);
+                [w + 4.0, h + 2.0]
+            };
+            place_labels(&items.markers, &size, selected)
+                .into_iter()
+                .map(|(marker, rect)| Label {
+                    marker,
+                    rect,
+                    text: statics.label[items.markers[marker].place.ix()].clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let journey = journey(dataset, vis, person)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| JourneyStop { pos: transform.lon_lat(s.lon_lat), text: format!("{}. {}", i + 1, s.date) })
+            .collect();
+        Scene {
+            canvas,
+            transform,
+            basemap: Detail::for_zoom(transform.zoom()),
+            items,
+            selected: selected.to_vec(),
+            labels,
+            journey,
+            legend: legend(),
+        }
+    }
+
+    /// The shown marker at a canvas point (the topmost, i.e. last painted), if any.
+    pub fn marker_at(&self, p: ScreenPoint) -> Option<PlaceIx> {
+        hit_test(&self.items.markers, p)
+    }
+
+    /// The cluster at a canvas point, if any.
+    pub fn cluster_at(&self, p: ScreenPoint) -> Option<&Cluster> {
+        self.items.clusters.iter().find(|c| c.pos.distance(p) <= cluster_radius(c.places) + 2.0)
+    }
+}
+
+/// The shown marker under a canvas point (the topmost, i.e. last painted), if any.
+pub fn hit_test(markers: &[Marker], p: ScreenPoint) -> Option<PlaceIx> {
+    markers
+        .iter()
+        .rev()
+        .filter(|m| m.time_match.is_shown())
+        .find(|m| m.pos.distance(p) <= m.radius + 3.0)
+        .map(|m| m.place)
+}
+
+/// A person's journey: the places of their events that show, in date order, one stop per
+/// place in a row (its dates joined).
+pub fn journey(dataset: &Dataset, vis: &Visibility, person: Option<PersonIx>) -> Vec<Stop> {
+    let Some(person) = person else { return Vec::new() };
+    let mut stops: Vec<Stop> = Vec::new();
+    for e in &dataset.person_events[person.ix()] {
+        if !vis.events[e.ix()].is_shown() {
+            continue;
+        }
+        let ev = dataset.event(*e);
+        let Some(p) = ev.place else { continue };
+        let lon_lat = dataset.place(p).lon_lat;
+        let date = ev.date.describe();
+        match stops.last_mut() {
+            Some(last) if last.lon_lat == lon_lat => {
+                if !last.date.ends_with(&date) {
+                    last.date = format!("{}, {date}", last.date);
+                }
+            }
+            _ => stops.push(Stop { lon_lat, date }),
+        }
+    }
+    stops
+}
+
+/// The shown places whose markers lie inside a canvas rectangle, in order.
+pub fn places_in_box(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, rect: ScreenRect) -> Vec<PlaceIx> {
+    let mut out: Vec<PlaceIx> = statics.in_view(t.visible(rect)).filter(|p| vis.places[p.ix()].is_shown()).collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,40 @@
+//! What the user asks for: every panel, the timeline and the map return [`Action`]s, and the
+//! app applies them after the frame is drawn. A leaf among the window's modules.
+
+use crate::chronology::TimeCommand;
+use crate::geometry::{Bbox, Mercator};
+use crate::model::{PersonIx, PlaceIx};
+use crate::query::Themes;
+
+/// Something the user asked for, applied after the frame is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Select one place (and centre the map on it when `true`).
+    SelectPlace(PlaceIx, bool),
+    /// Add a place to the selection or remove it.
+    TogglePlace(PlaceIx),
+    /// Replace the selection with these places (a box, or "select all shown").
+    SelectMany(Vec<PlaceIx>),
+    /// Clear the selection and the person.
+    ClearSelection,
+    /// Show a person (or go back).
+    SelectPerson(Option<PersonIx>),
+    /// New search text.
+    Search(String),
+    /// New theme filter.
+    SetThemes(Themes),
+    /// A time command.
+    Time(TimeCommand),
+    /// Fit the map to the places that show.
+    FitAll,
+    /// Zoom in (+1) or out (-1).
+    Zoom(i32),
+    /// Zoom to a box (a cluster clicked): at least one level in.
+    ZoomTo(Bbox<Mercator>),
+    /// Show or hide the problems window.
+    ShowProblems(bool),
+    /// Choose a dataset folder to open.
+    OpenDataset,
+    /// Export the selection (or all shown places when nothing is selected).
+    Export,
+}
