@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use geo::{BoundingRect, ClosestPoint, Contains, Distance, Haversine, MultiPolygon, Point, Rect, TriangulateEarcut};
 
-use crate::model::LonLat;
+use crate::geometry::{Bbox, LonLat, Planar};
 
 /// The credit shown on the map and in the README.
 pub const ATTRIBUTION: &str = "Made with Natural Earth (naturalearthdata.com)";
@@ -60,25 +60,25 @@ impl Detail {
 }
 
 /// Triangles of one polygon, in lon/lat degrees, with its bounding box for culling.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LandPiece {
-    /// Vertices `[lon, lat]`.
-    pub vertices: Vec<[f64; 2]>,
+    /// Vertices.
+    pub vertices: Vec<LonLat>,
     /// Triangle indices into `vertices`.
     pub indices: Vec<u32>,
-    /// Outline rings (exterior and holes), `[lon, lat]`.
-    pub rings: Vec<Vec<[f64; 2]>>,
-    /// `[min_lon, min_lat, max_lon, max_lat]`.
-    pub bbox: [f64; 4],
+    /// Outline rings (exterior and holes).
+    pub rings: Vec<Vec<LonLat>>,
+    /// The box of its vertices.
+    pub bbox: Bbox<LonLat>,
 }
 
 /// A border line in lon/lat degrees with its bounding box.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct BorderLine {
-    /// Points `[lon, lat]`.
-    pub points: Vec<[f64; 2]>,
-    /// `[min_lon, min_lat, max_lon, max_lat]`.
-    pub bbox: [f64; 4],
+    /// Points.
+    pub points: Vec<LonLat>,
+    /// The box of its points.
+    pub bbox: Bbox<LonLat>,
 }
 
 /// One level of the basemap, ready to project.
@@ -88,14 +88,6 @@ pub struct Layer {
     pub land: Vec<LandPiece>,
     /// Country borders.
     pub borders: Vec<BorderLine>,
-}
-
-fn bbox_of(points: impl Iterator<Item = [f64; 2]>) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-    for [x, y] in points {
-        b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
-    }
-    b
 }
 
 /// Just enough GeoJSON for the basemap assets (which this crate writes itself).
@@ -151,11 +143,12 @@ pub fn build_layer(detail: Detail) -> Layer {
             if tri.triangle_indices.is_empty() {
                 return None;
             }
-            let vertices: Vec<[f64; 2]> = tri.vertices;
+            let vertices: Vec<LonLat> = tri.vertices.into_iter().map(LonLat::from_xy).collect();
             let indices = tri.triangle_indices.iter().map(|&i| i as u32).collect();
-            let mut rings = vec![poly.exterior().coords().map(|c| [c.x, c.y]).collect::<Vec<_>>()];
-            rings.extend(poly.interiors().iter().map(|r| r.coords().map(|c| [c.x, c.y]).collect()));
-            let bbox = bbox_of(vertices.iter().copied());
+            let ring = |r: &geo::LineString<f64>| r.coords().map(|c| LonLat { lon: c.x, lat: c.y }).collect::<Vec<_>>();
+            let mut rings = vec![ring(poly.exterior())];
+            rings.extend(poly.interiors().iter().map(ring));
+            let bbox = Bbox::of(vertices.iter().copied())?;
             Some(LandPiece { vertices, indices, rings, bbox })
         })
         .collect();
@@ -167,8 +160,10 @@ pub fn build_layer(detail: Detail) -> Layer {
             _ => Vec::new(),
         };
         for points in lines {
-            let bbox = bbox_of(points.iter().copied());
-            borders.push(BorderLine { points, bbox });
+            let points: Vec<LonLat> = points.into_iter().map(LonLat::from_xy).collect();
+            if let Some(bbox) = Bbox::of(points.iter().copied()) {
+                borders.push(BorderLine { points, bbox });
+            }
         }
     }
     Layer { land, borders }

@@ -2,7 +2,7 @@
 //! visits the pieces it shows.
 
 use crate::basemap::Layer;
-use crate::geometry::{Bbox, LonLat, Mercator, Planar};
+use crate::geometry::{Bbox, LonLat, Mercator};
 
 /// Triangulated land: vertices, triangle indices, bounding box.
 type LandMesh = (Vec<Mercator>, Vec<u32>, Bbox<Mercator>);
@@ -18,8 +18,8 @@ pub struct MercatorLayer {
     borders: Vec<Line>,
 }
 
-fn line(points: &[[f64; 2]]) -> Option<Line> {
-    let v: Vec<Mercator> = points.iter().map(|p| Mercator::from(LonLat::from_xy(*p))).collect();
+fn line(points: &[LonLat]) -> Option<Line> {
+    let v: Vec<Mercator> = points.iter().map(|p| Mercator::from(*p)).collect();
     let b = Bbox::of(v.iter().copied())?;
     Some((v, b))
 }
