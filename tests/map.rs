@@ -177,3 +177,25 @@ fn the_scene_of_the_bundled_atlas_is_built_without_a_window() {
     let m = &scene.items.markers[harbin_marker];
     assert_eq!(scene.marker_at(m.pos), Some(harbin));
 }
+
+/// The scale bar's distance is what its two ends are apart on the ground (measured with geo's
+/// haversine along the bar), and a round number that fits.
+#[test]
+fn the_scale_bar_measures_the_ground_at_the_middle_of_the_map() {
+    use crossings::scene::scale_bar;
+    use geo::{Distance, Haversine, Point};
+    for (lat, zoom) in [(0.0, 3.0), (35.0, 4.3), (45.75, 7.0), (60.0, 10.5)] {
+        let (rect, canvas) = canvas(900.0, 700.0);
+        let t = transform(rect, 120.0, lat, zoom);
+        let bar = scale_bar(&t, canvas, 120.0).expect("a bar");
+        assert!(bar.length > 40.0 && bar.length <= 120.0, "{bar:?}");
+        let mantissa = bar.metres / 10f64.powf(bar.metres.log10().floor());
+        assert!([1.0, 2.0, 5.0].iter().any(|m| (m - mantissa).abs() < 1e-9), "{bar:?}");
+        // Its ends, moved to the map's middle latitude, are that far apart on the ground.
+        let y = (canvas.min.y + canvas.max.y) / 2.0;
+        let a = t.invert(crossings::geometry::ScreenPoint::new(bar.start.x, y)).to_lon_lat();
+        let b = t.invert(crossings::geometry::ScreenPoint::new(bar.start.x + bar.length, y)).to_lon_lat();
+        let ground = Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat));
+        assert!((ground - bar.metres).abs() / bar.metres < 0.02, "{bar:?}: the ends are {ground} m apart");
+    }
+}

@@ -96,6 +96,42 @@ pub struct Scene {
     pub journey: Vec<JourneyStop>,
     /// The legend.
     pub legend: Vec<LegendEntry>,
+    /// The scale bar, bottom right (none where the map is too small or the scale meaningless).
+    pub scale_bar: Option<ScaleBar>,
+}
+
+/// A scale bar: a length on the canvas and the distance it stands for on the ground at the
+/// canvas's middle latitude (web-mercator stretches distances away from the equator).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScaleBar {
+    /// Its left end.
+    pub start: ScreenPoint,
+    /// Its length in points.
+    pub length: f32,
+    /// The distance it stands for, in metres (a round number: 1, 2 or 5 times a power of ten).
+    pub metres: f64,
+    /// "500 km", "20 km", "500 m".
+    pub label: String,
+}
+
+/// The equator's length in metres (WGS84), the width of the web-mercator world.
+const EQUATOR_METRES: f64 = 40_075_016.686;
+
+/// The scale bar for a view: the longest round distance that fits in `max_length` points,
+/// placed at the canvas's bottom right.
+pub fn scale_bar(transform: &ScreenTransform, canvas: ScreenRect, max_length: f32) -> Option<ScaleBar> {
+    let middle = transform.invert(canvas.center()).to_lon_lat();
+    let metres_per_point = EQUATOR_METRES * middle.lat.to_radians().cos() / transform.scale;
+    if !(metres_per_point.is_finite() && metres_per_point > 0.0) || max_length < 10.0 {
+        return None;
+    }
+    let most = metres_per_point * f64::from(max_length);
+    let power = 10f64.powf(most.log10().floor());
+    let metres = [5.0, 2.0, 1.0].iter().map(|m| m * power).find(|m| *m <= most)?;
+    let length = (metres / metres_per_point) as f32;
+    let label = if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") };
+    let start = ScreenPoint::new(canvas.max.x - 14.0 - length, canvas.max.y - 26.0);
+    Some(ScaleBar { start, length, metres, label })
 }
 
 /// What a scene is built from.
@@ -154,6 +190,7 @@ impl Scene {
             labels,
             journey,
             legend: legend(),
+            scale_bar: scale_bar(&transform, canvas, 120.0),
         }
     }
 

@@ -31,6 +31,18 @@ pub enum Action {
     Zoom(i32),
     /// Zoom to a box (a cluster clicked): at least one level in.
     ZoomTo(Bbox<Mercator>),
+    /// Move the map by this many points (right, down), as the arrow keys do.
+    Pan(f32, f32),
+    /// A click on the map, on a place's marker or on nothing (`toggle`: with Ctrl/Cmd held).
+    ClickMap {
+        /// The place clicked, if any.
+        place: Option<PlaceIx>,
+        /// Add to or remove from the selection instead of replacing it.
+        toggle: bool,
+    },
+    /// A double click on the map: it zooms (walkers does that), and what its first click
+    /// selected is undone.
+    DoubleClickMap,
     /// Show or hide the problems window.
     ShowProblems(bool),
     /// Choose a dataset folder to open.

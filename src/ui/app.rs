@@ -125,6 +125,8 @@ struct Atlas {
     /// The first and last month of the data.
     bounds: (i32, i32),
     histogram: Histogram,
+    /// The box of every place (the map's centre is kept in it, so the data stays in reach).
+    extent: Option<Bbox<Mercator>>,
 }
 
 /// A loaded dataset with everything the window derives from it, built off the UI thread so
@@ -153,7 +155,15 @@ impl Prepared {
             (map.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), (list, bounds, histogram))
         });
         Prepared {
-            atlas: Atlas { dataset, statics: Arc::new(statics), problems, label, bounds, histogram },
+            atlas: Atlas {
+                extent: Bbox::of(statics.pos.iter().copied()),
+                dataset,
+                statics: Arc::new(statics),
+                problems,
+                label,
+                bounds,
+                histogram,
+            },
             view: FilteredView::new(grid, list),
         }
     }
@@ -173,8 +183,14 @@ pub struct CrossingsApp {
     /// The person the right panel shows.
     person: Option<PersonIx>,
     map_memory: MapMemory,
-    /// The map's size last frame (zooming to a box fits it in there).
-    map_size: egui::Vec2,
+    /// Where the map was drawn last frame (zooming to a box fits it in there).
+    map_rect: egui::Rect,
+    /// Whether the map has the keyboard focus (the arrow keys then pan it).
+    map_focused: bool,
+    /// When the last drag of the map ended (its glide is cut short soon after), in seconds.
+    fling_from: Option<f64>,
+    /// The selection and person before the last click on the map (a double click undoes it).
+    before_click: Option<(Vec<PlaceIx>, Option<PersonIx>)>,
     layers: [Option<MercatorLayer>; 3],
     date_field: DateField,
     /// The last status message.
@@ -221,6 +237,15 @@ fn histogram_of(dataset: &Dataset, bounds: (i32, i32)) -> Histogram {
     Histogram::build(dataset.events.iter().filter_map(|e| e.date.date_span()), bounds.0, bounds.1)
 }
 
+/// The farthest out the map zooms: East Asia and the Pacific fill the window, not a stamp.
+pub const MIN_ZOOM: f64 = 2.0;
+/// The farthest in: a town's streets would need a basemap Crossings does not have offline.
+pub const MAX_ZOOM: f64 = 11.0;
+/// How long the map glides after a quick drag, in seconds.
+const FLING_SECONDS: f64 = 0.25;
+/// How far one press of an arrow key moves the map, in points.
+const PAN_STEP: f32 = 100.0;
+
 /// The places the atlas is about: the first view shows them all.
 const CORE_PLACES: [&str; 6] = ["taihang", "yanan", "zhenyuan", "harbin", "maizuru", "quang-ngai"];
 
@@ -248,7 +273,10 @@ impl CrossingsApp {
             selection: Vec::new(),
             person: None,
             map_memory: MapMemory::default(),
-            map_size: egui::Vec2::ZERO,
+            map_rect: egui::Rect::NOTHING,
+            map_focused: false,
+            fling_from: None,
+            before_click: None,
             layers: [None, None, None],
             date_field: DateField::default(),
             status: None,
@@ -326,6 +354,11 @@ impl CrossingsApp {
     /// Brings the filtered view up to the state's filter.
     fn follow_filter(&mut self) {
         self.view.set(&self.atlas.dataset, self.state.time.filter(), self.state.themes);
+    }
+
+    /// Where the map was drawn in the last frame, in points.
+    pub fn map_rect(&self) -> egui::Rect {
+        self.map_rect
     }
 
     /// The map view now.
@@ -464,15 +497,30 @@ impl CrossingsApp {
                 }
             });
         }
-        if typing {
+        if self.map_focused {
+            // The map has the focus (it was clicked): the arrow keys pan it.
+            ctx.input(|i| {
+                let step = if i.modifiers.shift { PAN_STEP * 3.0 } else { PAN_STEP };
+                for (key, dx, dy) in [
+                    (Key::ArrowLeft, -step, 0.0),
+                    (Key::ArrowRight, step, 0.0),
+                    (Key::ArrowUp, 0.0, -step),
+                    (Key::ArrowDown, 0.0, step),
+                ] {
+                    if i.key_pressed(key) {
+                        out.push(Action::Pan(dx, dy));
+                    }
+                }
+            });
+        } else if typing {
             return out;
         }
         ctx.input(|i| {
             let year = i.modifiers.shift;
-            if i.key_pressed(Key::ArrowRight) {
+            if !self.map_focused && i.key_pressed(Key::ArrowRight) {
                 out.push(Action::Time(TimeCommand::Step(if year { 12 } else { 1 })));
             }
-            if i.key_pressed(Key::ArrowLeft) {
+            if !self.map_focused && i.key_pressed(Key::ArrowLeft) {
                 out.push(Action::Time(TimeCommand::Step(if year { -12 } else { -1 })));
             }
             if i.key_pressed(Key::Home) {
@@ -535,10 +583,33 @@ impl CrossingsApp {
                 self.auto_fit = None;
                 let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
             }
+            Action::Pan(dx, dy) => {
+                self.auto_fit = None;
+                let view = self.map_view();
+                let scale = 256.0 * view.zoom.exp2();
+                let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
+                let moved = Mercator { x: c.x + f64::from(dx) / scale, y: c.y + f64::from(dy) / scale }.to_lon_lat();
+                self.map_memory.center_at(lon_lat(moved.lon, moved.lat));
+                self.keep_map_in_bounds();
+            }
+            Action::ClickMap { place, toggle } => {
+                self.before_click = Some((self.selection.clone(), self.person));
+                match (place, toggle) {
+                    (Some(p), true) => self.apply(Action::TogglePlace(p)),
+                    (Some(p), false) => self.apply(Action::SelectPlace(p, false)),
+                    (None, _) => {}
+                }
+            }
+            Action::DoubleClickMap => {
+                if let Some((selection, person)) = self.before_click.take() {
+                    self.selection = selection;
+                    self.person = person;
+                }
+            }
             Action::ZoomTo(bounds) => {
                 self.auto_fit = None;
                 let corners = [bounds.min.to_lon_lat(), bounds.max.to_lon_lat()];
-                if let Some(v) = fit_view(&corners, self.map_size, [40.0; 4]) {
+                if let Some(v) = fit_view(&corners, self.map_rect.size(), [40.0; 4]) {
                     self.map_memory.center_at(lon_lat(v.lon, v.lat));
                     let _ = self.map_memory.set_zoom(v.zoom.max(self.map_memory.zoom() + 1.0).min(18.0));
                 }
@@ -743,7 +814,7 @@ impl CrossingsApp {
     /// The map: fitted on the first frames, the basemap and the scene, the overlays.
     fn map_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         let size = ui.available_size();
-        self.map_size = size;
+        self.map_rect = egui::Rect::from_min_size(ui.cursor().min, size);
         if self.pending_fit {
             self.fit(size, false);
             self.pending_fit = false;
@@ -757,8 +828,23 @@ impl CrossingsApp {
         let empty = MercatorLayer::default();
         let layer = self.layers[slot].as_ref().unwrap_or(&empty);
         let shift = ui.input(|i| i.modifiers.shift);
+        // At a zoom limit the wheel does nothing (walkers would still shift the centre towards
+        // the pointer as if it had zoomed).
+        if ui.rect_contains_pointer(ui.max_rect()) {
+            ui.input_mut(|i| {
+                let y = i.smooth_scroll_delta.y;
+                if (zoom >= MAX_ZOOM && y > 0.0) || (zoom <= MIN_ZOOM && y < 0.0) {
+                    i.smooth_scroll_delta = egui::Vec2::ZERO;
+                }
+            });
+        }
+        // What lies under the pointer, to keep it there if the zoom has to be held at a limit.
+        let anchor =
+            ui.input(|i| i.pointer.hover_pos()).filter(|p| self.map_rect.contains(*p)).map(|p| (p, self.lon_lat_at(p)));
         let mut actions = Vec::new();
         let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
+            // The wheel zooms around the pointer, as in every desktop map.
+            .zoom_with_ctrl(false)
             // Shift+drag draws a selection box instead of panning.
             .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
             .with_plugin(BasemapPlugin { layer })
@@ -779,8 +865,82 @@ impl CrossingsApp {
         if touched || !response.inner.is_empty() || !actions.is_empty() {
             self.auto_fit = None;
         }
+        // A click or a drag gives the map the keyboard focus; the arrow keys then pan it
+        // (Escape gives the focus back and the arrows step the time again).
+        let map = &response.response;
+        if map.clicked() || map.drag_started() {
+            map.request_focus();
+        }
+        self.map_focused = map.has_focus();
+        if self.map_focused {
+            let filter =
+                egui::EventFilter { horizontal_arrows: true, vertical_arrows: true, ..egui::EventFilter::default() };
+            ui.memory_mut(|m| m.set_focus_lock_filter(map.id, filter));
+            ui.painter().rect_stroke(
+                map.rect.shrink(1.0),
+                0.0,
+                egui::Stroke::new(2.0, super::style::FOCUS),
+                egui::StrokeKind::Inside,
+            );
+        }
+        // A quick drag glides on only briefly: the data stays in reach.
+        let now = ui.input(|i| i.time);
+        if map.drag_stopped() {
+            self.fling_from = Some(now);
+        }
+        if let Some(from) = self.fling_from
+            && now - from > FLING_SECONDS
+        {
+            self.fling_from = None;
+            if self.map_memory.animating() {
+                let v = self.map_view();
+                self.map_memory.center_at(lon_lat(v.lon, v.lat));
+            }
+        }
+        let zoom = self.map_memory.zoom();
+        if !(MIN_ZOOM..=MAX_ZOOM).contains(&zoom) {
+            let _ = self.map_memory.set_zoom(zoom.clamp(MIN_ZOOM, MAX_ZOOM));
+            // walkers moved the centre for the zoom it made; keep the pointer's place under it.
+            if let Some((p, ll)) = anchor {
+                let scale = 256.0 * self.map_memory.zoom().exp2();
+                let d = p - self.map_rect.center();
+                let m = Mercator::from(ll);
+                let c = Mercator { x: m.x - f64::from(d.x) / scale, y: m.y - f64::from(d.y) / scale }.to_lon_lat();
+                self.map_memory.center_at(lon_lat(c.lon, c.lat));
+            }
+        }
+        self.keep_map_in_bounds();
         actions.extend(response.inner);
         actions
+    }
+
+    /// The lon/lat under a point of the map, in the current view.
+    fn lon_lat_at(&self, p: egui::Pos2) -> LonLat {
+        let view = self.map_view();
+        let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
+        let scale = 256.0 * view.zoom.exp2();
+        let d = p - self.map_rect.center();
+        Mercator { x: c.x + f64::from(d.x) / scale, y: c.y + f64::from(d.y) / scale }.to_lon_lat()
+    }
+
+    /// Keeps the zoom within [`MIN_ZOOM`]..[`MAX_ZOOM`] and the map's centre over the data.
+    fn keep_map_in_bounds(&mut self) {
+        let zoom = self.map_memory.zoom();
+        if !(MIN_ZOOM..=MAX_ZOOM).contains(&zoom) {
+            let _ = self.map_memory.set_zoom(zoom.clamp(MIN_ZOOM, MAX_ZOOM));
+        }
+        let Some(extent) = self.atlas.extent else { return };
+        let view = self.map_view();
+        let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
+        // Room around the data: a tenth of the world, or half the window at this zoom.
+        let side = f64::from(self.map_rect.size().max_elem());
+        let half_window = if side.is_finite() && side > 0.0 { side / 2.0 / (256.0 * view.zoom.exp2()) } else { 0.0 };
+        let area = extent.expand(half_window.clamp(0.0, 0.1));
+        let inside = Mercator { x: c.x.clamp(area.min.x, area.max.x), y: c.y.clamp(area.min.y, area.max.y) };
+        if inside != c {
+            let ll = inside.to_lon_lat();
+            self.map_memory.center_at(lon_lat(ll.lon, ll.lat));
+        }
     }
 
     /// The problems window, with every problem the dataset has.

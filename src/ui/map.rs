@@ -135,6 +135,9 @@ pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
             painter.circle_stroke(pos, (m.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
         }
     }
+    if let Some(bar) = &scene.scale_bar {
+        paint_scale_bar(painter, bar);
+    }
     for label in &scene.labels {
         let r = rect(label.rect);
         painter.rect_filled(r, 3.0, style::LABEL_FILL);
@@ -146,6 +149,26 @@ pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
             style::MAP_TEXT,
         );
     }
+}
+
+/// Draws the scale bar: a bar with end ticks, its distance above it.
+fn paint_scale_bar(painter: &egui::Painter, bar: &crate::scene::ScaleBar) {
+    let a = pos2(bar.start);
+    let b = a + Vec2::new(bar.length, 0.0);
+    let halo = Stroke::new(4.0, style::LABEL_FILL);
+    let ink = Stroke::new(1.5, style::MAP_TEXT);
+    for stroke in [halo, ink] {
+        painter.line_segment([a, b], stroke);
+        painter.line_segment([a, a - Vec2::new(0.0, 5.0)], stroke);
+        painter.line_segment([b, b - Vec2::new(0.0, 5.0)], stroke);
+    }
+    painter.text(
+        a + Vec2::new(bar.length / 2.0, -4.0),
+        Align2::CENTER_BOTTOM,
+        &bar.label,
+        FontId::proportional(11.0),
+        style::MAP_TEXT,
+    );
 }
 
 /// Draws a person's journey: a path between places, arrows, dates.
@@ -240,15 +263,16 @@ impl Plugin for ScenePlugin<'_> {
                 ui.data_mut(|d| d.remove::<Option<Pos2>>(box_id));
             }
         }
-        if response.clicked()
+        if response.double_clicked() || response.triple_clicked() {
+            self.actions.push(Action::DoubleClickMap);
+        } else if response.clicked()
             && let Some(pointer) = response.interact_pointer_pos()
         {
             let scene = self.view.scene(self.dataset, self.statics, request, &measure);
-            if let Some(place) = scene.marker_at(point(pointer)) {
-                let toggle = ui.input(|i| i.modifiers.command);
-                self.actions.push(if toggle { Action::TogglePlace(place) } else { Action::SelectPlace(place, false) });
-            } else if let Some(c) = scene.cluster_at(point(pointer)) {
-                self.actions.push(Action::ZoomTo(c.bounds));
+            let toggle = ui.input(|i| i.modifiers.command);
+            match scene.cluster_at(point(pointer)) {
+                Some(c) if scene.marker_at(point(pointer)).is_none() => self.actions.push(Action::ZoomTo(c.bounds)),
+                _ => self.actions.push(Action::ClickMap { place: scene.marker_at(point(pointer)), toggle }),
             }
         }
     }

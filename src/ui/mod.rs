@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use action::Action;
-pub use app::{AppState, CrossingsApp, MapView, Prepared, Status, fit_view};
+pub use app::{AppState, CrossingsApp, MAX_ZOOM, MIN_ZOOM, MapView, Prepared, Status, fit_view};
 
 use crate::cli::CliError;
 

@@ -12,8 +12,11 @@ pub const LAND: Color32 = Color32::from_rgb(0xf1, 0xec, 0xdf);
 pub const COAST: Color32 = Color32::from_rgb(0x8f, 0xa9, 0xbd);
 /// Country borders.
 pub const BORDER: Color32 = Color32::from_rgb(0xb4, 0x9e, 0xa6);
-/// The highlight of the selected place.
-pub const SELECTED: Color32 = Color32::from_rgb(0xff, 0xc4, 0x00);
+/// The highlight of the selected places and the selection box: a deep red-violet no theme
+/// uses (the Viet Minh theme is the yellow the selection once was).
+pub const SELECTED: Color32 = Color32::from_rgb(0xa0, 0x10, 0x60);
+/// The edge of the map while it has the keyboard focus.
+pub const FOCUS: Color32 = Color32::from_rgb(0x3b, 0x6e, 0x9e);
 /// Places hidden by the time filter, drawn faintly for context.
 pub const GHOST: Color32 = Color32::from_rgba_premultiplied(90, 90, 90, 90);
 /// Text that reports an error (a refused date, a failed export).
