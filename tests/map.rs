@@ -5,7 +5,7 @@ mod common;
 use crossings::chronology::TimeFilter;
 use crossings::geometry::{LonLat, Mercator, ScreenRect, ScreenTransform};
 use crossings::query::{Themes, visibility};
-use crossings::scene::{CLUSTER_ABOVE, ClusterGrid, PlaceStatics, hit_test, items, place_labels};
+use crossings::scene::{CLUSTER_ABOVE, ClusterGrid, Disc, PlaceStatics, Placer, hit_test, items};
 use crossings::ui::geometry::{screen_rect, transform_of};
 use egui::{Pos2, Rect, vec2};
 use walkers::{MapMemory, MercatorProjection, Projector, lon_lat};
@@ -57,10 +57,19 @@ fn many_places_cluster_when_zoomed_out_and_split_when_zoomed_in() {
     assert!(near.markers.iter().all(|m| canvas.expand(30.0).contains(m.pos)));
     let first = &near.markers[near.markers.len() - 1];
     assert_eq!(hit_test(&near.markers, first.pos), Some(first.place));
-    let labels = place_labels(&near.markers, &|_| [80.0, 14.0], &[]);
+    let discs: Vec<Disc> = near.markers.iter().map(|m| Disc { pos: m.pos, radius: m.radius }).collect();
+    let mut placer = Placer::new(canvas, &[], &discs);
+    let labels: Vec<_> = near
+        .markers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| placer.place(m.pos, m.radius, [80.0, 14.0], Some(i)))
+        .collect();
+    assert!(!labels.is_empty());
     for (i, a) in labels.iter().enumerate() {
+        assert!(canvas.contains(a.min) && canvas.contains(a.max), "a label off the map");
         for b in &labels[i + 1..] {
-            assert!(!a.1.intersects(&b.1), "labels overlap");
+            assert!(!a.intersects(b), "labels overlap");
         }
     }
 }
@@ -146,24 +155,70 @@ fn the_scene_of_the_bundled_atlas_is_built_without_a_window() {
     let mut grid = ClusterGrid::build(&statics);
     let (rect, canvas) = canvas(900.0, 700.0);
     let t = transform(rect, 121.0, 33.0, 4.0);
-    let person =
-        d.people.iter().position(|p| d.person_events[d.people.iter().position(|q| q.id == p.id).unwrap()].len() >= 3);
-    let person = person.map(|i| crossings::model::PersonIx(i as u32));
+    let person = d.person_by_id("maeda-mitsushige");
+    assert!(person.is_some());
     let harbin = d.place_by_id("harbin").unwrap();
-    let input =
-        SceneInput { dataset: &d, statics: &statics, vis: &vis, selected: &[harbin], person, transform: t, canvas };
+    // A legend in the bottom-left corner, as the window has.
+    let legend = crossings::geometry::Bbox::from_corners(
+        crossings::geometry::ScreenPoint::new(10.0, 450.0),
+        crossings::geometry::ScreenPoint::new(260.0, 680.0),
+    );
+    let input = SceneInput {
+        dataset: &d,
+        statics: &statics,
+        vis: &vis,
+        selected: &[harbin],
+        person,
+        transform: t,
+        canvas,
+        overlays: &[legend],
+    };
     // Every character 7 points wide, 14 high.
-    let scene = Scene::build(input, &mut grid, &|text| [7.0 * text.chars().count() as f32, 14.0]);
+    let measure = |text: &str| [7.0 * text.chars().count() as f32, 14.0];
+    let scene = Scene::build(input, &mut grid, &measure);
     assert!(scene.items.markers.len() >= 20, "{}", scene.items.markers.len());
     assert_eq!(scene.legend.len(), crossings::model::Theme::ALL.len());
-    // Labels: the selected place always, each placed where it was measured, none overlapping.
+    // Labels: the selected place's, each as wide as measured and no wider than the limit, on
+    // the map, off the legend, off every other marker and off each other and the journey's.
     let harbin_marker = scene.items.markers.iter().position(|m| m.place == harbin).unwrap();
-    assert!(scene.labels.iter().any(|l| l.marker == harbin_marker && l.text == d.place(harbin).label()));
-    for (i, a) in scene.labels.iter().enumerate() {
-        assert_eq!(a.rect.size()[0] as f32, 7.0 * a.text.chars().count() as f32 + 4.0);
-        for b in &scene.labels[i + 1..] {
-            assert!(!a.rect.intersects(&b.rect), "{} overlaps {}", a.text, b.text);
+    assert!(scene.labels.iter().any(|l| l.marker == harbin_marker && l.full == d.place(harbin).label()));
+    let journey_rects: Vec<_> = scene.journey.iter().filter_map(|s| s.label).collect();
+    assert!(!journey_rects.is_empty());
+    let all: Vec<_> = scene
+        .labels
+        .iter()
+        .map(|l| (l.rect, l.text.as_str()))
+        .chain(journey_rects.iter().map(|r| (*r, "journey")))
+        .collect();
+    for (i, (a, text)) in all.iter().enumerate() {
+        assert!(canvas.contains(a.min) && canvas.contains(a.max), "{text} runs off the map");
+        assert!(!a.intersects(&legend), "{text} is under the legend");
+        for (b, other) in &all[i + 1..] {
+            assert!(!a.intersects(b), "{text} overlaps {other}");
         }
+    }
+    for l in &scene.labels {
+        assert_eq!(l.rect.size()[0] as f32, 7.0 * l.text.chars().count() as f32 + 4.0);
+        assert!(l.rect.size()[0] as f32 <= crossings::scene::MAX_LABEL_WIDTH + 4.0, "{}", l.text);
+        if l.text != l.full {
+            assert!(l.text.ends_with('…') && l.full.starts_with(l.text.trim_end_matches('…')), "{l:?}");
+        }
+        for (k, m) in scene.items.markers.iter().enumerate() {
+            if k != l.marker {
+                let nearest = crossings::geometry::ScreenPoint::new(
+                    m.pos.x.clamp(l.rect.min.x, l.rect.max.x),
+                    m.pos.y.clamp(l.rect.min.y, l.rect.max.y),
+                );
+                assert!(nearest.distance(m.pos) >= m.radius - 0.5, "{} covers a marker", l.text);
+            }
+        }
+    }
+    // The long name is shortened, the whole of it kept for the tooltip.
+    let hq = d.place_by_id("balujun-qianfang-zongbu").or_else(|| {
+        d.places.iter().position(|p| p.label().chars().count() > 40).map(|i| crossings::model::PlaceIx(i as u32))
+    });
+    if let Some(l) = hq.and_then(|hq| scene.labels.iter().find(|l| scene.items.markers[l.marker].place == hq)) {
+        assert!(l.text.ends_with('…'), "{l:?}");
     }
     // The journey: one stop per place in a row, numbered, where the transform puts them.
     let stops = journey(&d, &vis, person);
@@ -198,4 +253,32 @@ fn the_scale_bar_measures_the_ground_at_the_middle_of_the_map() {
         let ground = Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat));
         assert!((ground - bar.metres).abs() / bar.metres < 0.02, "{bar:?}: the ends are {ground} m apart");
     }
+}
+
+/// Zoomed out over the whole region, the bundled places that would pile up are gathered into
+/// clusters (every shown place counted once, the selected one left out as a marker); zoomed
+/// in, none are.
+#[test]
+fn at_world_zoom_the_bundled_places_gather_into_clusters() {
+    let d = common::bundled().dataset;
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let statics = PlaceStatics::build(&d);
+    let mut grid = ClusterGrid::build(&statics);
+    let (rect, canvas) = canvas(1000.0, 700.0);
+    let harbin = d.place_by_id("harbin").unwrap();
+    let far_t = transform(rect, 100.0, 30.0, 2.0);
+    let far = items(&statics, &mut grid, &vis, &far_t, canvas, &[harbin]);
+    assert!(!far.clusters.is_empty(), "nothing gathered at zoom 2");
+    assert!(far.markers.iter().any(|m| m.place == harbin), "the selected place stays a marker");
+    let in_view = d
+        .places
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| vis.places[*i].is_shown() && canvas.expand(24.0).contains(far_t.lon_lat(p.lon_lat)))
+        .count();
+    let drawn = far.markers.len() + far.clusters.iter().map(|c| c.places).sum::<usize>();
+    assert_eq!(drawn, in_view);
+    // No two markers left that would pile onto each other in one cell.
+    let near = items(&statics, &mut grid, &vis, &transform(rect, 121.0, 33.0, 5.0), canvas, &[]);
+    assert!(near.clusters.is_empty());
 }

@@ -18,6 +18,9 @@ use super::places::PlaceStatics;
 pub const CLUSTER_ABOVE: usize = 400;
 /// Cluster grid cell, in points.
 pub const CLUSTER_CELL: f32 = 56.0;
+/// Below this zoom (the whole region in view) markers that fall in one cell of the screen
+/// are gathered into a cluster however few places there are: they would only pile up.
+pub const PILE_UP_ZOOM: f64 = 3.0;
 /// Hidden places drawn as faint dots for context, at most.
 pub const MAX_GHOSTS: usize = 3000;
 
@@ -245,13 +248,51 @@ pub fn items(
     rect: ScreenRect,
     selected: &[PlaceIx],
 ) -> Items {
-    match grid.level_for(t) {
+    let items = match grid.level_for(t) {
         Some(level) => {
             grid.sync(vis, level);
             items_from_grid(statics, grid, level, vis, t, rect, selected)
         }
         None => items_from_tree(statics, vis, t, rect, selected),
+    };
+    if t.zoom() < PILE_UP_ZOOM && items.clusters.is_empty() {
+        gather_piles(statics, items, rect, selected)
+    } else {
+        items
     }
+}
+
+/// Gathers the markers (but the selected) that share a cell of a screen grid into clusters.
+fn gather_piles(statics: &PlaceStatics, mut items: Items, rect: ScreenRect, selected: &[PlaceIx]) -> Items {
+    let cell = |p: ScreenPoint| {
+        (((p.x - rect.min.x) / CLUSTER_CELL).floor() as i32, ((p.y - rect.min.y) / CLUSTER_CELL).floor() as i32)
+    };
+    let mut by_cell: std::collections::BTreeMap<(i32, i32), Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, m) in items.markers.iter().enumerate() {
+        if !selected.contains(&m.place) {
+            by_cell.entry(cell(m.pos)).or_default().push(i);
+        }
+    }
+    let mut gathered = vec![false; items.markers.len()];
+    for members in by_cell.values().filter(|m| m.len() > 1) {
+        let n = members.len() as f32;
+        let (sx, sy) =
+            members.iter().fold((0.0, 0.0), |(x, y), i| (x + items.markers[*i].pos.x, y + items.markers[*i].pos.y));
+        let bounds = Bbox::of(members.iter().map(|i| statics.pos[items.markers[*i].place.ix()]));
+        let Some(bounds) = bounds else { continue };
+        items.clusters.push(Cluster {
+            pos: ScreenPoint::new(sx / n, sy / n),
+            places: members.len(),
+            events: members.iter().map(|i| u64::from(items.markers[*i].shown_events)).sum(),
+            bounds,
+        });
+        for i in members {
+            gathered[*i] = true;
+        }
+    }
+    let mut keep = gathered.iter().map(|g| !g);
+    items.markers.retain(|_| keep.next().unwrap_or(true));
+    items
 }
 
 fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p: PlaceIx) -> Marker {

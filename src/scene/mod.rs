@@ -9,7 +9,7 @@
 //!
 //! - `places`: per-place data that does not change with the filter ([`PlaceStatics`]).
 //! - `clusters`: markers and clusters for a view ([`ClusterGrid`], [`items`]).
-//! - `labels`: label placement ([`place_labels`]).
+//! - `labels`: label placement ([`Placer`]).
 //! - `basemap`: a basemap level in web-mercator ([`MercatorLayer`]).
 
 mod basemap;
@@ -22,7 +22,7 @@ pub use clusters::{
     CLUSTER_ABOVE, CLUSTER_CELL, Cluster, ClusterGrid, Items, MAX_GHOSTS, MAX_GRID_LEVEL, Marker, cluster_radius,
     items, marker_radius,
 };
-pub use labels::place_labels;
+pub use labels::{Disc, MAX_LABEL_WIDTH, Placer, shorten};
 pub use places::PlaceStatics;
 
 use crate::basemap::Detail;
@@ -37,8 +37,10 @@ pub struct Label {
     pub marker: usize,
     /// Where it goes.
     pub rect: ScreenRect,
-    /// What it says.
+    /// What it says (shortened with "…" when long).
     pub text: String,
+    /// The whole name, for the tooltip.
+    pub full: String,
 }
 
 /// One stop of a person's journey.
@@ -57,6 +59,8 @@ pub struct JourneyStop {
     pub pos: ScreenPoint,
     /// "2. August 1945".
     pub text: String,
+    /// Where its text goes; `None` when no spot was free (the stop is still drawn).
+    pub label: Option<ScreenRect>,
 }
 
 /// One line of the legend.
@@ -74,8 +78,8 @@ pub fn legend() -> Vec<LegendEntry> {
 }
 
 /// How the legend explains marker shapes, under the theme entries.
-pub const LEGEND_NOTE: &str =
-    "dashed ring: approximate location · dashed square: a whole country · pale: possibly in the window";
+pub const LEGEND_MARKS: [&str; 3] =
+    ["dashed ring: approximate location", "dashed square: a whole country", "pale, inner ring: possibly in the window"];
 
 /// Everything the map shows for one view, in paint order.
 #[derive(Clone, Debug, PartialEq)]
@@ -151,35 +155,57 @@ pub struct SceneInput<'a> {
     pub transform: ScreenTransform,
     /// The canvas.
     pub canvas: ScreenRect,
+    /// What covers parts of the canvas (the legend, the zoom buttons): no label goes there.
+    pub overlays: &'a [ScreenRect],
 }
 
 impl Scene {
     /// Builds the scene. `grid` must follow `input.vis` (see [`ClusterGrid`]); `measure` gives
     /// a label's width and height in points as the painter will draw it.
     pub fn build(input: SceneInput<'_>, grid: &mut ClusterGrid, measure: &dyn Fn(&str) -> [f32; 2]) -> Scene {
-        let SceneInput { dataset, statics, vis, selected, person, transform, canvas } = input;
+        let SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays } = input;
         let items = items(statics, grid, vis, &transform, canvas, selected);
-        // Labels only for individual markers (and always for the selected ones).
-        let labels = if items.clusters.is_empty() || !selected.is_empty() {
-            let size = |m: &Marker| {
-                let [w, h] = measure(&statics.label[m.place.ix()]);
-                [w + 4.0, h + 2.0]
-            };
-            place_labels(&items.markers, &size, selected)
-                .into_iter()
-                .map(|(marker, rect)| Label {
-                    marker,
-                    rect,
-                    text: statics.label[items.markers[marker].place.ix()].clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
+        // What labels must not cover: markers (with a selected one's ring) and clusters.
+        let discs: Vec<Disc> = items
+            .markers
+            .iter()
+            .map(|m| Disc { pos: m.pos, radius: m.radius + if selected.contains(&m.place) { 5.0 } else { 0.0 } })
+            .chain(items.clusters.iter().map(|c| Disc { pos: c.pos, radius: cluster_radius(c.places) }))
+            .collect();
+        let mut placer = Placer::new(canvas, overlays, &discs);
+        let padded = |text: &str| {
+            let [w, h] = measure(text);
+            [w + 4.0, h + 2.0]
         };
+        // A journey's dates first: they are what the user asked to see.
         let journey = journey(dataset, vis, person)
             .into_iter()
             .enumerate()
-            .map(|(i, s)| JourneyStop { pos: transform.lon_lat(s.lon_lat), text: format!("{}. {}", i + 1, s.date) })
+            .map(|(i, s)| {
+                let pos = transform.lon_lat(s.lon_lat);
+                let text = shorten(&format!("{}. {}", i + 1, s.date), MAX_LABEL_WIDTH, measure);
+                let own = items.markers.iter().position(|m| m.pos.distance(pos) < 0.5);
+                let radius = own.map_or(4.0, |m| discs[m].radius);
+                let label = placer.place(pos, radius, padded(&text), own);
+                JourneyStop { pos, text, label }
+            })
+            .collect();
+        // Then the places: the selected first, then those with most events shown.
+        let mut order: Vec<usize> =
+            (0..items.markers.len()).filter(|i| items.markers[*i].time_match.is_shown()).collect();
+        order.sort_by_key(|i| {
+            let m = &items.markers[*i];
+            (!selected.contains(&m.place), std::cmp::Reverse(m.shown_events), m.place)
+        });
+        let labels = order
+            .into_iter()
+            .filter_map(|marker| {
+                let m = &items.markers[marker];
+                let full = statics.label[m.place.ix()].clone();
+                let text = shorten(&full, MAX_LABEL_WIDTH, measure);
+                let rect = placer.place(m.pos, discs[marker].radius, padded(&text), Some(marker))?;
+                Some(Label { marker, rect, text, full })
+            })
             .collect();
         Scene {
             canvas,
@@ -197,6 +223,11 @@ impl Scene {
     /// The shown marker at a canvas point (the topmost, i.e. last painted), if any.
     pub fn marker_at(&self, p: ScreenPoint) -> Option<PlaceIx> {
         hit_test(&self.items.markers, p)
+    }
+
+    /// The label at a canvas point, if any.
+    pub fn label_at(&self, p: ScreenPoint) -> Option<&Label> {
+        self.labels.iter().find(|l| l.rect.contains(p))
     }
 
     /// The cluster at a canvas point, if any.

@@ -43,6 +43,8 @@ pub enum Action {
     /// A double click on the map: it zooms (walkers does that), and what its first click
     /// selected is undone.
     DoubleClickMap,
+    /// Show or fold the legend.
+    ShowLegend(bool),
     /// Show or hide the problems window.
     ShowProblems(bool),
     /// Choose a dataset folder to open.

@@ -55,6 +55,8 @@ pub struct AppState {
     pub timeline: Option<TimelineView>,
     /// The map view.
     pub view: Option<MapView>,
+    /// The legend is folded away.
+    pub legend_hidden: bool,
 }
 
 impl AppState {
@@ -185,6 +187,8 @@ pub struct CrossingsApp {
     map_memory: MapMemory,
     /// Where the map was drawn last frame (zooming to a box fits it in there).
     map_rect: egui::Rect,
+    /// What covers the map (the legend, the zoom buttons, the credit), as of the last frame.
+    overlays: Vec<crate::geometry::ScreenRect>,
     /// Whether the map has the keyboard focus (the arrow keys then pan it).
     map_focused: bool,
     /// When the last drag of the map ended (its glide is cut short soon after), in seconds.
@@ -274,6 +278,7 @@ impl CrossingsApp {
             person: None,
             map_memory: MapMemory::default(),
             map_rect: egui::Rect::NOTHING,
+            overlays: Vec::new(),
             map_focused: false,
             fling_from: None,
             before_click: None,
@@ -579,6 +584,7 @@ impl CrossingsApp {
                 self.date_field.error = None;
             }
             Action::FitAll => self.pending_fit = true,
+            Action::ShowLegend(on) => self.state.legend_hidden = !on,
             Action::Zoom(d) => {
                 self.auto_fit = None;
                 let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
@@ -683,8 +689,7 @@ impl CrossingsApp {
             CORE_PLACES.iter().filter_map(|id| dataset.place_by_id(id)).map(|p| dataset.place(p).lon_lat).collect();
         let shown: Vec<LonLat> = self.view.visibility().shown_places().map(|p| dataset.place(p).lon_lat).collect();
         let points = if core && !core_points.is_empty() { core_points } else { shown };
-        // The zoom buttons sit top-left and the legend bottom-left.
-        let margin = [70.0, 40.0, 40.0, 190.0];
+        let margin = self.fit_margin();
         if let Some(v) = fit_view(&points, size, margin) {
             self.map_memory.center_at(lon_lat(v.lon, v.lat));
             let _ = self.map_memory.set_zoom(v.zoom);
@@ -828,6 +833,7 @@ impl CrossingsApp {
         let empty = MercatorLayer::default();
         let layer = self.layers[slot].as_ref().unwrap_or(&empty);
         let shift = ui.input(|i| i.modifiers.shift);
+        let legend_hidden = self.state.legend_hidden;
         // At a zoom limit the wheel does nothing (walkers would still shift the centre towards
         // the pointer as if it had zoomed).
         if ui.rect_contains_pointer(ui.max_rect()) {
@@ -854,15 +860,16 @@ impl CrossingsApp {
                 view: &mut self.view,
                 selected: &self.selection,
                 person: self.person,
+                overlays: &self.overlays,
                 actions: &mut actions,
             })
             .double_click_to_zoom(true)
-            .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui));
+            .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui, legend_hidden));
         let touched = response.response.dragged()
             || response.response.double_clicked()
             || (response.response.hovered()
                 && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO || i.zoom_delta() != 1.0));
-        if touched || !response.inner.is_empty() || !actions.is_empty() {
+        if touched || !actions.is_empty() {
             self.auto_fit = None;
         }
         // A click or a drag gives the map the keyboard focus; the arrow keys then pan it
@@ -910,7 +917,13 @@ impl CrossingsApp {
             }
         }
         self.keep_map_in_bounds();
-        actions.extend(response.inner);
+        let (overlay_actions, overlays) = response.inner;
+        if !overlay_actions.is_empty() {
+            self.auto_fit = None;
+        }
+        actions.extend(overlay_actions);
+        // Where the overlays are, for the next frame's labels and fitting.
+        self.overlays = overlays.into_iter().map(super::geometry::screen_rect).collect();
         actions
     }
 
@@ -921,6 +934,21 @@ impl CrossingsApp {
         let scale = 256.0 * view.zoom.exp2();
         let d = p - self.map_rect.center();
         Mercator { x: c.x + f64::from(d.x) / scale, y: c.y + f64::from(d.y) / scale }.to_lon_lat()
+    }
+
+    /// The room the overlays take from the map when fitting it: `[left, right, top, bottom]`.
+    /// The zoom buttons sit top-left and the legend bottom-left; labels go right of markers.
+    fn fit_margin(&self) -> [f32; 4] {
+        let map = self.map_rect;
+        let mut margin = [70.0_f32, 60.0, 40.0, 60.0];
+        for o in &self.overlays {
+            let o = super::geometry::rect(*o);
+            // The legend: from its top down, unless it is folded into a corner.
+            if o.left() < map.left() + 40.0 && o.bottom() > map.bottom() - 40.0 && o.height() > 40.0 {
+                margin[3] = margin[3].max(map.bottom() - o.top() + 10.0);
+            }
+        }
+        margin
     }
 
     /// Keeps the zoom within [`MIN_ZOOM`]..[`MAX_ZOOM`] and the map's centre over the data.
@@ -971,10 +999,10 @@ impl CrossingsApp {
 }
 
 /// Zoom buttons, fit-all, the legend and the credit, over the map.
-fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
+fn map_overlay_ui(ui: &mut Ui, legend_hidden: bool) -> (Vec<Action>, Vec<egui::Rect>) {
     let mut out = Vec::new();
     let rect = ui.max_rect();
-    egui::Area::new(ui.scope_id().with("zoom")).fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0)).show(
+    let zoom = egui::Area::new(ui.scope_id().with("zoom")).fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0)).show(
         ui.ctx(),
         |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -990,11 +1018,19 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
             });
         },
     );
-    egui::Area::new(ui.scope_id().with("legend"))
+    let legend = egui::Area::new(ui.scope_id().with("legend"))
         .pivot(egui::Align2::LEFT_BOTTOM)
         .fixed_pos(rect.left_bottom() + egui::vec2(10.0, -24.0))
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
+                let (word, hint) =
+                    if legend_hidden { ("Legend ▸", "Show the legend") } else { ("Legend ▾", "Hide the legend") };
+                if ui.small_button(word).on_hover_text(hint).clicked() {
+                    out.push(Action::ShowLegend(legend_hidden));
+                }
+                if legend_hidden {
+                    return;
+                }
                 for entry in crate::scene::legend() {
                     ui.horizontal(|ui| {
                         let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
@@ -1002,18 +1038,19 @@ fn map_overlay_ui(ui: &mut Ui) -> Vec<Action> {
                         ui.small(entry.label);
                     });
                 }
-                ui.small(crate::scene::LEGEND_NOTE);
+                for line in crate::scene::LEGEND_MARKS {
+                    ui.small(line);
+                }
             });
         });
-    let credit = ui.painter();
-    credit.text(
+    let credit = ui.painter().text(
         rect.right_bottom() + egui::vec2(-6.0, -4.0),
         egui::Align2::RIGHT_BOTTOM,
         crate::basemap::ATTRIBUTION,
         egui::FontId::proportional(11.0),
         super::style::FAINT_TEXT,
     );
-    out
+    (out, vec![zoom.response.rect, legend.response.rect, credit])
 }
 
 impl eframe::App for CrossingsApp {

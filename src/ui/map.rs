@@ -191,11 +191,13 @@ fn paint_journey(painter: &egui::Painter, scene: &Scene) {
             Stroke::NONE,
         ));
     }
-    let font = FontId::proportional(11.0);
-    for (i, (p, s)) in pts.iter().zip(&scene.journey).enumerate() {
+    for (p, s) in pts.iter().zip(&scene.journey) {
         painter.circle_filled(*p, 4.0, color);
-        let offset = Vec2::new(0.0, 10.0 + 12.0 * (i % 3) as f32);
-        painter.text(*p + offset, Align2::CENTER_TOP, &s.text, font.clone(), color);
+        if let Some(r) = s.label {
+            let r = rect(r);
+            painter.rect_filled(r, 3.0, style::LABEL_FILL);
+            painter.text(r.left_center() + Vec2::new(2.0, 0.0), Align2::LEFT_CENTER, &s.text, label_font(), color);
+        }
     }
 }
 
@@ -211,6 +213,8 @@ pub struct ScenePlugin<'a> {
     pub selected: &'a [PlaceIx],
     /// The person whose journey is drawn.
     pub person: Option<crate::model::PersonIx>,
+    /// What covers the map (no label goes there).
+    pub overlays: &'a [crate::geometry::ScreenRect],
     /// Where the user's clicks and boxes go.
     pub actions: &'a mut Vec<Action>,
 }
@@ -224,8 +228,13 @@ impl Plugin for ScenePlugin<'_> {
             let size = painter.layout_no_wrap(text.to_owned(), label_font(), Color32::BLACK).size();
             [size.x, size.y]
         };
-        let request =
-            SceneRequest { selected: self.selected, person: self.person, transform: t, canvas: screen_rect(canvas) };
+        let request = SceneRequest {
+            selected: self.selected,
+            person: self.person,
+            transform: t,
+            canvas: screen_rect(canvas),
+            overlays: self.overlays,
+        };
         let scene = self.view.scene(self.dataset, self.statics, request, &measure);
         paint_scene(&painter, scene);
         // Hover.
@@ -240,6 +249,9 @@ impl Plugin for ScenePlugin<'_> {
                     self.dataset.place(place).precision.as_str()
                 );
                 paint_tooltip(&painter, pointer + Vec2::new(14.0, 14.0), text);
+            } else if let Some(label) = scene.label_at(point(pointer)).filter(|l| l.text != l.full) {
+                // A shortened name, whole.
+                paint_tooltip(&painter, pointer + Vec2::new(14.0, 14.0), label.full.clone());
             } else if let Some(c) = scene.cluster_at(point(pointer)) {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::ZoomIn);
                 let text = format!("{} places, {} events shown\nclick to zoom in", c.places, c.events);

@@ -29,6 +29,7 @@ struct SceneKey {
     canvas: ScreenRect,
     selected: Vec<PlaceIx>,
     person: Option<PersonIx>,
+    overlays: Vec<ScreenRect>,
 }
 
 /// The selection and the view a scene is built for.
@@ -42,6 +43,8 @@ pub struct SceneRequest<'a> {
     pub transform: ScreenTransform,
     /// The map's canvas.
     pub canvas: ScreenRect,
+    /// What covers the canvas (no label goes there).
+    pub overlays: &'a [ScreenRect],
 }
 
 /// The visibility of one dataset under the current filter, and what follows it.
@@ -114,14 +117,21 @@ impl FilteredView {
         request: SceneRequest<'_>,
         measure: &dyn Fn(&str) -> [f32; 2],
     ) -> &Scene {
-        let SceneRequest { selected, person, transform, canvas } = request;
-        let key = SceneKey { generation: self.generation, transform, canvas, selected: selected.to_vec(), person };
+        let SceneRequest { selected, person, transform, canvas, overlays } = request;
+        let key = SceneKey {
+            generation: self.generation,
+            transform,
+            canvas,
+            selected: selected.to_vec(),
+            person,
+            overlays: overlays.to_vec(),
+        };
         if self.scene.as_ref().is_some_and(|(k, _)| *k != key) {
             self.scene = None;
         }
         let (vis, grid) = (&self.vis, &mut self.grid);
         let (_, scene) = self.scene.get_or_insert_with(|| {
-            let input = SceneInput { dataset, statics, vis, selected, person, transform, canvas };
+            let input = SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays };
             (key, Scene::build(input, grid, measure))
         });
         scene
