@@ -194,3 +194,48 @@ fn a_fling_towards_the_empty_ocean_keeps_the_data_in_reach() {
     assert!(extent.contains(centre), "the map was flung to {v:?}");
     assert!(h.state_mut().visibility().shown_places().next().is_some());
 }
+
+/// Opening a person fits the map to their whole journey, and *Fit all* keeps to it while they
+/// are shown (Maeda's runs from Hebei to Tokyo; the data's far places, such as Versailles, would
+/// shrink it to a dot).
+#[test]
+fn opening_a_person_fits_the_map_to_their_journey() {
+    use egui_kittest::kittest::Queryable;
+    let mut h = harness();
+    let d = h.state().dataset();
+    let maeda = d.person_by_id("maeda-mitsushige").expect("Maeda");
+    let name = d.person(maeda).name.clone();
+    // Zoomed in somewhere else first.
+    for _ in 0..3 {
+        h.state_mut().apply(crossings::ui::Action::Zoom(1));
+    }
+    h.run_steps(2);
+    h.get_by_label("Search places and people").focus();
+    h.run();
+    h.get_by_label("Search places and people").type_text("Maeda");
+    h.run();
+    h.query(egui_kittest::kittest::by().label_contains(&name).role(egui::accesskit::Role::Link))
+        .expect("Maeda in the list")
+        .click_accesskit();
+    h.run();
+    h.run_steps(5);
+    assert_eq!(h.state().person(), Some(maeda));
+    let in_view = |h: &Harness<'_, CrossingsApp>| {
+        let d = h.state().dataset();
+        let rect = h.state().map_rect().shrink(10.0);
+        let stops: Vec<LonLat> =
+            d.person_events[maeda.ix()].iter().filter_map(|e| d.event(*e).place).map(|p| d.place(p).lon_lat).collect();
+        assert!(stops.len() >= 3);
+        stops.iter().all(|ll| rect.contains(screen_of(h, *ll)))
+    };
+    assert!(in_view(&h), "the journey is not all in view: {:?}", h.state().map_view());
+    let zoom = h.state().map_view().zoom;
+    // Zoom far out, then Fit all: back to the journey, not the whole data.
+    h.state_mut().apply(crossings::ui::Action::Zoom(-1));
+    h.state_mut().apply(crossings::ui::Action::Zoom(-1));
+    h.run_steps(2);
+    h.get_by_label("Fit all").click_accesskit();
+    h.run_steps(3);
+    assert!(in_view(&h));
+    assert!((h.state().map_view().zoom - zoom).abs() < 0.01, "Fit all fits the journey again");
+}

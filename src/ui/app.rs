@@ -575,7 +575,13 @@ impl CrossingsApp {
                 self.selection.clear();
                 self.person = None;
             }
-            Action::SelectPerson(p) => self.person = p,
+            Action::SelectPerson(p) => {
+                self.person = p;
+                // Show their whole journey.
+                if p.is_some() {
+                    self.pending_fit = true;
+                }
+            }
             Action::Search(s) => self.state.search = s,
             Action::SetThemes(t) => self.state.themes = t,
             Action::Time(cmd) => {
@@ -682,13 +688,24 @@ impl CrossingsApp {
         });
     }
 
-    /// Fits the map to the core places (`core`, the opening view) or to what shows now.
+    /// Fits the map to the core places (`core`, the opening view), to the journey of the person
+    /// shown, or to what shows now.
     fn fit(&mut self, size: egui::Vec2, core: bool) {
         let dataset = &self.atlas.dataset;
         let core_points: Vec<LonLat> =
             CORE_PLACES.iter().filter_map(|id| dataset.place_by_id(id)).map(|p| dataset.place(p).lon_lat).collect();
-        let shown: Vec<LonLat> = self.view.visibility().shown_places().map(|p| dataset.place(p).lon_lat).collect();
-        let points = if core && !core_points.is_empty() { core_points } else { shown };
+        let vis = self.view.visibility();
+        let journey: Vec<LonLat> =
+            crate::scene::journey(dataset, vis, self.person).into_iter().map(|s| s.lon_lat).collect();
+        let shown: Vec<LonLat> = vis.shown_places().map(|p| dataset.place(p).lon_lat).collect();
+        // The opening view: the core places; with a person shown, their journey; else all shown.
+        let points = if core && !core_points.is_empty() {
+            core_points
+        } else if !journey.is_empty() {
+            journey
+        } else {
+            shown
+        };
         let margin = self.fit_margin();
         if let Some(v) = fit_view(&points, size, margin) {
             self.map_memory.center_at(lon_lat(v.lon, v.lat));
@@ -1012,7 +1029,11 @@ fn map_overlay_ui(ui: &mut Ui, legend_hidden: bool) -> (Vec<Action>, Vec<egui::R
                 if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
                     out.push(Action::Zoom(-1));
                 }
-                if ui.button("Fit all").on_hover_text("Show every place that is shown now").clicked() {
+                if ui
+                    .button("Fit all")
+                    .on_hover_text("Show every place that is shown now (with a person open: their journey)")
+                    .clicked()
+                {
                     out.push(Action::FitAll);
                 }
             });
@@ -1024,7 +1045,7 @@ fn map_overlay_ui(ui: &mut Ui, legend_hidden: bool) -> (Vec<Action>, Vec<egui::R
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 let (word, hint) =
-                    if legend_hidden { ("Legend ▸", "Show the legend") } else { ("Legend ▾", "Hide the legend") };
+                    if legend_hidden { ("Legend", "Show the legend") } else { ("Hide legend", "Fold the legend away") };
                 if ui.small_button(word).on_hover_text(hint).clicked() {
                     out.push(Action::ShowLegend(legend_hidden));
                 }
