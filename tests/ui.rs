@@ -554,3 +554,22 @@ fn a_search_for_a_place_outside_the_window_says_it_exists() {
     assert_eq!(h.state().state.time.mode, crossings::chronology::TimeMode::All);
     h.get_by_label("Maizuru  舞鶴");
 }
+
+/// A person with one event reads "1 event", and sources are shown by their titles (the file
+/// name, for the curator, only on hover).
+#[test]
+fn a_single_event_reads_in_the_singular_and_sources_by_their_titles() {
+    let mut h = harness();
+    let d = h.state().dataset();
+    let one = (0..d.people.len())
+        .find(|i| d.person_events[*i].len() == 1)
+        .map(|i| crossings::model::PersonIx(i as u32))
+        .expect("someone with one event");
+    let source = d.event(d.person_events[one.ix()][0]).sources[0];
+    let (title, file) = (d.sources[source.0 as usize].title.clone(), d.sources[source.0 as usize].file.clone());
+    h.state_mut().apply(crossings::ui::Action::SelectPerson(Some(one)));
+    h.run();
+    h.get_by_label("Journey (1 event shown of 1)");
+    assert!(h.query_by_label_contains(&title).is_some(), "the source's title is shown");
+    assert!(h.query_by_label_contains(&file).is_none(), "the file name is not shown");
+}

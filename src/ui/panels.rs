@@ -501,7 +501,8 @@ pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: Perso
     ui.separator();
     let events = &dataset.person_events[person.ix()];
     let shown: Vec<EventIx> = events.iter().copied().filter(|e| vis.events[e.ix()].is_shown()).collect();
-    ui.label(RichText::new(format!("Journey ({} events shown of {})", shown.len(), events.len())).strong());
+    let noun = if events.len() == 1 { "event" } else { "events" };
+    ui.label(RichText::new(format!("Journey ({} {noun} shown of {})", shown.len(), events.len())).strong());
     egui::ScrollArea::vertical().id_salt("person-detail").auto_shrink([false, false]).show(ui, |ui| {
         for e in &shown {
             event_ui(ui, dataset, dataset.event(*e), (vis.events[e.ix()], vis.windowed), &mut out, true);
@@ -569,7 +570,9 @@ pub fn selection_ui(ui: &mut Ui, dataset: &Dataset, selection: &[PlaceIx]) -> Ve
 /// browser when clicked (anything else is shown as text and never opened).
 fn source_ui(ui: &mut Ui, src: &crate::model::Source, prefix: &str) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{prefix}{} ({})", src.title, src.file)).small().weak());
+        // The title is what a reader recognises; the file name is for the curator, on hover.
+        ui.label(RichText::new(format!("{prefix}{}", src.title)).small().weak())
+            .on_hover_text(format!("file: {}", src.file));
         match (src.link(), &src.url) {
             (Some(url), _) => {
                 ui.hyperlink_to(RichText::new("open online").small(), url);
