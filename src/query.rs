@@ -279,27 +279,33 @@ pub fn fold(text: &str) -> String {
 
 /// True when the folded query occurs in any name form of the place.
 pub fn place_matches(dataset: &Dataset, place: PlaceIx, folded_query: &str) -> bool {
-    if folded_query.is_empty() {
-        return true;
-    }
+    folded_query.is_empty() || place_match(dataset, place, folded_query).is_some()
+}
+
+/// The name form of a place that the folded query occurs in (its name first, then its other
+/// names, aliases and id), if any: what to show when the match is not the name itself
+/// ("Yenan" finds Yan'an).
+pub fn place_match<'d>(dataset: &'d Dataset, place: PlaceIx, folded_query: &str) -> Option<&'d str> {
     let p = dataset.place(place);
     std::iter::once(p.name.as_str())
         .chain(p.names.iter().map(|n| n.text.as_str()))
         .chain(p.aliases.iter().map(String::as_str))
         .chain(std::iter::once(p.id.as_str()))
-        .any(|n| fold(n).contains(folded_query))
+        .find(|n| fold(n).contains(folded_query))
 }
 
 /// True when the folded query occurs in any name form of the person.
 pub fn person_matches(dataset: &Dataset, person: crate::model::PersonIx, folded_query: &str) -> bool {
-    if folded_query.is_empty() {
-        return true;
-    }
+    folded_query.is_empty() || person_match(dataset, person, folded_query).is_some()
+}
+
+/// The name form of a person that the folded query occurs in, if any (see [`place_match`]).
+pub fn person_match<'d>(dataset: &'d Dataset, person: crate::model::PersonIx, folded_query: &str) -> Option<&'d str> {
     let p = dataset.person(person);
     std::iter::once(p.name.as_str())
         .chain(p.names.iter().map(|n| n.text.as_str()))
         .chain(p.aliases.iter().map(String::as_str))
-        .any(|n| fold(n).contains(folded_query))
+        .find(|n| fold(n).contains(folded_query))
 }
 
 #[cfg(test)]
@@ -313,5 +319,15 @@ mod tests {
         assert_eq!(fold("延安"), "延安");
         assert_eq!(fold("Lüshun"), "lushun");
         assert!(fold("Yan'an").contains(&fold("yanan")));
+    }
+
+    #[test]
+    fn a_match_on_another_name_form_says_which() {
+        let d = crate::dataset::load(crate::dataset::Input::Bundled, &Default::default()).unwrap_or_default().dataset;
+        let yanan = d.place_by_id("yanan").unwrap_or(PlaceIx(0));
+        assert_eq!(place_match(&d, yanan, &fold("Yan'an")), Some("Yan'an"));
+        assert_eq!(place_match(&d, yanan, &fold("Yenan")), Some("Yenan"));
+        assert_eq!(place_match(&d, yanan, &fold("延安")), Some("延安"));
+        assert_eq!(place_match(&d, yanan, &fold("Harbin")), None);
     }
 }

@@ -172,6 +172,7 @@ fn the_scene_of_the_bundled_atlas_is_built_without_a_window() {
         transform: t,
         canvas,
         overlays: &[legend],
+        highlight: None,
     };
     // Every character 7 points wide, 14 high.
     let measure = |text: &str| [7.0 * text.chars().count() as f32, 14.0];

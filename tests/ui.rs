@@ -573,3 +573,39 @@ fn a_single_event_reads_in_the_singular_and_sources_by_their_titles() {
     assert!(h.query_by_label_contains(&title).is_some(), "the source's title is shown");
     assert!(h.query_by_label_contains(&file).is_none(), "the file name is not shown");
 }
+
+/// A search narrows the map as well as the list: the places that match keep their markers and
+/// labels, the rest are dimmed; a match on another name form says which ("Yenan"); person
+/// results say who they are; Enter opens a single hit.
+#[test]
+fn a_search_highlights_its_places_on_the_map_and_enter_opens_the_one_hit() {
+    let mut h = harness();
+    search(&mut h, "Yenan");
+    let d = h.state().dataset();
+    let yanan = d.place_by_id("yanan").expect("Yan'an");
+    h.get_by_label("“Yenan”");
+    // Enter in the search box opens the one place found.
+    h.get_by_label("Search places and people").focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().selection(), &[yanan]);
+    // On the map, only the match is bright and labelled.
+    h.run();
+    let scene = h.state().scene().expect("the map was drawn");
+    let dimmed: Vec<bool> = scene.items.markers.iter().map(|m| m.dimmed).collect();
+    assert!(dimmed.iter().filter(|d| !**d).count() >= 1 && dimmed.iter().any(|d| *d), "{dimmed:?}");
+    for l in &scene.labels {
+        assert!(!scene.items.markers[l.marker].dimmed, "a dimmed place is labelled: {}", l.text);
+    }
+    // People: role and years tell them apart.
+    search(&mut h, "Kobayashi");
+    let d = h.state().dataset();
+    let kobayashis = d.people.iter().filter(|p| p.name.contains("Kobayashi")).count();
+    assert!(kobayashis >= 2, "{kobayashis}");
+    for p in d.people.iter().filter(|p| p.name.contains("Kobayashi")) {
+        if !p.role.is_empty() {
+            assert!(h.query_by_label_contains(&p.role).is_some(), "{}'s role is not shown", p.name);
+        }
+    }
+}

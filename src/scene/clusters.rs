@@ -53,6 +53,8 @@ pub struct Marker {
     pub time_match: Match,
     /// Events shown.
     pub shown_events: u32,
+    /// A search is on and this place does not match it: drawn faintly, unlabelled.
+    pub dimmed: bool,
 }
 
 /// Several shown places drawn as one circle with their count.
@@ -307,6 +309,7 @@ fn make_marker(statics: &PlaceStatics, vis: &Visibility, t: &ScreenTransform, p:
         country_level: statics.country[p.ix()],
         time_match: m,
         shown_events: count,
+        dimmed: false,
     }
 }
 

@@ -157,14 +157,21 @@ pub struct SceneInput<'a> {
     pub canvas: ScreenRect,
     /// What covers parts of the canvas (the legend, the zoom buttons): no label goes there.
     pub overlays: &'a [ScreenRect],
+    /// While a search is on: the places that match it, sorted (the others are dimmed).
+    pub highlight: Option<&'a [PlaceIx]>,
 }
 
 impl Scene {
     /// Builds the scene. `grid` must follow `input.vis` (see [`ClusterGrid`]); `measure` gives
     /// a label's width and height in points as the painter will draw it.
     pub fn build(input: SceneInput<'_>, grid: &mut ClusterGrid, measure: &dyn Fn(&str) -> [f32; 2]) -> Scene {
-        let SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays } = input;
-        let items = items(statics, grid, vis, &transform, canvas, selected);
+        let SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays, highlight } = input;
+        let mut items = items(statics, grid, vis, &transform, canvas, selected);
+        if let Some(matching) = highlight {
+            for m in &mut items.markers {
+                m.dimmed = matching.binary_search(&m.place).is_err() && !selected.contains(&m.place);
+            }
+        }
         // What labels must not cover: markers (with a selected one's ring) and clusters.
         let discs: Vec<Disc> = items
             .markers
@@ -191,8 +198,9 @@ impl Scene {
             })
             .collect();
         // Then the places: the selected first, then those with most events shown.
-        let mut order: Vec<usize> =
-            (0..items.markers.len()).filter(|i| items.markers[*i].time_match.is_shown()).collect();
+        let mut order: Vec<usize> = (0..items.markers.len())
+            .filter(|i| items.markers[*i].time_match.is_shown() && !items.markers[*i].dimmed)
+            .collect();
         order.sort_by_key(|i| {
             let m = &items.markers[*i];
             (!selected.contains(&m.place), std::cmp::Reverse(m.shown_events), m.place)

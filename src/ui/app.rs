@@ -189,6 +189,9 @@ pub struct CrossingsApp {
     map_rect: egui::Rect,
     /// What covers the map (the legend, the zoom buttons, the credit), as of the last frame.
     overlays: Vec<crate::geometry::ScreenRect>,
+    /// While a search is on: the filter's generation and the search it was found for, and the
+    /// shown places that match, sorted (the map dims the rest).
+    highlight: Option<(u64, String, Vec<PlaceIx>)>,
     /// Whether the map has the keyboard focus (the arrow keys then pan it).
     map_focused: bool,
     /// When the last drag of the map ended (its glide is cut short soon after), in seconds.
@@ -279,6 +282,7 @@ impl CrossingsApp {
             map_memory: MapMemory::default(),
             map_rect: egui::Rect::NOTHING,
             overlays: Vec::new(),
+            highlight: None,
             map_focused: false,
             fling_from: None,
             before_click: None,
@@ -359,6 +363,11 @@ impl CrossingsApp {
     /// Brings the filtered view up to the state's filter.
     fn follow_filter(&mut self) {
         self.view.set(&self.atlas.dataset, self.state.time.filter(), self.state.themes);
+    }
+
+    /// The map's scene as last drawn, if the map was drawn.
+    pub fn scene(&self) -> Option<&crate::scene::Scene> {
+        self.view.last_scene()
     }
 
     /// Where the map was drawn in the last frame, in points.
@@ -845,6 +854,7 @@ impl CrossingsApp {
             self.fit(size, true);
             self.auto_fit = Some(size);
         }
+        self.refresh_highlight();
         let zoom = self.map_memory.zoom();
         let slot = self.layer_for(zoom);
         let empty = MercatorLayer::default();
@@ -864,6 +874,7 @@ impl CrossingsApp {
         // What lies under the pointer, to keep it there if the zoom has to be held at a limit.
         let anchor =
             ui.input(|i| i.pointer.hover_pos()).filter(|p| self.map_rect.contains(*p)).map(|p| (p, self.lon_lat_at(p)));
+        let highlight = self.highlight.as_ref().map(|(_, search, places)| (search.as_str(), places.as_slice()));
         let mut actions = Vec::new();
         let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
             // The wheel zooms around the pointer, as in every desktop map.
@@ -878,6 +889,7 @@ impl CrossingsApp {
                 selected: &self.selection,
                 person: self.person,
                 overlays: &self.overlays,
+                highlight,
                 actions: &mut actions,
             })
             .double_click_to_zoom(true)
@@ -942,6 +954,25 @@ impl CrossingsApp {
         // Where the overlays are, for the next frame's labels and fitting.
         self.overlays = overlays.into_iter().map(super::geometry::screen_rect).collect();
         actions
+    }
+
+    /// Brings the map's search highlight up to the search text and the filter: the shown
+    /// places that match, sorted (none while the search box is empty).
+    fn refresh_highlight(&mut self) {
+        let search = self.state.search.trim();
+        if search.is_empty() {
+            self.highlight = None;
+            return;
+        }
+        let generation = self.view.generation();
+        if self.highlight.as_ref().is_some_and(|(g, s, _)| *g == generation && s == search) {
+            return;
+        }
+        let search = search.to_owned();
+        let (vis, generation, list) = self.view.list_parts();
+        let mut places = list.shown(&self.atlas.dataset, vis, generation, &self.state.search).to_vec();
+        places.sort_unstable();
+        self.highlight = Some((generation, search, places));
     }
 
     /// The lon/lat under a point of the map, in the current view.

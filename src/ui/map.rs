@@ -107,6 +107,11 @@ pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
             painter.circle_filled(pos, m.radius + 5.0, style::SELECTED.gamma_multiply(0.6));
             painter.circle_stroke(pos, m.radius + 5.0, Stroke::new(2.0, Color32::BLACK));
         }
+        if m.dimmed {
+            // Not what the search asks for: a faint dot.
+            painter.circle_filled(pos, m.radius.min(5.0), style::theme_color(m.theme).gamma_multiply(0.3));
+            continue;
+        }
         let certain = m.time_match == Match::Certain;
         let color = style::theme_color(m.theme);
         let fill = if certain { color } else { color.gamma_multiply(0.45) };
@@ -215,6 +220,8 @@ pub struct ScenePlugin<'a> {
     pub person: Option<crate::model::PersonIx>,
     /// What covers the map (no label goes there).
     pub overlays: &'a [crate::geometry::ScreenRect],
+    /// While a search is on: its text and the places that match it, sorted.
+    pub highlight: Option<(&'a str, &'a [PlaceIx])>,
     /// Where the user's clicks and boxes go.
     pub actions: &'a mut Vec<Action>,
 }
@@ -234,6 +241,7 @@ impl Plugin for ScenePlugin<'_> {
             transform: t,
             canvas: screen_rect(canvas),
             overlays: self.overlays,
+            highlight: self.highlight,
         };
         let scene = self.view.scene(self.dataset, self.statics, request, &measure);
         paint_scene(&painter, scene);

@@ -42,6 +42,8 @@ pub fn place_list_ui(
     if r.changed() {
         out.push(Action::Search(text.clone()));
     }
+    // Enter in the search box opens the one hit, if there is one.
+    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     ui.add_space(4.0);
     ui.label(RichText::new("Themes").strong());
     for theme in Theme::ALL {
@@ -91,13 +93,40 @@ pub fn place_list_ui(
         });
     }
     let people = list.people(dataset, &text);
+    if enter {
+        match (places.as_slice(), people.as_slice()) {
+            ([one], []) => out.push(Action::SelectPlace(*one, true)),
+            ([], [one]) => out.push(Action::SelectPerson(Some(*one))),
+            _ => {}
+        }
+    }
+    let folded = query::fold(text.trim());
     if !people.is_empty() {
         ui.label(RichText::new("People").strong());
-        egui::ScrollArea::vertical().id_salt("people-list").max_height(120.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("people-list").max_height(160.0).show(ui, |ui| {
             for p in people.iter().copied() {
-                if ui.link(dataset.person(p).display_name()).clicked() {
-                    out.push(Action::SelectPerson(Some(p)));
-                }
+                let person = dataset.person(p);
+                let native = person.names.iter().find(|n| n.text != person.name && !n.lang.starts_with("en"));
+                let name = match native {
+                    Some(n) => format!("{}  {}", person.display_name(), n.text),
+                    None => person.display_name(),
+                };
+                ui.vertical(|ui| {
+                    if ui.link(name).clicked() {
+                        out.push(Action::SelectPerson(Some(p)));
+                    }
+                    // Enough to tell three Kobayashis apart: role, years, and why they matched.
+                    let mut about = person.role.clone();
+                    if let Some(years) = person_years(dataset, p) {
+                        about = if about.is_empty() { years } else { format!("{about} · {years}") };
+                    }
+                    if let Some(form) = query::person_match(dataset, p, &folded).filter(|f| *f != person.name) {
+                        about = format!("{about} · matched “{form}”");
+                    }
+                    if !about.is_empty() {
+                        ui.label(RichText::new(about).small().weak());
+                    }
+                });
             }
         });
         ui.separator();
@@ -126,6 +155,12 @@ pub fn place_list_ui(
                         out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });
                     }
                     ui.weak(count.to_string());
+                    if !folded.is_empty()
+                        && let Some(form) = query::place_match(dataset, *p, &folded)
+                            .filter(|f| *f != place.name && Some(*f) != place.native_name())
+                    {
+                        ui.weak(format!("“{form}”")).on_hover_text("the name form the search matched");
+                    }
                     if place.precision.is_approximate() {
                         ui.weak("≈").on_hover_text("approximate location");
                     }
@@ -134,6 +169,27 @@ pub fn place_list_ui(
         },
     );
     out
+}
+
+/// The years of a person's events: "1938–1958", "1945", or none when no event has a known year.
+fn person_years(dataset: &Dataset, person: PersonIx) -> Option<String> {
+    let year = |d: crate::chronology::Day| (!d.is_open()).then(|| d.month_index().div_euclid(12));
+    let spans = dataset.person_events[person.ix()].iter().filter_map(|e| dataset.event(*e).date.date_span());
+    let (mut first, mut last) = (None::<i32>, None::<i32>);
+    for s in spans {
+        let (a, b) = s.known().unwrap_or((s.earliest, s.latest));
+        if let Some(y) = year(a) {
+            first = Some(first.map_or(y, |f| f.min(y)));
+        }
+        if let Some(y) = year(b) {
+            last = Some(last.map_or(y, |l| l.max(y)));
+        }
+    }
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}–{b}")),
+        (Some(y), _) | (None, Some(y)) => Some(y.to_string()),
+        (None, None) => None,
+    }
 }
 
 /// The place list's per-dataset data (sorted order, labels, search keys) and its last result.

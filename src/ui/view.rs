@@ -30,6 +30,8 @@ struct SceneKey {
     selected: Vec<PlaceIx>,
     person: Option<PersonIx>,
     overlays: Vec<ScreenRect>,
+    /// The search the highlight is for.
+    search: Option<String>,
 }
 
 /// The selection and the view a scene is built for.
@@ -45,6 +47,8 @@ pub struct SceneRequest<'a> {
     pub canvas: ScreenRect,
     /// What covers the canvas (no label goes there).
     pub overlays: &'a [ScreenRect],
+    /// While a search is on: its text, and the places that match it, sorted.
+    pub highlight: Option<(&'a str, &'a [PlaceIx])>,
 }
 
 /// The visibility of one dataset under the current filter, and what follows it.
@@ -108,6 +112,11 @@ impl FilteredView {
         (&self.vis, self.generation, &mut self.list)
     }
 
+    /// The scene last built (as the map last drew it).
+    pub fn last_scene(&self) -> Option<&Scene> {
+        self.scene.as_ref().map(|(_, scene)| scene)
+    }
+
     /// The map's scene for a selection and view, built again only when it or the filter
     /// changed. `measure` gives a label's size as the painter draws it.
     pub fn scene(
@@ -117,7 +126,7 @@ impl FilteredView {
         request: SceneRequest<'_>,
         measure: &dyn Fn(&str) -> [f32; 2],
     ) -> &Scene {
-        let SceneRequest { selected, person, transform, canvas, overlays } = request;
+        let SceneRequest { selected, person, transform, canvas, overlays, highlight } = request;
         let key = SceneKey {
             generation: self.generation,
             transform,
@@ -125,13 +134,15 @@ impl FilteredView {
             selected: selected.to_vec(),
             person,
             overlays: overlays.to_vec(),
+            search: highlight.map(|(text, _)| text.to_owned()),
         };
         if self.scene.as_ref().is_some_and(|(k, _)| *k != key) {
             self.scene = None;
         }
         let (vis, grid) = (&self.vis, &mut self.grid);
         let (_, scene) = self.scene.get_or_insert_with(|| {
-            let input = SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays };
+            let highlight = highlight.map(|(_, places)| places);
+            let input = SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays, highlight };
             (key, Scene::build(input, grid, measure))
         });
         scene
