@@ -10,7 +10,7 @@
 //! | [`chronology`] | fuzzy EDTF dates, time windows, the overlap rule, histograms | no |
 //! | [`dataset`] | reading `geodata/` (or a user's folder) and reporting every problem | no |
 //! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
-//! | [`export`] | GeoJSON and Linked Places writers, atomic file writes | no |
+//! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
 //! | [`cli`] | the command line (`validate`, `export`) | no |
