@@ -12,7 +12,7 @@
 //! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
 //! | [`geometry`] | lon/lat, web-mercator and canvas points, one bounding-box type, the transform between them | no |
 //! | [`scene`] | what the map shows for a view (markers, clusters, labels placed, journey, legend), for every painter | no |
-//! | [`export`] | GeoJSON and Linked Places writers, atomic file writes | no |
+//! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
 //! | [`cli`] | the command line (`validate`, `export`) | no |
