@@ -105,7 +105,7 @@ mod tests {
     use super::*;
 
     fn bundled() -> Dataset {
-        crate::dataset::load_bundled().dataset
+        crate::dataset::load(crate::dataset::Input::Bundled, &Default::default()).unwrap_or_default().dataset
     }
 
     fn day(y: i32, m: u32, d: u32) -> Day {
