@@ -150,7 +150,7 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
     use egui_kittest::kittest::Queryable;
     let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
     let dir = common::fixture("problems");
-    app.set_folder_dialog(std::sync::Arc::new(move || Some(dir.clone())));
+    app.set_folder_dialog(std::sync::Arc::new(move || Some(dir.clone()).into()));
     let mut h = common::app_harness(app, [1400.0, 900.0]);
     h.run();
     h.get_by_label("File").click();
@@ -165,7 +165,7 @@ fn opening_a_folder_with_problems_shows_them_and_keeps_what_is_valid() {
 
     // A folder that cannot be read keeps the data the user had.
     let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
-    app.set_folder_dialog(std::sync::Arc::new(|| Some(std::path::PathBuf::from("/no/such/folder"))));
+    app.set_folder_dialog(std::sync::Arc::new(|| Some(std::path::PathBuf::from("/no/such/folder")).into()));
     let before = app.dataset().places.len();
     let mut h = common::app_harness(app, [1400.0, 900.0]);
     h.run();

@@ -214,7 +214,7 @@ fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
     let asked2 = asked.clone();
     app.set_save_dialog(std::sync::Arc::new(move |name: &str| {
         *asked2.lock().unwrap() = name.to_owned();
-        Some(target.clone())
+        Some(target.clone()).into()
     }));
     let mut h = app_harness(app);
     h.run();
@@ -244,7 +244,7 @@ fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
 #[test]
 fn a_cancelled_or_failed_export_says_why_and_writes_nothing() {
     let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
-    app.set_save_dialog(std::sync::Arc::new(|_: &str| Some(std::path::PathBuf::from("/no/such/folder/out.geojson"))));
+    app.set_save_dialog(std::sync::Arc::new(|_: &str| Some(std::path::PathBuf::from("/no/such/folder/out.geojson")).into()));
     let mut h = app_harness(app);
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
@@ -608,4 +608,120 @@ fn a_search_highlights_its_places_on_the_map_and_enter_opens_the_one_hit() {
             assert!(h.query_by_label_contains(&p.role).is_some(), "{}'s role is not shown", p.name);
         }
     }
+}
+
+/// Ctrl+= and Ctrl+- change the size of everything in the window, Ctrl+0 brings it back, and
+/// the size chosen survives a restart.
+#[test]
+fn the_text_size_follows_ctrl_plus_and_minus_and_is_remembered() {
+    let mut h = harness();
+    let before = h.get_by_label("Search places and people").rect().height();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
+    h.run();
+    assert_eq!(h.state().state.text_size, 2);
+    assert!((h.ctx.zoom_factor() - 1.21).abs() < 1e-3, "{}", h.ctx.zoom_factor());
+    // The map did not zoom: the keys went to the text size only.
+    let zoom = h.state().map_view().zoom;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.run();
+    assert_eq!(h.state().state.text_size, 1);
+    assert_eq!(h.state().map_view().zoom, zoom);
+    let saved = h.state().saved_state();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num0);
+    h.run();
+    assert_eq!(h.state().state.text_size, 0);
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-3);
+    // A restart keeps the size: the label is drawn 10 % larger in screen pixels.
+    let json = serde_json::to_string(&saved).unwrap();
+    let mut h2 = app_harness(CrossingsApp::with_state(common::bundled(), serde_json::from_str(&json).unwrap()));
+    h2.run();
+    assert!((h2.ctx.zoom_factor() - 1.1).abs() < 1e-3);
+    let after = h2.get_by_label("Search places and people").rect().height() * h2.ctx.zoom_factor();
+    assert!(after > before * 1.05, "{before} -> {after}");
+}
+
+/// The problems window opens below the menu bar, never over it.
+#[test]
+fn the_problems_window_opens_below_the_menu_bar() {
+    let dir = common::root().join("tests/corpus");
+    let broken = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| common::load_dir(&p).unwrap())
+        .find(|l| !l.problems.is_empty())
+        .expect("a broken dataset in the corpus");
+    let n = broken.problems.len();
+    let mut h = app_harness(CrossingsApp::with_state(broken, AppState::default()));
+    h.run();
+    h.state_mut().apply(crossings::ui::Action::ShowProblems(true));
+    h.run();
+    let window = h.get_by_label(&format!("Data problems ({n})")).rect();
+    let menu = h.get_by_label("File").rect();
+    assert!(window.top() >= menu.bottom(), "the window {window:?} covers the menu {menu:?}");
+}
+
+/// Where no file dialog can be shown (no desktop portal), Ctrl+E and *Open dataset…* say so and
+/// ask for the path in a field, filled in with a sensible default, instead of reporting a
+/// cancel the user never made.
+#[test]
+fn without_a_file_dialog_a_path_field_takes_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    app.set_save_dialog(std::sync::Arc::new(|_: &str| crossings::ui::Picked::Unavailable));
+    app.set_folder_dialog(std::sync::Arc::new(|| crossings::ui::Picked::Unavailable));
+    let mut h = app_harness(app);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    for _ in 0..50 {
+        h.step();
+        if h.query_by_label("Where to save the export:").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    h.get_by_label_contains("No file dialog can be shown");
+    assert!(h.state().status.is_none(), "nothing was reported as cancelled: {:?}", h.state().status);
+    let field = h.get_by_label("Where to save the export:");
+    assert!(field.value().unwrap_or_default().ends_with("crossings-export.geojson"), "{:?}", field.value());
+    let target = dir.path().join("typed.geojson");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Where to save the export:").type_text(&target.display().to_string());
+    h.run();
+    h.get_by_label("Save").click_accesskit();
+    let status = wait_for_status(&mut h);
+    assert!(!status.error, "{status:?}");
+    assert!(status.text.contains("typed.geojson"), "{status:?}");
+    assert!(std::fs::read_to_string(&target).unwrap().contains("FeatureCollection"));
+    // Opening a folder the same way.
+    h.state_mut().apply(crossings::ui::Action::OpenDataset);
+    for _ in 0..50 {
+        h.step();
+        if h.query_by_label("The dataset folder to open:").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    h.get_by_label("The dataset folder to open:").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("The dataset folder to open:").type_text(&common::fixture("minimal").display().to_string());
+    h.run();
+    h.get_by_label("Open").click_accesskit();
+    for _ in 0..100 {
+        h.step();
+        if h.state().dataset().places.len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(h.state().dataset().places.len(), 2, "the typed folder was opened");
 }

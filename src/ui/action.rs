@@ -43,6 +43,8 @@ pub enum Action {
     /// A double click on the map: it zooms (walkers does that), and what its first click
     /// selected is undone.
     DoubleClickMap,
+    /// Text size one step larger (+1), smaller (-1), or back to normal (0).
+    TextSize(i32),
     /// Show or fold the legend.
     ShowLegend(bool),
     /// Show or hide the problems window.
@@ -51,4 +53,10 @@ pub enum Action {
     OpenDataset,
     /// Export the selection (or all shown places when nothing is selected).
     Export,
+    /// Export to this file (typed where no file dialog could be shown).
+    ExportTo(std::path::PathBuf),
+    /// Open this dataset folder (typed where no file dialog could be shown).
+    OpenFolder(std::path::PathBuf),
+    /// Close the path field without doing anything.
+    ClosePathPrompt,
 }

@@ -57,6 +57,16 @@ pub struct AppState {
     pub view: Option<MapView>,
     /// The legend is folded away.
     pub legend_hidden: bool,
+    /// Text size in steps of 10 % from normal (View > Text size, Ctrl+= and Ctrl+-).
+    pub text_size: i32,
+}
+
+/// The smallest and largest text size steps (about 73 % and 177 %).
+pub const TEXT_SIZE_STEPS: std::ops::RangeInclusive<i32> = -3..=6;
+
+/// The scale of the whole window for a text size step.
+pub fn text_scale(steps: i32) -> f32 {
+    1.1f32.powi(steps.clamp(*TEXT_SIZE_STEPS.start(), *TEXT_SIZE_STEPS.end()))
 }
 
 impl AppState {
@@ -104,15 +114,66 @@ pub struct Status {
     pub error: bool,
 }
 
+/// What a file dialog gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Picked {
+    /// The user chose this path.
+    Path(PathBuf),
+    /// The user closed the dialog.
+    Cancelled,
+    /// No dialog could be shown (no desktop portal, a bare window manager): the app asks for
+    /// a path in a field instead.
+    Unavailable,
+}
+
+impl From<Option<PathBuf>> for Picked {
+    fn from(path: Option<PathBuf>) -> Picked {
+        path.map_or(Picked::Cancelled, Picked::Path)
+    }
+}
+
 /// A save-dialog stand-in (tests inject one; the app uses rfd).
-pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+pub type SaveDialog = Arc<dyn Fn(&str) -> Picked + Send + Sync>;
 /// A folder-dialog stand-in.
-pub type FolderDialog = Arc<dyn Fn() -> Option<PathBuf> + Send + Sync>;
+pub type FolderDialog = Arc<dyn Fn() -> Picked + Send + Sync>;
+
+/// Runs a native dialog. rfd answers `None` both when the user cancels and when it could show
+/// nothing; no one cancels a dialog within a quarter of a second, so an answer that quick
+/// means there was no dialog. `CROSSINGS_NO_NATIVE_DIALOGS` skips the dialogs altogether.
+fn native_dialog(show: impl FnOnce() -> Option<PathBuf>) -> Picked {
+    if std::env::var_os("CROSSINGS_NO_NATIVE_DIALOGS").is_some() {
+        return Picked::Unavailable;
+    }
+    let started = std::time::Instant::now();
+    match show() {
+        Some(path) => Picked::Path(path),
+        None if started.elapsed() < std::time::Duration::from_millis(250) => Picked::Unavailable,
+        None => Picked::Cancelled,
+    }
+}
+
+/// What a typed path is for, when no file dialog could be shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Where to export.
+    Export,
+    /// Which dataset folder to open.
+    Open,
+}
+
+/// The path field shown instead of a file dialog.
+#[derive(Clone, Debug)]
+struct PathPrompt {
+    purpose: PathPurpose,
+    text: String,
+}
 
 enum JobResult {
     Exported(Result<(PathBuf, usize), String>),
     Opened(Result<Box<Prepared>, String>),
     Layers(Detail, MercatorLayer),
+    /// No dialog could be shown: ask for the path in a field, this one filled in.
+    NeedPath(PathPurpose, String),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -187,6 +248,8 @@ pub struct CrossingsApp {
     map_memory: MapMemory,
     /// Where the map was drawn last frame (zooming to a box fits it in there).
     map_rect: egui::Rect,
+    /// The menu bar's bottom edge (windows open below it).
+    menu_bottom: f32,
     /// What covers the map (the legend, the zoom buttons, the credit), as of the last frame.
     overlays: Vec<crate::geometry::ScreenRect>,
     /// While a search is on: the filter's generation and the search it was found for, and the
@@ -212,6 +275,8 @@ pub struct CrossingsApp {
     progress: Option<Arc<crate::dataset::Progress>>,
     save_dialog: SaveDialog,
     folder_dialog: FolderDialog,
+    /// The path field shown when no file dialog could be.
+    path_prompt: Option<PathPrompt>,
     fonts_installed: bool,
 }
 
@@ -281,6 +346,7 @@ impl CrossingsApp {
             person: None,
             map_memory: MapMemory::default(),
             map_rect: egui::Rect::NOTHING,
+            menu_bottom: 0.0,
             overlays: Vec::new(),
             highlight: None,
             map_focused: false,
@@ -297,11 +363,14 @@ impl CrossingsApp {
             busy: None,
             progress: None,
             save_dialog: Arc::new(|name: &str| {
-                rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()
+                native_dialog(|| {
+                    rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()
+                })
             }),
             folder_dialog: Arc::new(|| {
-                rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder()
+                native_dialog(|| rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder())
             }),
+            path_prompt: None,
             fonts_installed: false,
         };
         // The saved selection, by id, is read once here; from now on it is kept by index.
@@ -479,6 +548,11 @@ impl CrossingsApp {
                         error: n > 0,
                     });
                 }
+                JobResult::NeedPath(purpose, text) => {
+                    self.busy = None;
+                    self.progress = None;
+                    self.path_prompt = Some(PathPrompt { purpose, text });
+                }
                 JobResult::Opened(Err(e)) => {
                     self.busy = None;
                     self.progress = None;
@@ -502,6 +576,18 @@ impl CrossingsApp {
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::E)) {
             out.push(Action::Export);
+        }
+        // Text size, for a projector: Ctrl+= (or Ctrl+plus), Ctrl+-, Ctrl+0.
+        if ctx.input_mut(|i| {
+            i.consume_key(egui::Modifiers::COMMAND, Key::Equals) | i.consume_key(egui::Modifiers::COMMAND, Key::Plus)
+        }) {
+            out.push(Action::TextSize(1));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::Minus)) {
+            out.push(Action::TextSize(-1));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::Num0)) {
+            out.push(Action::TextSize(0));
         }
         if ctx.input(|i| i.key_pressed(Key::Escape)) {
             out.push(Action::ClearSelection);
@@ -600,6 +686,11 @@ impl CrossingsApp {
             }
             Action::FitAll => self.pending_fit = true,
             Action::ShowLegend(on) => self.state.legend_hidden = !on,
+            Action::TextSize(0) => self.state.text_size = 0,
+            Action::TextSize(step) => {
+                self.state.text_size =
+                    (self.state.text_size + step).clamp(*TEXT_SIZE_STEPS.start(), *TEXT_SIZE_STEPS.end());
+            }
             Action::Zoom(d) => {
                 self.auto_fit = None;
                 let _ = if d > 0 { self.map_memory.zoom_in() } else { self.map_memory.zoom_out() };
@@ -636,36 +727,51 @@ impl CrossingsApp {
                 }
             }
             Action::ShowProblems(on) => self.show_problems = on,
-            Action::OpenDataset => {
-                if self.busy.is_some() {
-                    return;
-                }
-                self.busy = Some("Opening dataset…".to_owned());
-                let progress = Arc::new(crate::dataset::Progress::default());
-                self.progress = Some(progress.clone());
-                let tx = self.jobs_tx.clone();
-                let dialog = self.folder_dialog.clone();
-                std::thread::spawn(move || {
-                    let result = match dialog() {
-                        None => Err("no folder chosen".to_owned()),
-                        Some(dir) => crate::dataset::load(
-                            crate::dataset::Input::Folder(&dir),
-                            &crate::dataset::LoadOptions { progress: Some(&progress), ..Default::default() },
-                        )
-                        .map(|loaded| Box::new(Prepared::new(loaded)))
-                        .map_err(|e| e.to_string()),
-                    };
-                    let _ = tx.send(JobResult::Opened(result));
-                });
-            }
-            Action::Export => self.start_export(),
+            Action::OpenDataset => self.open_dataset(None),
+            Action::OpenFolder(dir) => self.open_dataset(Some(dir)),
+            Action::Export => self.start_export(None),
+            Action::ExportTo(path) => self.start_export(Some(path)),
+            Action::ClosePathPrompt => self.path_prompt = None,
         }
     }
 
-    fn start_export(&mut self) {
+    /// Opens a dataset folder off the UI thread: `dir`, or the one a dialog gives.
+    fn open_dataset(&mut self, dir: Option<PathBuf>) {
         if self.busy.is_some() {
             return;
         }
+        self.path_prompt = None;
+        self.busy = Some("Opening dataset…".to_owned());
+        let progress = Arc::new(crate::dataset::Progress::default());
+        self.progress = Some(progress.clone());
+        let tx = self.jobs_tx.clone();
+        let dialog = self.folder_dialog.clone();
+        std::thread::spawn(move || {
+            let picked = dir.map_or_else(|| dialog(), Picked::Path);
+            let result = match picked {
+                Picked::Cancelled => Err("no folder chosen".to_owned()),
+                Picked::Unavailable => {
+                    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                    let _ = tx.send(JobResult::NeedPath(PathPurpose::Open, home.display().to_string()));
+                    return;
+                }
+                Picked::Path(dir) => crate::dataset::load(
+                    crate::dataset::Input::Folder(&dir),
+                    &crate::dataset::LoadOptions { progress: Some(&progress), ..Default::default() },
+                )
+                .map(|loaded| Box::new(Prepared::new(loaded)))
+                .map_err(|e| e.to_string()),
+            };
+            let _ = tx.send(JobResult::Opened(result));
+        });
+    }
+
+    /// Exports the selection (or what shows) off the UI thread: to `path`, or where a dialog says.
+    fn start_export(&mut self, path: Option<PathBuf>) {
+        if self.busy.is_some() {
+            return;
+        }
+        self.path_prompt = None;
         self.follow_filter();
         let places: Vec<PlaceIx> = if self.selection.is_empty() {
             self.view.visibility().shown_places().collect()
@@ -687,14 +793,50 @@ impl CrossingsApp {
         let dialog = self.save_dialog.clone();
         let dataset = self.atlas.dataset.clone();
         std::thread::spawn(move || {
-            let result = match dialog(&name) {
-                None => Err("cancelled; nothing was written".to_owned()),
-                Some(path) => crate::export::export_file(&path, &dataset, &request)
+            let picked = path.map_or_else(|| dialog(&name), Picked::Path);
+            let result = match picked {
+                Picked::Cancelled => Err("cancelled; nothing was written".to_owned()),
+                Picked::Unavailable => {
+                    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                    let _ = tx.send(JobResult::NeedPath(PathPurpose::Export, home.join(&name).display().to_string()));
+                    return;
+                }
+                Picked::Path(path) => crate::export::export_file(&path, &dataset, &request)
                     .map(|counts| (path, counts.places))
                     .map_err(|e| e.to_string()),
             };
             let _ = tx.send(JobResult::Exported(result));
         });
+    }
+
+    /// The path field shown when no file dialog could be, with what the user decided.
+    fn path_prompt_ui(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut out = Vec::new();
+        let Some(prompt) = self.path_prompt.as_mut() else { return out };
+        let (title, what, go) = match prompt.purpose {
+            PathPurpose::Export => ("Export to a file", "Where to save the export:", "Save"),
+            PathPurpose::Open => ("Open a dataset folder", "The dataset folder to open:", "Open"),
+        };
+        let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
+        egui::Window::new(title).constrain_to(below_menu).collapsible(false).resizable(false).show(ctx, |ui| {
+            ui.label("No file dialog can be shown on this system (no desktop portal or file chooser).");
+            let label = ui.label(what);
+            let field = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0)).labelled_by(label.id);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            ui.horizontal(|ui| {
+                let path = PathBuf::from(prompt.text.trim());
+                if (ui.button(go).clicked() || enter) && !prompt.text.trim().is_empty() {
+                    out.push(match prompt.purpose {
+                        PathPurpose::Export => Action::ExportTo(path),
+                        PathPurpose::Open => Action::OpenFolder(path),
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    out.push(Action::ClosePathPrompt);
+                }
+            });
+        });
+        out
     }
 
     /// Fits the map to the core places (`core`, the opening view), to the journey of the person
@@ -727,9 +869,15 @@ impl CrossingsApp {
         let ctx = ui.ctx().clone();
         if !self.fonts_installed {
             super::fonts::install(&ctx);
+            super::style::install(&ctx);
             self.fonts_installed = true;
         }
         self.poll_jobs(&ctx);
+        // The text size the user chose scales the whole window (egui's own Ctrl+/- is off).
+        let scale = text_scale(self.state.text_size);
+        if (ctx.zoom_factor() - scale).abs() > 1e-4 {
+            ctx.set_zoom_factor(scale);
+        }
         let dt = ctx.input(|i| i.stable_dt).min(0.1);
         if self.state.time.tick(dt, self.atlas.bounds) || self.state.time.playing {
             ctx.request_repaint();
@@ -745,7 +893,8 @@ impl CrossingsApp {
         // The filter this frame is drawn with; actions that change it are applied after.
         self.follow_filter();
 
-        egui::Panel::top("menu").show(ui, |ui| actions.extend(self.menu_bar_ui(ui)));
+        let menu = egui::Panel::top("menu").show(ui, |ui| actions.extend(self.menu_bar_ui(ui)));
+        self.menu_bottom = menu.response.rect.bottom();
         egui::Panel::bottom("timeline").resizable(false).show(ui, |ui| {
             let bounds = self.atlas.bounds;
             let mut stretch = self.state.timeline.unwrap_or(TimelineView { first: bounds.0, last: bounds.1 });
@@ -792,6 +941,7 @@ impl CrossingsApp {
         if self.show_problems {
             actions.extend(self.problems_window(&ctx));
         }
+        actions.extend(self.path_prompt_ui(&ctx));
         for a in actions {
             self.apply(a);
         }
@@ -816,6 +966,17 @@ impl CrossingsApp {
                 }
                 if ui.button("Data problems").clicked() {
                     actions.push(Action::ShowProblems(true));
+                }
+                ui.separator();
+                ui.label(format!("Text size: {:.0} %", text_scale(self.state.text_size) * 100.0));
+                if ui.add(egui::Button::new("Larger text").shortcut_text("Ctrl+=")).clicked() {
+                    actions.push(Action::TextSize(1));
+                }
+                if ui.add(egui::Button::new("Smaller text").shortcut_text("Ctrl+-")).clicked() {
+                    actions.push(Action::TextSize(-1));
+                }
+                if ui.add(egui::Button::new("Normal text size").shortcut_text("Ctrl+0")).clicked() {
+                    actions.push(Action::TextSize(0));
                 }
             });
             ui.separator();
@@ -1024,7 +1185,11 @@ impl CrossingsApp {
         let problems = &self.atlas.problems;
         let mut open = true;
         // Own close button: egui's title-bar buttons carry no accessible name.
+        // Never over the menu bar.
+        let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         egui::Window::new(format!("Data problems ({})", problems.len()))
+            .constrain_to(below_menu)
+            .default_pos(below_menu.left_top() + egui::vec2(40.0, 8.0))
             .collapsible(false)
             .default_width(700.0)
             .show(ctx, |ui| {

@@ -79,6 +79,8 @@ pub fn place_list_ui(
             out.push(Action::SelectMany(places.to_vec()));
         }
     });
+    // What the list's marks mean, where they appear.
+    ui.label(RichText::new("italics: possibly in the window · ≈: approximate location").small().weak());
     // A search never answers "0 places" for a place that exists: say how many the filters hide.
     let hidden = list.hidden_matches();
     if hidden > 0 {

@@ -4,6 +4,19 @@ use egui::Color32;
 
 use crate::model::Theme;
 
+/// Sets what the window's look needs beyond colours: small print readable at arm's length
+/// (sources, notes, the legend), and egui's own Ctrl+/- zoom off (the app's text size, which
+/// is remembered, takes those keys).
+pub fn install(ctx: &egui::Context) {
+    ctx.options_mut(|o| o.zoom_with_keyboard = false);
+    ctx.all_styles_mut(|s| {
+        s.text_styles.insert(egui::TextStyle::Small, egui::FontId::proportional(SMALL_TEXT));
+    });
+}
+
+/// The size of small print, in points (egui's default is 9).
+pub const SMALL_TEXT: f32 = 11.5;
+
 /// Sea.
 pub const SEA: Color32 = Color32::from_rgb(0xb8, 0xd3, 0xe6);
 /// Land.
