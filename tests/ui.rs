@@ -244,7 +244,9 @@ fn two_selected_places_export_through_the_app_with_an_injected_dialog() {
 #[test]
 fn a_cancelled_or_failed_export_says_why_and_writes_nothing() {
     let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
-    app.set_save_dialog(std::sync::Arc::new(|_: &str| Some(std::path::PathBuf::from("/no/such/folder/out.geojson")).into()));
+    app.set_save_dialog(std::sync::Arc::new(|_: &str| {
+        Some(std::path::PathBuf::from("/no/such/folder/out.geojson")).into()
+    }));
     let mut h = app_harness(app);
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
@@ -616,6 +618,9 @@ fn a_search_highlights_its_places_on_the_map_and_enter_opens_the_one_hit() {
 fn the_text_size_follows_ctrl_plus_and_minus_and_is_remembered() {
     let mut h = harness();
     let before = h.get_by_label("Search places and people").rect().height();
+    // The user has moved the map (so it is not refitted as the window's layout changes).
+    h.state_mut().apply(crossings::ui::Action::Zoom(1));
+    h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);

@@ -29,8 +29,8 @@ use std::process::ExitCode;
 
 pub use action::Action;
 pub use app::{
-    AppState, CrossingsApp, MAX_ZOOM, MIN_ZOOM, MapView, PathPurpose, Picked, Prepared, Status, TEXT_SIZE_STEPS, fit_view,
-    text_scale,
+    AppState, CrossingsApp, MAX_ZOOM, MIN_ZOOM, MapView, PathPurpose, Picked, Prepared, Status, TEXT_SIZE_STEPS,
+    fit_view, text_scale,
 };
 
 use crate::cli::CliError;
