@@ -512,3 +512,28 @@ mod threaded_matches_sequential {
         }
     }
 }
+
+/// `after` must name another event of the file, and the order it gives must not go round in a
+/// circle; each problem names the file, line and column of the id in `after`.
+#[test]
+fn after_names_other_events_and_never_goes_round_in_a_circle() {
+    let mut texts = Texts::read_dir(&common::fixture("minimal"), &Default::default()).unwrap();
+    let events = r#"[
+  {"id": "a", "date": "1945", "title": "A", "category": "soviet", "sources": ["src-a"], "people": ["a-soldier"], "after": ["b"]},
+  {"id": "b", "date": "1946", "title": "B", "category": "soviet", "sources": ["src-a"], "after": ["a"]},
+  {"id": "c", "date": "1947", "title": "C", "category": "soviet", "sources": ["src-a"], "after": ["nowhere", "c"]}
+]"#;
+    texts.files[3] = Some(("events.json".to_owned(), events.to_owned()));
+    let loaded = common::load_texts("data", &texts);
+    let shown: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    assert!(shown.contains(&"events.json:4:99: c: after: unknown event 'nowhere'".to_owned()), "{shown:#?}");
+    assert!(shown.contains(&"events.json:4:110: c: after: an event cannot come after itself".to_owned()), "{shown:#?}");
+    assert!(
+        shown
+            .iter()
+            .any(|p| p.contains("goes round in a circle (") && p.contains("a → b → a") || p.contains("b → a → b")),
+        "{shown:#?}"
+    );
+    // The events are kept (the order falls back to the dates).
+    assert_eq!(loaded.dataset.events.len(), 3);
+}

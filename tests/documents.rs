@@ -493,3 +493,28 @@ fn hata_was_at_versailles_in_1919_and_his_aizu_roots_are_undated() {
     // 004:19 Hata is the "son of a samurai of the Aizu domain": no date, so Aizu shows in no window.
     assert_hidden(&d, "1900/1990", "aizu", "004:19 Aizu is named without any date");
 }
+
+/// Document 003: Ishii "headed the Quảng Ngãi Military Academy for a while before founding the
+/// Tuy Hòa Military Academy, and was killed by a land mine in 1950". The dates do not order the
+/// two academies (both only "between August 1945 and 1950"); the data's `after` does, so his
+/// events and his journey run Quảng Ngãi, Tuy Hòa, death.
+#[test]
+fn ishii_heads_quang_ngai_then_founds_tuy_hoa_then_dies() {
+    let d = atlas();
+    let ishii = d.person_by_id("ishii-takuo").expect("Ishii");
+    let order: Vec<&str> = d.person_events[ishii.ix()].iter().map(|e| d.events[e.ix()].id.as_str()).collect();
+    let at = |id: &str| order.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} not among {order:?}"));
+    assert!(
+        at("undated-ishii-takuo-heads-quang-ngai-academy") < at("undated-ishii-takuo-founds-tuy-hoa-academy"),
+        "{order:?}"
+    );
+    assert!(at("undated-ishii-takuo-founds-tuy-hoa-academy") < at("1950-ishii-takuo-killed"), "{order:?}");
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let stops: Vec<(f64, f64)> =
+        crossings::scene::journey(&d, &vis, Some(ishii)).iter().map(|s| (s.lon_lat.lon, s.lon_lat.lat)).collect();
+    let place = |id: &str| {
+        let p = d.place(d.place_by_id(id).expect(id)).lon_lat;
+        (p.lon, p.lat)
+    };
+    assert_eq!(stops, vec![place("quang-ngai"), place("tuy-hoa")], "the arrow runs Quảng Ngãi → Tuy Hòa");
+}

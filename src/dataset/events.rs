@@ -141,12 +141,23 @@ pub(super) fn parse_event<'a>(
             }
         }
     }
-    let extra = (has_bounds || !rec.according_to.is_empty()).then(|| {
+    for a in &rec.after {
+        if !valid_id(a.as_ref()) {
+            problems.push(cx.problem(
+                cx.field(raw, "after", Some(a.as_ref())),
+                Some(&id),
+                format!("after: '{}' is not an event id", a.as_ref()),
+            ));
+        }
+    }
+    let after: Vec<String> = rec.after.iter().map(|a| a.as_ref().to_owned()).filter(|a| valid_id(a)).collect();
+    let extra = (has_bounds || !rec.according_to.is_empty() || !after.is_empty()).then(|| {
         Box::new(EventExtra {
             not_before,
             not_after,
             bounds_basis: rec.bounds_basis.unwrap_or(Basis::Inferred),
             according_to: Vec::new(),
+            after,
         })
     });
     let event = Event {
@@ -296,4 +307,96 @@ pub(super) fn read(
     }
     events.sort_by_cached_key(date_then_record);
     events.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Checks every `after`: it names an event of the file, not the event itself, and the
+/// events' order never goes round in a circle. Each problem is located at the `after` field of
+/// its record (the file is searched only when there is one to report).
+pub(super) fn check_after(file: EventsFile<'_>, events: &[Event], limits: Limits, problems: &mut ProblemLog) {
+    let with_after: Vec<usize> =
+        (0..events.len()).filter(|i| events[*i].extra.as_ref().is_some_and(|x| !x.after.is_empty())).collect();
+    let Some((name, text)) = file else { return };
+    if with_after.is_empty() {
+        return;
+    }
+    let index: FxHashMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let cx = std::cell::OnceCell::new();
+    let mut report = |event: &str, target: &str, message: String| {
+        let cx = cx.get_or_init(|| FileCx::new(name, text, limits));
+        problems.push(cx.problem(locate_after(text, event, target), Some(event), message));
+    };
+    let after = |i: usize| events[i].extra.as_ref().map_or(&[][..], |x| x.after.as_slice());
+    for &i in &with_after {
+        let id = events[i].id.as_str();
+        for target in after(i) {
+            if target == id {
+                report(id, target, "after: an event cannot come after itself".to_owned());
+            } else if !index.contains_key(target.as_str()) {
+                report(id, target, format!("after: unknown event '{target}'"));
+            }
+        }
+    }
+    // Circles: a depth-first walk along `after`, from every event that has one.
+    let mut state = vec![0u8; events.len()]; // 0 unseen, 1 on the path, 2 done
+    for &start in &with_after {
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&(node, next)) = path.last() {
+            if next == 0 {
+                if state[node] == 2 {
+                    path.pop();
+                    continue;
+                }
+                state[node] = 1;
+            }
+            let targets = after(node);
+            match targets.get(next).and_then(|t| index.get(t.as_str()).copied()).filter(|t| *t != node) {
+                _ if next >= targets.len() => {
+                    state[node] = 2;
+                    path.pop();
+                }
+                Some(t) if state[t] == 1 => {
+                    let from = path.iter().position(|(n, _)| *n == t).unwrap_or(0);
+                    let circle: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|(n, _)| events[*n].id.as_str())
+                        .chain([events[t].id.as_str()])
+                        .collect();
+                    let (event, target) = (events[node].id.as_str(), events[t].id.as_str());
+                    report(event, target, format!("after: the order goes round in a circle ({})", circle.join(" → ")));
+                    if let Some(top) = path.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+                Some(t) => {
+                    if let Some(top) = path.last_mut() {
+                        top.1 += 1;
+                    }
+                    if state[t] == 0 {
+                        path.push((t, 0));
+                    }
+                }
+                None => {
+                    if let Some(top) = path.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The offset of `"target"` in the `after` list of the record whose id is `event` (or of the
+/// record's id, or 0, when it cannot be found).
+fn locate_after(text: &str, event: &str, target: &str) -> usize {
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let (event, target) = (quoted(event), quoted(target));
+    // The record: where `"id": "<event>"` is written.
+    let start = text.match_indices(&event).map(|(i, _)| i).find(|i| {
+        let before = text[..*i].trim_end();
+        before.ends_with(':') && before[..before.len() - 1].trim_end().ends_with("\"id\"")
+    });
+    let Some(start) = start else { return 0 };
+    let end = text[start + event.len()..].find("\"id\"").map_or(text.len(), |e| start + event.len() + e);
+    let record = &text[start..end];
+    record.find("\"after\"").and_then(|a| record[a..].find(&target).map(|t| start + a + t)).unwrap_or(start)
 }

@@ -294,6 +294,7 @@ fn load_texts(label: &str, texts: &Texts, progress: &Progress, options: &LoadOpt
         problems.push(p);
     }
     problems.add_unlisted(events.unlisted);
+    events::check_after(events_file, &events.events, limits, &mut problems);
 
     // Report in reading order: file by file (as in FILES), then by position.
     let rank = |file: &str| FILES.iter().position(|f| file.ends_with(f)).unwrap_or(FILES.len());

@@ -136,6 +136,8 @@ pub(super) struct RawEvent<'a> {
     pub people: Vec<Ref<'a>>,
     #[serde(default, borrow)]
     pub according_to: Vec<Ref<'a>>,
+    #[serde(default, borrow)]
+    pub after: Vec<Ref<'a>>,
     pub title: String,
     #[serde(default)]
     pub summary: String,

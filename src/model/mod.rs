@@ -424,6 +424,10 @@ pub struct EventExtra {
     pub bounds_basis: Basis,
     /// Authorities the documents cite for it, as `(source, index in its authorities)`.
     pub according_to: Vec<(SourceIx, u32)>,
+    /// Events the documents put before this one (ids), where the dates do not order them:
+    /// "after heading the Quảng Ngãi academy, he founded the Tuy Hòa one". A person's events
+    /// and journey follow it.
+    pub after: Vec<String>,
 }
 
 impl Event {
@@ -535,7 +539,9 @@ impl Dataset {
                         theme: e.category,
                     })
                     .collect();
-                (index, keys, Self::person_events(people, events))
+                let mut person_events = Self::person_events(people, events);
+                Self::follow_after(events, &mut person_events);
+                (index, keys, person_events)
             });
             let per_place = Self::place_indexes(&places, people, events);
             let (index, keys, person_events) = keys.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -572,6 +578,31 @@ impl Dataset {
             }
         }
         person_events
+    }
+
+    /// Reorders each list of events (a person's) where the documents say one came after
+    /// another (`after`) and the dates do not: an event goes as early as its date allows once
+    /// every event it follows is placed. In a circle (which `validate` reports) date order wins.
+    fn follow_after(events: &[Event], lists: &mut [Vec<EventIx>]) {
+        let after = |e: EventIx| events[e.ix()].extra.as_ref().map_or(&[][..], |x| x.after.as_slice());
+        if !events.iter().any(|e| e.extra.as_ref().is_some_and(|x| !x.after.is_empty())) {
+            return;
+        }
+        for list in lists.iter_mut().filter(|l| l.iter().any(|e| !after(*e).is_empty())) {
+            let n = list.len();
+            let position = |id: &str| list.iter().position(|e| events[e.ix()].id == id);
+            let before: Vec<Vec<usize>> =
+                list.iter().map(|e| after(*e).iter().filter_map(|id| position(id)).collect()).collect();
+            let mut placed = vec![false; n];
+            let mut ordered = Vec::with_capacity(n);
+            while ordered.len() < n {
+                let ready = |i: &usize| !placed[*i] && before[*i].iter().all(|b| placed[*b]);
+                let Some(next) = (0..n).find(ready).or_else(|| (0..n).find(|i| !placed[*i])) else { break };
+                placed[next] = true;
+                ordered.push(list[next]);
+            }
+            *list = ordered;
+        }
     }
 
     /// Per place its events (in date order) and its people (sorted by name).
