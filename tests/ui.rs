@@ -730,3 +730,43 @@ fn without_a_file_dialog_a_path_field_takes_its_place() {
     }
     assert_eq!(h.state().dataset().places.len(), 2, "the typed folder was opened");
 }
+
+/// The label of the widget with the keyboard focus, if any.
+fn focused(h: &Harness<'_, CrossingsApp>) -> Option<String> {
+    h.query(by().predicate(|n| n.is_focused())).map(|n| n.accesskit_node().label().unwrap_or_default().to_string())
+}
+
+/// Tab walks as the eye reads: from the search box through every place of the list (rows out
+/// of view included, scrolled into view as they are reached), then on to the map's buttons, the
+/// detail panel and the timeline; the menus come last.
+#[test]
+fn tab_reaches_every_place_in_the_list_and_then_the_map() {
+    let mut h = harness();
+    h.get_by_label("Search places and people").focus();
+    h.run();
+    let names: Vec<String> = h.state().dataset().places.iter().map(|p| p.display_name()).collect();
+    let total = names.len();
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..(total + 40) {
+        h.key_press(egui::Key::Tab);
+        h.run_steps(6);
+        if let Some(label) = focused(&h) {
+            seen.push(label);
+        }
+    }
+    // Every place, in the list's order, once each, one after another.
+    let is_row = |l: &String| names.iter().any(|n| l.starts_with(n.as_str()));
+    let start = seen.iter().position(is_row).expect("Tab reached the list");
+    let rows: Vec<&String> = seen[start..].iter().take_while(|l| is_row(l)).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| crossings::query::fold(n));
+    let reached: Vec<String> =
+        rows.iter().map(|l| sorted.iter().find(|n| l.starts_with(n.as_str())).cloned().unwrap_or_default()).collect();
+    assert_eq!(rows.len(), total, "the rows Tab reached: {rows:#?}");
+    assert_eq!(reached.len(), total);
+    // After the list: the map, its buttons, then the timeline, then the menus.
+    let at = |label: &str| seen.iter().position(|l| l.contains(label)).unwrap_or(usize::MAX);
+    assert!(start + total <= at("Map"), "the map comes after the list: {seen:?}");
+    assert!(at("Map") < at("Fit all"), "{seen:?}");
+    assert!(at("Fit all") < at("Play") && at("Play") < at("File"), "the map, the timeline, the menus: {seen:?}");
+}

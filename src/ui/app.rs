@@ -250,6 +250,8 @@ pub struct CrossingsApp {
     map_rect: egui::Rect,
     /// The menu bar's bottom edge (windows open below it).
     menu_bottom: f32,
+    /// The heights of the menu bar and the timeline, as their contents took them last frame.
+    bar_sizes: [f32; 2],
     /// What covers the map (the legend, the zoom buttons, the credit), as of the last frame.
     overlays: Vec<crate::geometry::ScreenRect>,
     /// While a search is on: the filter's generation and the search it was found for, and the
@@ -347,6 +349,7 @@ impl CrossingsApp {
             map_memory: MapMemory::default(),
             map_rect: egui::Rect::NOTHING,
             menu_bottom: 0.0,
+            bar_sizes: [24.0, 120.0],
             overlays: Vec::new(),
             highlight: None,
             map_focused: false,
@@ -893,9 +896,45 @@ impl CrossingsApp {
         // The filter this frame is drawn with; actions that change it are applied after.
         self.follow_filter();
 
-        let menu = egui::Panel::top("menu").show(ui, |ui| actions.extend(self.menu_bar_ui(ui)));
-        self.menu_bottom = menu.response.rect.bottom();
-        egui::Panel::bottom("timeline").resizable(false).show(ui, |ui| {
+        // The panels are laid out in the order egui needs (top, bottom, the sides, then the
+        // centre) but filled in the order the eye reads, which is the order Tab walks: the
+        // search and the list, the map, the detail panel, the timeline, the menu bar last.
+        let [menu_size, timeline_size] = self.bar_sizes;
+        let menu = egui::Panel::top("menu").exact_size(menu_size).show(ui, reserve);
+        let timeline = egui::Panel::bottom("timeline").resizable(false).exact_size(timeline_size).show(ui, reserve);
+        egui::Panel::left("places").resizable(true).default_size(280.0).size_range(200.0..=420.0).show(ui, |ui| {
+            let (vis, generation, list) = self.view.list_parts();
+            actions.extend(panels::place_list_ui(
+                ui,
+                &self.atlas.dataset,
+                vis,
+                generation,
+                &self.state.search,
+                &self.state.themes,
+                &self.selection,
+                list,
+            ));
+        });
+        let detail = egui::Panel::right("detail")
+            .resizable(true)
+            .default_size(360.0)
+            .size_range(260.0..=620.0)
+            .show(ui, reserve);
+        egui::CentralPanel::no_frame().show(ui, |ui| actions.extend(self.map_ui(ui)));
+        fill(ui, detail.inner, "detail", |ui| {
+            let (dataset, vis) = (&self.atlas.dataset, self.view.visibility());
+            let more = match (self.person, self.selection.last()) {
+                (Some(p), _) => panels::person_ui(ui, dataset, vis, p),
+                (None, Some(p)) => {
+                    let mut a = panels::selection_ui(ui, dataset, &self.selection);
+                    a.extend(panels::place_ui(ui, dataset, vis, *p));
+                    a
+                }
+                (None, None) => panels::overview_ui(ui, dataset, self.atlas.problems.len()),
+            };
+            actions.extend(more);
+        });
+        let timeline_used = fill(ui, timeline.inner, "timeline", |ui| {
             let bounds = self.atlas.bounds;
             let mut stretch = self.state.timeline.unwrap_or(TimelineView { first: bounds.0, last: bounds.1 });
             let vis = self.view.visibility();
@@ -911,33 +950,17 @@ impl CrossingsApp {
             self.state.timeline = Some(stretch);
             actions.extend(cmds.into_iter().map(Action::Time));
         });
-        egui::Panel::left("places").resizable(true).default_size(280.0).size_range(200.0..=420.0).show(ui, |ui| {
-            let (vis, generation, list) = self.view.list_parts();
-            actions.extend(panels::place_list_ui(
-                ui,
-                &self.atlas.dataset,
-                vis,
-                generation,
-                &self.state.search,
-                &self.state.themes,
-                &self.selection,
-                list,
-            ));
-        });
-        egui::Panel::right("detail").resizable(true).default_size(360.0).size_range(260.0..=620.0).show(ui, |ui| {
-            let (dataset, vis) = (&self.atlas.dataset, self.view.visibility());
-            let more = match (self.person, self.selection.last()) {
-                (Some(p), _) => panels::person_ui(ui, dataset, vis, p),
-                (None, Some(p)) => {
-                    let mut a = panels::selection_ui(ui, dataset, &self.selection);
-                    a.extend(panels::place_ui(ui, dataset, vis, *p));
-                    a
-                }
-                (None, None) => panels::overview_ui(ui, dataset, self.atlas.problems.len()),
-            };
-            actions.extend(more);
-        });
-        egui::CentralPanel::no_frame().show(ui, |ui| actions.extend(self.map_ui(ui)));
+        let menu_used = fill(ui, menu.inner, "menu", |ui| actions.extend(self.menu_bar_ui(ui)));
+        self.menu_bottom = menu.response.rect.bottom();
+        // The bars take the height their contents took (settled within a frame or two).
+        let fitted = [
+            menu_used + menu.response.rect.height() - menu.inner.height(),
+            timeline_used + timeline.response.rect.height() - timeline.inner.height(),
+        ];
+        if fitted.iter().zip(&self.bar_sizes).any(|(a, b)| (a - b).abs() > 0.5) {
+            self.bar_sizes = fitted;
+            ctx.request_repaint();
+        }
         if self.show_problems {
             actions.extend(self.problems_window(&ctx));
         }
@@ -1065,6 +1088,9 @@ impl CrossingsApp {
         // A click or a drag gives the map the keyboard focus; the arrow keys then pan it
         // (Escape gives the focus back and the arrows step the time again).
         let map = &response.response;
+        map.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Canvas, true, "Map (arrow keys pan, + and − zoom)")
+        });
         if map.clicked() || map.drag_started() {
             map.request_focus();
         }
@@ -1209,6 +1235,23 @@ impl CrossingsApp {
             });
         if open { Vec::new() } else { vec![Action::ShowProblems(false)] }
     }
+}
+
+/// A panel's contents drawn later in the frame: the panel only reserves its room.
+fn reserve(ui: &mut Ui) -> egui::Rect {
+    let rect = ui.max_rect();
+    ui.allocate_rect(rect, egui::Sense::hover());
+    rect
+}
+
+/// Draws contents into a rectangle reserved earlier; returns the height they took.
+fn fill(ui: &mut Ui, rect: egui::Rect, salt: &str, add: impl FnOnce(&mut Ui)) -> f32 {
+    let mut child = ui.new_child(
+        egui::UiBuilder::new().max_rect(rect).id_salt(salt).layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    child.set_clip_rect(rect);
+    add(&mut child);
+    child.min_rect().height()
 }
 
 /// Zoom buttons, fit-all, the legend and the credit, over the map.

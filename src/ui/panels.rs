@@ -135,15 +135,15 @@ pub fn place_list_ui(
     }
     // Only the rows in view are laid out, so 100,000 places cost what 30 do.
     let row_height = ui.spacing().interact_size.y.max(18.0) + ui.spacing().item_spacing.y;
-    egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]).show_rows(
-        ui,
-        row_height - ui.spacing().item_spacing.y,
-        places.len(),
-        |ui, range| {
-            for p in &places[range] {
-                let place = dataset.place(*p);
-                let count = vis.counts[p.ix()];
-                let is_sel = selected.contains(p);
+    let area = egui::ScrollArea::vertical().id_salt("place-list").auto_shrink([false, false]);
+    area.show_rows(ui, row_height - ui.spacing().item_spacing.y, places.len(), |ui, range| {
+        for p in &places[range] {
+            let place = dataset.place(*p);
+            let count = vis.counts[p.ix()];
+            let is_sel = selected.contains(p);
+            // One id per place, not per row on screen: the focus stays with its place as the
+            // list scrolls.
+            ui.push_id(("place-row", p.0), |ui| {
                 ui.horizontal(|ui| {
                     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                     ui.painter().circle_filled(rect.center(), 5.0, list.color(*p));
@@ -156,6 +156,11 @@ pub fn place_list_ui(
                         let toggle = ui.input(|i| i.modifiers.command);
                         out.push(if toggle { Action::TogglePlace(*p) } else { Action::SelectPlace(*p, true) });
                     }
+                    // Tab walks on into the rows below the view: each row scrolls into view
+                    // as it takes the focus (only the rows in view exist).
+                    if r.gained_focus() {
+                        r.scroll_to_me(None);
+                    }
                     ui.weak(count.to_string());
                     if !folded.is_empty()
                         && let Some(form) = query::place_match(dataset, *p, &folded)
@@ -167,9 +172,9 @@ pub fn place_list_ui(
                         ui.weak("≈").on_hover_text("approximate location");
                     }
                 });
-            }
-        },
-    );
+            });
+        }
+    });
     out
 }
 
