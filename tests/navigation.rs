@@ -8,6 +8,7 @@ use crossings::geometry::{LonLat, Mercator};
 use crossings::ui::{AppState, CrossingsApp, MapView};
 use egui::{Pos2, Vec2, pos2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 /// The app at 1400×900, stepped at 60 frames a second (double clicks and the wheel's
 /// smoothing are timed).
@@ -200,7 +201,6 @@ fn a_fling_towards_the_empty_ocean_keeps_the_data_in_reach() {
 /// shrink it to a dot).
 #[test]
 fn opening_a_person_fits_the_map_to_their_journey() {
-    use egui_kittest::kittest::Queryable;
     let mut h = harness();
     let d = h.state().dataset();
     let maeda = d.person_by_id("maeda-mitsushige").expect("Maeda");
@@ -238,4 +238,33 @@ fn opening_a_person_fits_the_map_to_their_journey() {
     h.run_steps(3);
     assert!(in_view(&h));
     assert!((h.state().map_view().zoom - zoom).abs() < 0.01, "Fit all fits the journey again");
+}
+
+/// At 1280×720 the opening view fits the core places above the legend (Quảng Ngãi, bottom-left,
+/// was under it), and folding the legend frees the corner.
+#[test]
+fn at_1280_by_720_the_opening_view_keeps_the_places_clear_of_the_legend() {
+    let app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let mut h = Harness::builder()
+        .with_size([1280.0, 720.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut CrossingsApp| app.ui_frame(ui), app);
+    h.run_steps(10);
+    let d = h.state().dataset();
+    let legend_top = h.get_by_label("Hide legend").rect().top();
+    let map = h.state().map_rect();
+    for id in ["taihang", "yanan", "zhenyuan", "harbin", "maizuru", "quang-ngai"] {
+        let at = screen_of(&h, d.place(d.place_by_id(id).expect(id)).lon_lat);
+        assert!(map.contains(at), "{id} at {at:?} is off the map {map:?}");
+        assert!(at.y < legend_top, "{id} at {at:?} is under the legend (top {legend_top})");
+    }
+    let quang_ngai = d.place_by_id("quang-ngai").expect("Quảng Ngãi");
+    let scene = h.state().scene().expect("drawn");
+    assert!(scene.labels.iter().any(|l| scene.items.markers[l.marker].place == quang_ngai), "Quảng Ngãi has its label");
+    // Folded, the legend is one small button (the themes' names stay only in the left panel).
+    assert_eq!(h.query_all_by_label("Viet Minh").count(), 2);
+    h.get_by_label("Hide legend").click_accesskit();
+    h.run_steps(5);
+    assert!(h.query_by_label("Legend").is_some());
+    assert_eq!(h.query_all_by_label("Viet Minh").count(), 1);
 }

@@ -252,8 +252,10 @@ pub struct CrossingsApp {
     menu_bottom: f32,
     /// The heights of the menu bar and the timeline, as their contents took them last frame.
     bar_sizes: [f32; 2],
-    /// What covers the map (the legend, the zoom buttons, the credit), as of the last frame.
+    /// What covers the map (the zoom buttons, the legend, the credit), as of the last frame,
+    /// and the map's rectangle then (they keep to its corners when it changes).
     overlays: Vec<crate::geometry::ScreenRect>,
+    overlays_for: egui::Rect,
     /// While a search is on: the filter's generation and the search it was found for, and the
     /// shown places that match, sorted (the map dims the rest).
     highlight: Option<(u64, String, Vec<PlaceIx>)>,
@@ -351,6 +353,7 @@ impl CrossingsApp {
             menu_bottom: 0.0,
             bar_sizes: [24.0, 120.0],
             overlays: Vec::new(),
+            overlays_for: egui::Rect::NOTHING,
             highlight: None,
             map_focused: false,
             fling_from: None,
@@ -1030,6 +1033,22 @@ impl CrossingsApp {
     fn map_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         let size = ui.available_size();
         self.map_rect = egui::Rect::from_min_size(ui.cursor().min, size);
+        // A resized map moves its overlays with their corners (the zoom buttons top-left, the
+        // legend bottom-left, the credit bottom-right): this frame's labels avoid where they
+        // will be, not where they were.
+        if self.overlays_for != self.map_rect && self.overlays.len() == 3 {
+            let (old, new) = (self.overlays_for, self.map_rect);
+            let moves = [
+                new.left_top() - old.left_top(),
+                new.left_bottom() - old.left_bottom(),
+                new.right_bottom() - old.right_bottom(),
+            ];
+            for (o, by) in self.overlays.iter_mut().zip(moves) {
+                let moved = super::geometry::rect(*o).translate(by);
+                *o = super::geometry::screen_rect(moved);
+            }
+            self.overlays_for = self.map_rect;
+        }
         if self.pending_fit {
             self.fit(size, false);
             self.pending_fit = false;
@@ -1138,8 +1157,18 @@ impl CrossingsApp {
             self.auto_fit = None;
         }
         actions.extend(overlay_actions);
-        // Where the overlays are, for the next frame's labels and fitting.
-        self.overlays = overlays.into_iter().map(super::geometry::screen_rect).collect();
+        // Where the overlays are, for the next frame's labels and fitting; when they moved (the
+        // window was resized, the legend folded), that next frame comes at once.
+        let overlays: Vec<_> = overlays.into_iter().map(super::geometry::screen_rect).collect();
+        if overlays != self.overlays {
+            self.overlays = overlays;
+            ui.ctx().request_repaint();
+            // The opening view is fitted again around the legend as it now stands.
+            if self.auto_fit.is_some() {
+                self.auto_fit = Some(egui::Vec2::ZERO);
+            }
+        }
+        self.overlays_for = self.map_rect;
         actions
     }
 
