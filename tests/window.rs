@@ -115,6 +115,18 @@ fn count_near(pixels: &[[u8; 3]], color: [u8; 3], tolerance: i32) -> usize {
     pixels.iter().filter(|p| (0..3).all(|i| (i32::from(p[i]) - i32::from(color[i])).abs() <= tolerance)).count()
 }
 
+/// The screen's height in pixels.
+fn screen_height(s: &Session) -> usize {
+    let out = x(&s.display, "xdpyinfo", &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("dimensions:"))
+        .and_then(|d| d.split_whitespace().next())
+        .and_then(|d| d.split('x').nth(1))
+        .and_then(|h| h.parse().ok())
+        .unwrap_or(1)
+}
+
 fn settle() {
     std::thread::sleep(Duration::from_millis(2500));
 }
@@ -137,6 +149,18 @@ fn the_real_window_draws_a_map_with_land_sea_and_markers_and_reacts_to_input() {
     assert!(sea > total / 50, "too little sea: {sea} of {total} pixels");
     assert!(land > total / 50, "too little land: {land} of {total} pixels");
     assert!(markers > 50, "no theme-coloured markers: {markers}");
+
+    // Resized to 1280×720 and back: the very first frames fill the window, with no black gap
+    // beside the left panel (Xvfb's root is black where nothing is drawn).
+    for (w, h) in [(1280usize, 720usize), (1400, 900)] {
+        x(&s.display, "xdotool", &["windowsize", &id, &w.to_string(), &h.to_string()]);
+        std::thread::sleep(Duration::from_millis(300));
+        let (_, shot) = screenshot(&s, &format!("window-resized-{w}x{h}"));
+        let width = (shot.len() / screen_height(&s)).max(1);
+        let black = shot.iter().enumerate().filter(|(i, p)| i % width < w && i / width < h && **p == [0, 0, 0]).count();
+        assert!(black < w * h / 100, "{black} black pixels in the {w}x{h} window just after the resize");
+    }
+    settle();
 
     // Zoom in on the map with a double-click at its centre: the picture changes.
     x(&s.display, "xdotool", &["windowfocus", "--sync", &id]);
