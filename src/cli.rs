@@ -13,9 +13,12 @@ use crate::chronology::{TimeFilter, TimeWindow};
 use crate::dataset::{self, Loaded};
 use crate::export::{self, ExportRequest, Format};
 
+/// The version and the commit the binary was built from: `0.1.0 (commit 5da2b50c1e2f)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("CROSSINGS_COMMIT"), ")");
+
 /// Crossings: an offline atlas of the Japanese who crossed the lines, 1931-1958.
 #[derive(Debug, Parser)]
-#[command(name = "crossings", version, about, long_about = None)]
+#[command(name = "crossings", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// Dataset folder (sources.json, places.geojson, people.json, events.json).
     /// Default: the bundled dataset.
@@ -38,6 +41,33 @@ pub enum Command {
     /// Write a synthetic dataset (for benchmarks and scale tests).
     #[command(hide = true)]
     Generate(GenerateArgs),
+    /// Write the manual page (roff) to standard output, for packagers.
+    #[command(hide = true)]
+    Manpage,
+    /// Write shell completions to standard output, for packagers.
+    #[command(hide = true)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `crossings manpage`: the manual page, from the same definition as `--help`.
+pub fn manpage(out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+    page.render(out).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crossings completions SHELL`: completions for bash, zsh, fish, PowerShell or elvish.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use clap_complete::Generator;
+    let mut command = <Cli as clap::CommandFactory>::command().bin_name("crossings");
+    command.build();
+    // try_generate: a closed pipe is an error to report, not a panic.
+    shell.try_generate(&command, out).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `crossings validate` options.

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => cli::validate(&cli, args, &mut std::io::stdout()),
         Some(Command::Export(args)) => cli::export(&cli, args, &mut std::io::stderr()),
         Some(Command::Generate(args)) => cli::generate(args, &mut std::io::stderr()),
+        Some(Command::Manpage) => cli::manpage(&mut std::io::stdout()),
+        Some(Command::Completions { shell }) => cli::completions(*shell, &mut std::io::stdout()),
     };
     match result {
         Ok(code) => code,

@@ -20,7 +20,8 @@ fn help_and_version_work() {
     assert!(out.contains("validate") && out.contains("export") && out.contains("--data"), "{out}");
     let (code, out, _) = run(&["--version"]);
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), format!("crossings {}", env!("CARGO_PKG_VERSION")));
+    // With the commit since issue 15 (checked against git below).
+    assert!(out.trim().starts_with(&format!("crossings {} (commit ", env!("CARGO_PKG_VERSION"))), "{out}");
 }
 
 #[test]
@@ -186,4 +187,57 @@ fn bounds_that_contradict_the_date_and_authorities_not_cited_are_errors_naming_t
 fn the_bundled_data_passes_validate_strict() {
     let (code, out, _) = run(&["validate", "--strict"]);
     assert_eq!(code, 0, "the bundled data has no unbounded date:\n{out}");
+}
+
+/// `crossings --version` names the version and the commit the binary was built from.
+#[test]
+fn the_version_names_the_commit_it_was_built_from() {
+    let out = common::crossings().arg("--version").output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with(&format!("crossings {} (commit ", env!("CARGO_PKG_VERSION"))), "{text}");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(common::root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    match head {
+        Some(commit) => assert!(text.contains(&format!("(commit {commit})")), "{text} is not built from {commit}"),
+        None => assert!(text.contains("(commit "), "{text}"),
+    }
+}
+
+/// The manual page, made from the same definition as `--help`, renders with `man` and names
+/// every command; bash accepts the completions.
+#[test]
+fn the_man_page_renders_and_the_bash_completions_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("crossings.1");
+    let out = common::crossings().arg("manpage").output().expect("run");
+    assert!(out.status.success());
+    std::fs::write(&page, &out.stdout).unwrap();
+    if common::require_tools(&["man"]) {
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .expect("man");
+        let text = String::from_utf8_lossy(&shown.stdout);
+        assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+        for word in ["NAME", "crossings", "validate", "export", "--data"] {
+            assert!(text.contains(word), "the man page lacks {word}:\n{text}");
+        }
+    }
+    let bash = common::crossings().args(["completions", "bash"]).output().expect("run");
+    assert!(bash.status.success());
+    let script = dir.path().join("crossings.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let text = String::from_utf8_lossy(&bash.stdout);
+    assert!(text.contains("validate") && text.contains("export"), "{text}");
+    let check = std::process::Command::new("bash").arg("-n").arg(&script).output().expect("bash");
+    assert!(check.status.success(), "bash rejects the completions: {}", String::from_utf8_lossy(&check.stderr));
 }
