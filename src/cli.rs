@@ -44,6 +44,13 @@ pub enum Command {
     /// Write the manual page (roff) to standard output, for packagers.
     #[command(hide = true)]
     Manpage,
+    /// Write the application's icon as PNG to standard output, for packagers.
+    #[command(hide = true)]
+    Icon {
+        /// Width and height in pixels.
+        #[arg(long, default_value_t = 256)]
+        size: u32,
+    },
     /// Write shell completions to standard output, for packagers.
     #[command(hide = true)]
     Completions {
@@ -57,6 +64,13 @@ pub enum Command {
 pub fn manpage(out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
     page.render(out).map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crossings icon --size N`: the icon as PNG.
+pub fn icon(size: u32, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let bytes = crate::icon::png(size.clamp(8, 1024)).map_err(|e| CliError::Stdout(std::io::Error::other(e)))?;
+    out.write_all(&bytes).map_err(CliError::Stdout)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,6 +14,7 @@
 //! | [`scene`] | what the map shows for a view (markers, clusters, labels placed, journey, legend), for every painter | no |
 //! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
+//! | [`icon`] | the application's icon at any size, for the window and the packages | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
 //! | [`cli`] | the command line (`validate`, `export`) | no |
 //! | [`ui`] | the egui/walkers window: app state, actions, the filtered view's owner, map plugins that paint the scene, panels, timeline | yes |
@@ -30,6 +31,7 @@ pub mod dataset;
 pub mod export;
 pub mod generate;
 pub mod geometry;
+pub mod icon;
 pub mod model;
 pub mod query;
 pub mod scene;

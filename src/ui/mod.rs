@@ -40,32 +40,7 @@ pub const TITLE: &str = "Crossings — an atlas of those who crossed the lines, 
 
 /// A small procedural icon: a marker on a sea-blue disc crossed by a path.
 pub fn icon() -> egui::IconData {
-    let size = 64u32;
-    let mut rgba = vec![0u8; (size * size * 4) as usize];
-    for y in 0..size {
-        for x in 0..size {
-            let (fx, fy) = (x as f32 - 31.5, y as f32 - 31.5);
-            let r = (fx * fx + fy * fy).sqrt();
-            let i = ((y * size + x) * 4) as usize;
-            let px: [u8; 4] = if r < 30.0 {
-                let on_path = ((fx + fy) / std::f32::consts::SQRT_2).abs() < 3.0;
-                let marker = ((fx - 9.0).powi(2) + (fy + 9.0).powi(2)).sqrt() < 8.0;
-                if marker {
-                    [0xd5, 0x5e, 0x00, 255]
-                } else if on_path {
-                    [0x5a, 0x2d, 0x82, 255]
-                } else if fy > 4.0 - fx * 0.3 {
-                    [0xf1, 0xec, 0xdf, 255]
-                } else {
-                    [0xb8, 0xd3, 0xe6, 255]
-                }
-            } else {
-                [0, 0, 0, 0]
-            };
-            rgba[i..i + 4].copy_from_slice(&px);
-        }
-    }
-    egui::IconData { rgba, width: size, height: size }
+    egui::IconData { rgba: crate::icon::rgba(64), width: 64, height: 64 }
 }
 
 fn has_display() -> bool {
