@@ -348,38 +348,24 @@ pub(super) fn check_after(file: EventsFile<'_>, events: &[Event], limits: Limits
                 }
                 state[node] = 1;
             }
-            let targets = after(node);
-            match targets.get(next).and_then(|t| index.get(t.as_str()).copied()).filter(|t| *t != node) {
-                _ if next >= targets.len() => {
-                    state[node] = 2;
-                    path.pop();
-                }
-                Some(t) if state[t] == 1 => {
-                    let from = path.iter().position(|(n, _)| *n == t).unwrap_or(0);
-                    let circle: Vec<&str> = path[from..]
-                        .iter()
-                        .map(|(n, _)| events[*n].id.as_str())
-                        .chain([events[t].id.as_str()])
-                        .collect();
-                    let (event, target) = (events[node].id.as_str(), events[t].id.as_str());
-                    report(event, target, format!("after: the order goes round in a circle ({})", circle.join(" → ")));
-                    if let Some(top) = path.last_mut() {
-                        top.1 += 1;
-                    }
-                }
-                Some(t) => {
-                    if let Some(top) = path.last_mut() {
-                        top.1 += 1;
-                    }
-                    if state[t] == 0 {
-                        path.push((t, 0));
-                    }
-                }
-                None => {
-                    if let Some(top) = path.last_mut() {
-                        top.1 += 1;
-                    }
-                }
+            let Some(target) = after(node).get(next) else {
+                state[node] = 2;
+                path.pop();
+                continue;
+            };
+            if let Some(top) = path.last_mut() {
+                top.1 += 1;
+            }
+            // Unknown ids and self-references are reported above.
+            let Some(&t) = index.get(target.as_str()).filter(|t| **t != node) else { continue };
+            if state[t] == 1 {
+                let from = path.iter().position(|(n, _)| *n == t).unwrap_or(0);
+                let circle: Vec<&str> =
+                    path[from..].iter().map(|(n, _)| events[*n].id.as_str()).chain([events[t].id.as_str()]).collect();
+                let (event, target) = (events[node].id.as_str(), events[t].id.as_str());
+                report(event, target, format!("after: the order goes round in a circle ({})", circle.join(" → ")));
+            } else if state[t] == 0 {
+                path.push((t, 0));
             }
         }
     }
