@@ -4,7 +4,8 @@
 
 mod common;
 
-use crossings::geometry::{LonLat, Mercator};
+use crossings::geometry::{LonLat, Mercator, ScreenPoint, ScreenTransform};
+use crossings::ui::geometry::screen_rect;
 use crossings::ui::{AppState, CrossingsApp, MapView};
 use egui::{Pos2, Vec2, pos2};
 use egui_kittest::Harness;
@@ -22,22 +23,21 @@ fn harness() -> Harness<'static, CrossingsApp> {
     h
 }
 
-/// The lon/lat under a point of the map, as the app's view and map rectangle place it.
+/// The app's view on its map rectangle, as a transform from web-mercator to the screen.
+fn view(h: &Harness<'_, CrossingsApp>) -> ScreenTransform {
+    let (v, rect) = (h.state().map_view(), h.state().map_rect());
+    ScreenTransform::centered(LonLat { lon: v.lon, lat: v.lat }.into(), v.zoom, screen_rect(rect))
+}
+
+/// The lon/lat under a point of the map.
 fn under(h: &Harness<'_, CrossingsApp>, p: Pos2) -> LonLat {
-    let (view, rect) = (h.state().map_view(), h.state().map_rect());
-    let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
-    let scale = 256.0 * view.zoom.exp2();
-    let d = p - rect.center();
-    Mercator { x: c.x + f64::from(d.x) / scale, y: c.y + f64::from(d.y) / scale }.to_lon_lat()
+    view(h).invert(ScreenPoint::new(p.x, p.y)).to_lon_lat()
 }
 
 /// Where a lon/lat point is on screen.
 fn screen_of(h: &Harness<'_, CrossingsApp>, ll: LonLat) -> Pos2 {
-    let (view, rect) = (h.state().map_view(), h.state().map_rect());
-    let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
-    let m = Mercator::from(ll);
-    let scale = 256.0 * view.zoom.exp2();
-    rect.center() + Vec2::new(((m.x - c.x) * scale) as f32, ((m.y - c.y) * scale) as f32)
+    let p = view(h).lon_lat(ll);
+    pos2(p.x, p.y)
 }
 
 fn wheel(h: &mut Harness<'_, CrossingsApp>, at: Pos2, notches: i32) {

@@ -13,12 +13,13 @@ use crate::basemap::Detail;
 use crate::chronology::{Histogram, TimeCommand, TimeControl};
 use crate::dataset::{Loaded, Problem};
 use crate::export::{ExportRequest, Format};
-use crate::geometry::{Bbox, LonLat, Mercator};
+use crate::geometry::{Bbox, LonLat, Mercator, ScreenPoint, ScreenTransform};
 use crate::model::{Dataset, PersonIx, PlaceIx};
 use crate::query::{Themes, Visibility};
 use crate::scene::{ClusterGrid, MercatorLayer, PlaceStatics};
 
 use super::action::Action;
+use super::geometry::{point, screen_rect};
 use super::map::{BasemapPlugin, ScenePlugin};
 use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
@@ -703,10 +704,9 @@ impl CrossingsApp {
             }
             Action::Pan(dx, dy) => {
                 self.auto_fit = None;
-                let view = self.map_view();
-                let scale = 256.0 * view.zoom.exp2();
-                let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
-                let moved = Mercator { x: c.x + f64::from(dx) / scale, y: c.y + f64::from(dy) / scale }.to_lon_lat();
+                // The new centre is the point (dx, dy) from the old one, on a canvas centred on 0.
+                let around_zero = self.view_transform(Bbox::point(ScreenPoint::default()));
+                let moved = around_zero.invert(ScreenPoint::new(dx, dy)).to_lon_lat();
                 self.map_memory.center_at(lon_lat(moved.lon, moved.lat));
                 self.keep_map_in_bounds();
             }
@@ -1144,10 +1144,9 @@ impl CrossingsApp {
             let _ = self.map_memory.set_zoom(zoom.clamp(MIN_ZOOM, MAX_ZOOM));
             // walkers moved the centre for the zoom it made; keep the pointer's place under it.
             if let Some((p, ll)) = anchor {
-                let scale = 256.0 * self.map_memory.zoom().exp2();
-                let d = p - self.map_rect.center();
-                let m = Mercator::from(ll);
-                let c = Mercator { x: m.x - f64::from(d.x) / scale, y: m.y - f64::from(d.y) / scale }.to_lon_lat();
+                // The view that shows `ll` at `p` at this zoom; its centre is the new centre.
+                let pinned = ScreenTransform::centered(ll.into(), self.map_memory.zoom(), Bbox::point(point(p)));
+                let c = pinned.invert(point(self.map_rect.center())).to_lon_lat();
                 self.map_memory.center_at(lon_lat(c.lon, c.lat));
             }
         }
@@ -1191,13 +1190,15 @@ impl CrossingsApp {
         self.highlight = Some((generation, search, places));
     }
 
+    /// The map's current view on a canvas (its centre shown at the canvas's centre).
+    fn view_transform(&self, canvas: crate::geometry::ScreenRect) -> ScreenTransform {
+        let v = self.map_view();
+        ScreenTransform::centered(LonLat { lon: v.lon, lat: v.lat }.into(), v.zoom, canvas)
+    }
+
     /// The lon/lat under a point of the map, in the current view.
     fn lon_lat_at(&self, p: egui::Pos2) -> LonLat {
-        let view = self.map_view();
-        let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
-        let scale = 256.0 * view.zoom.exp2();
-        let d = p - self.map_rect.center();
-        Mercator { x: c.x + f64::from(d.x) / scale, y: c.y + f64::from(d.y) / scale }.to_lon_lat()
+        self.view_transform(screen_rect(self.map_rect)).invert(point(p)).to_lon_lat()
     }
 
     /// The room the overlays take from the map when fitting it: `[left, right, top, bottom]`.
@@ -1215,18 +1216,15 @@ impl CrossingsApp {
         margin
     }
 
-    /// Keeps the zoom within [`MIN_ZOOM`]..[`MAX_ZOOM`] and the map's centre over the data.
+    /// Keeps the map's centre over the data (`map_ui` holds the zoom within its limits).
     fn keep_map_in_bounds(&mut self) {
-        let zoom = self.map_memory.zoom();
-        if !(MIN_ZOOM..=MAX_ZOOM).contains(&zoom) {
-            let _ = self.map_memory.set_zoom(zoom.clamp(MIN_ZOOM, MAX_ZOOM));
-        }
         let Some(extent) = self.atlas.extent else { return };
         let view = self.map_view();
         let c = Mercator::from(LonLat { lon: view.lon, lat: view.lat });
         // Room around the data: a tenth of the world, or half the window at this zoom.
         let side = f64::from(self.map_rect.size().max_elem());
-        let half_window = if side.is_finite() && side > 0.0 { side / 2.0 / (256.0 * view.zoom.exp2()) } else { 0.0 };
+        let scale = ScreenTransform::centered(c, view.zoom, Bbox::point(ScreenPoint::default())).scale;
+        let half_window = if side.is_finite() && side > 0.0 { side / 2.0 / scale } else { 0.0 };
         let area = extent.expand(half_window.clamp(0.0, 0.1));
         let inside = Mercator { x: c.x.clamp(area.min.x, area.max.x), y: c.y.clamp(area.min.y, area.max.y) };
         if inside != c {
