@@ -1206,12 +1206,10 @@ impl CrossingsApp {
     fn fit_margin(&self) -> [f32; 4] {
         let map = self.map_rect;
         let mut margin = [70.0_f32, 60.0, 40.0, 60.0];
-        for o in &self.overlays {
-            let o = super::geometry::rect(*o);
-            // The legend: from its top down, unless it is folded into a corner.
-            if o.left() < map.left() + 40.0 && o.bottom() > map.bottom() - 40.0 && o.height() > 40.0 {
-                margin[3] = margin[3].max(map.bottom() - o.top() + 10.0);
-            }
+        // The legend: from its top down, unless it is folded into a corner.
+        let legend = self.overlays.get(OVERLAY_LEGEND).map(|o| super::geometry::rect(*o));
+        if let Some(legend) = legend.filter(|l| l.height() > 40.0) {
+            margin[3] = margin[3].max(map.bottom() - legend.top() + 10.0);
         }
         margin
     }
@@ -1281,7 +1279,11 @@ fn fill(ui: &mut Ui, rect: egui::Rect, salt: &str, add: impl FnOnce(&mut Ui)) ->
     child.min_rect().height()
 }
 
-/// Zoom buttons, fit-all, the legend and the credit, over the map.
+/// Where the legend is among the rectangles [`map_overlay_ui`] returns.
+const OVERLAY_LEGEND: usize = 1;
+
+/// Zoom buttons, fit-all, the legend and the credit, over the map. Returns what the user
+/// asked, and the rectangles of the zoom buttons, the legend ([`OVERLAY_LEGEND`]) and the credit.
 fn map_overlay_ui(ui: &mut Ui, legend_hidden: bool) -> (Vec<Action>, Vec<egui::Rect>) {
     let mut out = Vec::new();
     let rect = ui.max_rect();

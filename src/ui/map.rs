@@ -144,16 +144,15 @@ pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
         paint_scale_bar(painter, bar);
     }
     for label in &scene.labels {
-        let r = rect(label.rect);
-        painter.rect_filled(r, 3.0, style::LABEL_FILL);
-        painter.text(
-            r.left_center() + Vec2::new(2.0, 0.0),
-            Align2::LEFT_CENTER,
-            &label.text,
-            font.clone(),
-            style::MAP_TEXT,
-        );
+        paint_label(painter, label.rect, &label.text, style::MAP_TEXT);
     }
+}
+
+/// A placed label: its box, and its text in `color`.
+fn paint_label(painter: &egui::Painter, at: crate::geometry::ScreenRect, text: &str, color: Color32) {
+    let r = rect(at);
+    painter.rect_filled(r, 3.0, style::LABEL_FILL);
+    painter.text(r.left_center() + Vec2::new(2.0, 0.0), Align2::LEFT_CENTER, text, label_font(), color);
 }
 
 /// Draws the scale bar: a bar with end ticks, its distance above it.
@@ -199,9 +198,7 @@ fn paint_journey(painter: &egui::Painter, scene: &Scene) {
     for (p, s) in pts.iter().zip(&scene.journey) {
         painter.circle_filled(*p, 4.0, color);
         if let Some(r) = s.label {
-            let r = rect(r);
-            painter.rect_filled(r, 3.0, style::LABEL_FILL);
-            painter.text(r.left_center() + Vec2::new(2.0, 0.0), Align2::LEFT_CENTER, &s.text, label_font(), color);
+            paint_label(painter, r, &s.text, color);
         }
     }
 }
