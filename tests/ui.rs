@@ -24,16 +24,34 @@ fn month(y: i32, m: u32) -> f64 {
 /// Replaces the search text (the list only lays out the rows in view, so tests search for
 /// what they look for, as a user would).
 fn search(h: &mut Harness<'_, CrossingsApp>, text: &str) {
-    h.get_by_label("Search places and people").focus();
+    replace_text(h, "Search places and people", text);
+}
+
+/// Replaces the text of the field labelled `label`, as a user would: select all, delete, type.
+fn replace_text(h: &mut Harness<'_, CrossingsApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run();
     h.key_press(egui::Key::Backspace);
     h.run();
     if !text.is_empty() {
-        h.get_by_label("Search places and people").type_text(text);
+        h.get_by_label(label).type_text(text);
         h.run();
     }
+}
+
+/// Steps the app until something labelled `label` shows (a background job answered), for up
+/// to a second.
+fn wait_for_label(h: &mut Harness<'_, CrossingsApp>, label: &str) {
+    for _ in 0..50 {
+        h.step();
+        if h.query_by_label(label).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
 }
 
 /// True when the place list shows a row for this place (searched for by name).
@@ -680,25 +698,13 @@ fn without_a_file_dialog_a_path_field_takes_its_place() {
     let mut h = app_harness(app);
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    for _ in 0..50 {
-        h.step();
-        if h.query_by_label("Where to save the export:").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.run();
+    wait_for_label(&mut h, "Where to save the export:");
     h.get_by_label_contains("No file dialog can be shown");
     assert!(h.state().status.is_none(), "nothing was reported as cancelled: {:?}", h.state().status);
     let field = h.get_by_label("Where to save the export:");
     assert!(field.value().unwrap_or_default().ends_with("crossings-export.geojson"), "{:?}", field.value());
     let target = dir.path().join("typed.geojson");
-    field.focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_label("Where to save the export:").type_text(&target.display().to_string());
-    h.run();
+    replace_text(&mut h, "Where to save the export:", &target.display().to_string());
     h.get_by_label("Save").click_accesskit();
     let status = wait_for_status(&mut h);
     assert!(!status.error, "{status:?}");
@@ -706,20 +712,8 @@ fn without_a_file_dialog_a_path_field_takes_its_place() {
     assert!(std::fs::read_to_string(&target).unwrap().contains("FeatureCollection"));
     // Opening a folder the same way.
     h.state_mut().apply(crossings::ui::Action::OpenDataset);
-    for _ in 0..50 {
-        h.step();
-        if h.query_by_label("The dataset folder to open:").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    h.run();
-    h.get_by_label("The dataset folder to open:").focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_label("The dataset folder to open:").type_text(&common::fixture("minimal").display().to_string());
-    h.run();
+    wait_for_label(&mut h, "The dataset folder to open:");
+    replace_text(&mut h, "The dataset folder to open:", &common::fixture("minimal").display().to_string());
     h.get_by_label("Open").click_accesskit();
     for _ in 0..100 {
         h.step();
