@@ -38,6 +38,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Export places (all, or --place ...) as GeoJSON or Linked Places.
     Export(ExportArgs),
+    /// Draw the map as a picture: PNG, SVG (layers, for Inkscape or Illustrator) or PDF.
+    Render(RenderArgs),
+    /// Draw the years as an animation: GIF, MP4 (through ffmpeg) or a folder of PNG frames.
+    Animate(AnimateArgs),
     /// Write a synthetic dataset (for benchmarks and scale tests).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -135,6 +139,152 @@ pub struct ExportArgs {
     pub output: String,
 }
 
+/// What a picture shows and how it looks (shared by `render` and `animate`).
+#[derive(Debug, Args)]
+pub struct PictureArgs {
+    /// A place to highlight (repeatable); without --bbox the view fits them.
+    #[arg(long = "place", value_name = "ID")]
+    pub places: Vec<String>,
+    /// A person whose journey is drawn (in an animation, as far as each frame's date).
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    /// The area to show: west,south,east,north in degrees (default: fit the places shown).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Width in pixels.
+    #[arg(long, value_name = "PX")]
+    pub width: Option<u32>,
+    /// Height in pixels.
+    #[arg(long, value_name = "PX")]
+    pub height: Option<u32>,
+    /// A paper size instead of pixels (with --dpi and --portrait).
+    #[arg(long, value_enum, conflicts_with_all = ["width", "height"])]
+    pub paper: Option<crate::picture::Paper>,
+    /// Dots per inch for --paper.
+    #[arg(long, default_value_t = 300.0, requires = "paper")]
+    pub dpi: f32,
+    /// Portrait paper (default landscape).
+    #[arg(long, requires = "paper")]
+    pub portrait: bool,
+    /// A title, top left.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// No date stamp.
+    #[arg(long)]
+    pub no_stamp: bool,
+    /// No legend.
+    #[arg(long)]
+    pub no_legend: bool,
+    /// No scale bar.
+    #[arg(long)]
+    pub no_scale_bar: bool,
+    /// No "Made with Natural Earth" credit.
+    #[arg(long)]
+    pub no_attribution: bool,
+    /// A caption under the map listing the sources of the places shown.
+    #[arg(long)]
+    pub sources: bool,
+}
+
+impl PictureArgs {
+    fn page(&self, default: [u32; 2]) -> crate::picture::Page {
+        match self.paper {
+            Some(p) => crate::picture::Page::paper(p, !self.portrait, self.dpi),
+            None => crate::picture::Page::pixels(self.width.unwrap_or(default[0]), self.height.unwrap_or(default[1])),
+        }
+    }
+
+    fn decorations(&self) -> crate::picture::Decorations {
+        crate::picture::Decorations {
+            title: self.title.clone(),
+            stamp: None,
+            legend: !self.no_legend,
+            scale_bar: !self.no_scale_bar,
+            attribution: !self.no_attribution,
+            sources: self.sources,
+        }
+    }
+
+    fn area(&self) -> Result<crate::picture::Area, CliError> {
+        Ok(match &self.bbox {
+            Some(b) => crate::picture::Area::Box(crate::picture::parse_bbox(b)?),
+            None => crate::picture::Area::Fit,
+        })
+    }
+
+    fn ids(&self, loaded: &Loaded) -> Result<(Vec<crate::model::PlaceIx>, Option<crate::model::PersonIx>), CliError> {
+        let mut places = Vec::new();
+        for id in &self.places {
+            places.push(loaded.dataset.place_by_id(id).ok_or_else(|| CliError::UnknownPlace(id.clone()))?);
+        }
+        let person = match &self.person {
+            Some(id) => Some(loaded.dataset.person_by_id(id).ok_or_else(|| CliError::UnknownPerson(id.clone()))?),
+            None => None,
+        };
+        Ok((places, person))
+    }
+}
+
+/// `crossings render` options.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Start of the time window (EDTF or plain date: 1939, 1945-08, 1945-08-09).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// End of the time window (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Also show undated events while a window is set.
+    #[arg(long)]
+    pub include_undated: bool,
+    /// What the picture shows and how it looks.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// The format (default: from the output's extension; PNG for standard output).
+    #[arg(long, value_enum)]
+    pub format: Option<PictureFormatArg>,
+    /// Output file (.png, .svg, .pdf), or - for PNG or SVG on standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: String,
+}
+
+/// `--format` of `crossings render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PictureFormatArg {
+    /// PNG.
+    Png,
+    /// SVG.
+    Svg,
+    /// PDF.
+    Pdf,
+}
+
+/// `crossings animate` options.
+#[derive(Debug, Args)]
+pub struct AnimateArgs {
+    /// The first frame (a year or a month: 1937, 1937-07).
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// The last frame.
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// A month or a year per frame.
+    #[arg(long, value_enum, default_value_t = crate::picture::Step::Month)]
+    pub step: crate::picture::Step,
+    /// How many steps each frame's time window spans.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub window: u32,
+    /// Frames per second.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub fps: u32,
+    /// What the frames show and how they look.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// Output: FILE.gif, FILE.mp4 (needs ffmpeg) or DIR/ for numbered PNG frames.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: String,
+}
+
 /// Errors that stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -147,9 +297,15 @@ pub enum CliError {
     /// A --place that does not exist.
     #[error("unknown place '{0}' (crossings validate lists the dataset)")]
     UnknownPlace(String),
+    /// A --person that does not exist.
+    #[error("unknown person '{0}' (crossings validate lists the dataset)")]
+    UnknownPerson(String),
     /// Writing failed.
     #[error(transparent)]
     Write(#[from] export::WriteError),
+    /// A picture could not be made.
+    #[error(transparent)]
+    Picture(#[from] crate::picture::PictureError),
     /// Generating failed.
     #[error("cannot write the dataset: {0}")]
     Generate(std::io::Error),
@@ -241,5 +397,112 @@ pub fn generate(args: &GenerateArgs, err: &mut dyn Write) -> Result<ExitCode, Cl
         args.events,
         args.out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crossings render`: one picture of the map.
+pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use crate::picture::{Format as Pic, PictureError, Renderer, Request};
+    // The format and size first: a bad one is refused before anything is loaded.
+    let format = match (args.format, args.output.as_str()) {
+        (Some(PictureFormatArg::Png), _) => Pic::Png,
+        (Some(PictureFormatArg::Svg), _) => Pic::Svg,
+        (Some(PictureFormatArg::Pdf), _) => Pic::Pdf,
+        (None, "-") => Pic::Png,
+        (None, path) => Pic::from_path(std::path::Path::new(path))?,
+    };
+    if args.output == "-" && format == Pic::Pdf {
+        return Err(PictureError::UnknownExtension { path: "-".into(), known: "png or svg on standard output" }.into());
+    }
+    let page = args.picture.page([1920, 1080]);
+    page.check()?;
+    let area = args.picture.area()?;
+    let loaded = load(cli)?;
+    let (selected, person) = args.picture.ids(&loaded)?;
+    let window = match (&args.from, &args.to) {
+        (None, None) => None,
+        (from, to) => Some(TimeWindow::from_to(from.as_deref(), to.as_deref())?),
+    };
+    let time = TimeFilter { window, include_undated: window.is_none() || args.include_undated };
+    let vis = crate::query::visibility(&loaded.dataset, &time, &crate::query::Themes::default());
+    let mut decorations = args.picture.decorations();
+    if !args.picture.no_stamp {
+        decorations.stamp = window.or_else(|| extent(&loaded.dataset)).map(|w| w.describe());
+    }
+    let mut renderer = Renderer::new(&loaded.dataset)?;
+    let req =
+        Request { vis: &vis, selected: &selected, person, journey_until: None, area, page, decorations: &decorations };
+    renderer.check_not_empty(&req, window)?;
+    let path = (args.output != "-").then(|| std::path::Path::new(&args.output));
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let bytes = crate::picture::write_picture(&mut renderer, &req, format, path, &mut lock)?;
+    lock.flush().map_err(CliError::Stdout)?;
+    if let Some(p) = path {
+        let [w, h] = page.pixel_size();
+        let shown = vis.shown_places().count();
+        let _ = writeln!(
+            err,
+            "wrote {} ({w} × {h} px, {shown} places, {bytes} bytes) to {}",
+            format.extension().to_uppercase(),
+            p.display()
+        );
+    }
+    std::mem::forget(loaded);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The years the dataset's dated events span, whole.
+fn extent(dataset: &crate::model::Dataset) -> Option<TimeWindow> {
+    let (a, b) = dataset.date_extent()?;
+    Some(TimeWindow::new(
+        crate::chronology::Day::year_start(a.to_ymd().0),
+        crate::chronology::Day::year_end(b.to_ymd().0),
+    ))
+}
+
+/// `crossings animate`: the years as GIF, MP4 or PNG frames.
+pub fn animate(cli: &Cli, args: &AnimateArgs, err: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use crate::picture::{Animation, AnimationFormat};
+    let format = AnimationFormat::from_path(&args.output)?;
+    let page = args.picture.page([1280, 720]);
+    page.check()?;
+    let area = args.picture.area()?;
+    let from = crate::chronology::FuzzyDate::parse(&args.from)?.earliest;
+    let to = crate::chronology::FuzzyDate::parse(&args.to)?.earliest;
+    if to < from {
+        return Err(CliError::Window(crate::chronology::DateError::EndBeforeStart {
+            text: format!("{}/{}", args.from, args.to),
+        }));
+    }
+    let loaded = load(cli)?;
+    let (selected, person) = args.picture.ids(&loaded)?;
+    let mut decorations = args.picture.decorations();
+    decorations.stamp = (!args.picture.no_stamp).then(String::new);
+    let anim = Animation {
+        from,
+        to,
+        step: args.step,
+        window: args.window,
+        fps: args.fps,
+        page,
+        decorations,
+        selected,
+        person,
+        area,
+    };
+    let total = anim.windows().len();
+    let _ = writeln!(err, "drawing {total} frames…");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let out = std::path::Path::new(args.output.trim_end_matches(['/', std::path::MAIN_SEPARATOR]));
+    let out = if out.as_os_str().is_empty() { std::path::Path::new(&args.output) } else { out };
+    let written = crate::picture::animate(&loaded.dataset, &anim, format, out, &|_, _| {}, &cancel)?;
+    let [w, h] = page.pixel_size();
+    let _ = writeln!(
+        err,
+        "wrote {} frames ({w} × {h} px, {} fps, {}, {} bytes) to {}",
+        written.frames, args.fps, written.encoder, written.bytes, args.output
+    );
+    std::mem::forget(loaded);
     Ok(ExitCode::SUCCESS)
 }

@@ -229,6 +229,24 @@ impl ScreenTransform {
     pub fn visible(&self, rect: ScreenRect) -> Bbox<Mercator> {
         Bbox::from_corners(self.invert(rect.min), self.invert(rect.max))
     }
+
+    /// The view that fits a Mercator box in a canvas of `size` points, keeping `margin`
+    /// (`[left, right, top, bottom]` points) free for what covers the map; the zoom is kept
+    /// within `zoom_range`. Gives the centre and the zoom (the window's map takes those) and
+    /// the transform itself.
+    pub fn fit(b: Bbox<Mercator>, size: [f32; 2], margin: [f32; 4], zoom_range: [f64; 2]) -> (Mercator, f64) {
+        let [left, right, top, bottom] = margin.map(f64::from);
+        let w = (f64::from(size[0]) - left - right).max(50.0);
+        let h = (f64::from(size[1]) - top - bottom).max(50.0);
+        let [bw, bh] = b.size();
+        let zx = (w / (bw.max(1e-6) * 256.0)).log2();
+        let zy = (h / (bh.max(1e-6) * 256.0)).log2();
+        let zoom = zx.min(zy).clamp(zoom_range[0], zoom_range[1]);
+        // Shift the centre so the box sits in the middle of the free area.
+        let scale = 256.0 * zoom.exp2();
+        let c = b.center();
+        (Mercator { x: c.x + (right - left) / 2.0 / scale, y: c.y + (bottom - top) / 2.0 / scale }, zoom)
+    }
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@
 //! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
 //! | [`geometry`] | lon/lat, web-mercator and canvas points, one bounding-box type, the transform between them | no |
 //! | [`scene`] | what the map shows for a view (markers, clusters, labels placed, journey, legend), for every painter | no |
+//! | [`palette`] | the map's colours and marker looks, shared by the window and the file painters | no |
+//! | [`picture`] | the scene painted on the CPU: SVG (the master), PNG, PDF; animations as GIF, MP4, PNG frames | no |
 //! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`icon`] | the application's icon at any size, for the window and the packages | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
-//! | [`cli`] | the command line (`validate`, `export`) | no |
+//! | [`cli`] | the command line (`validate`, `export`, `render`, `animate`) | no |
 //! | [`ui`] | the egui/walkers window: app state, actions, the filtered view's owner, map plugins that paint the scene, panels, timeline | yes |
 //!
 //! The domain modules never import egui, walkers or rfd, so the headless commands, the
@@ -33,6 +35,8 @@ pub mod generate;
 pub mod geometry;
 pub mod icon;
 pub mod model;
+pub mod palette;
+pub mod picture;
 pub mod query;
 pub mod scene;
 pub mod ui;

@@ -16,6 +16,11 @@ use crate::geometry::{Bbox, LonLat, Planar};
 /// The credit shown on the map and in the README.
 pub const ATTRIBUTION: &str = "Made with Natural Earth (naturalearthdata.com)";
 
+/// The box the medium and fine levels cover (lon 60..180, lat -12..78, west, south, east,
+/// north); beyond it only the coarse level has land. Their polygons are cut along it, so those
+/// edges are not coastline.
+pub const DETAILED_AREA: [f64; 4] = [60.0, -12.0, 180.0, 78.0];
+
 /// Level of detail: Natural Earth scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Detail {

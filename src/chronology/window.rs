@@ -5,7 +5,7 @@
 //! `crossings export --from/--to` all call [`TimeFilter::classify`]; there is no second
 //! implementation.
 
-use super::day::Day;
+use super::day::{Day, MONTH_NAMES};
 use super::edtf::{DateError, DateSpan, FuzzyDate};
 
 /// An inclusive range of days. Either end may be open ([`Day::MIN`], [`Day::MAX`]).
@@ -61,6 +61,54 @@ impl TimeWindow {
     /// True when the span lies wholly inside the window.
     pub fn contains(self, earliest: Day, latest: Day) -> bool {
         earliest >= self.start && latest <= self.end
+    }
+
+    /// The window in words, for a map's date stamp: "August 1945", "1945", "March – August
+    /// 1945", "1937 – 1945", "9 August – 2 September 1945", "from 1946", "all dates".
+    ///
+    /// ```
+    /// use crossings::chronology::TimeWindow;
+    /// let w = |from, to| TimeWindow::from_to(Some(from), Some(to)).unwrap().describe();
+    /// assert_eq!(w("1945-08", "1945-08"), "August 1945");
+    /// assert_eq!(w("1937", "1945"), "1937 – 1945");
+    /// assert_eq!(w("1945-11", "1946-02"), "November 1945 – February 1946");
+    /// assert_eq!(w("1945-08-09", "1945-09-02"), "9 August – 2 September 1945");
+    /// ```
+    pub fn describe(self) -> String {
+        let (sy, sm, sd) = self.start.to_ymd();
+        let (ey, em, ed) = self.end.to_ymd();
+        let month = |m: u32| MONTH_NAMES[(m as usize).saturating_sub(1).min(11)];
+        let whole_months = sd == 1 && self.end == Day::month_end(ey, em);
+        let whole_years = whole_months && sm == 1 && em == 12;
+        let one = |y: i32, m: u32, d: u32, precision: u8| match precision {
+            0 => y.to_string(),
+            1 => format!("{} {y}", month(m)),
+            _ => format!("{d} {} {y}", month(m)),
+        };
+        let precision = if whole_years {
+            0
+        } else if whole_months {
+            1
+        } else {
+            2
+        };
+        match (self.start.is_open(), self.end.is_open()) {
+            (true, true) => return "all dates".to_owned(),
+            (true, false) => return format!("until {}", one(ey, em, ed, 2)),
+            (false, true) => return format!("from {}", one(sy, sm, sd, 2)),
+            (false, false) => {}
+        }
+        let start = one(sy, sm, sd, precision);
+        let end = one(ey, em, ed, precision);
+        if start == end {
+            return start;
+        }
+        // The year once when both ends share it.
+        if sy == ey && precision > 0 {
+            let start = if precision == 1 { month(sm).to_owned() } else { format!("{sd} {}", month(sm)) };
+            return format!("{start} – {end}");
+        }
+        format!("{start} – {end}")
     }
 
     /// The window as EDTF (`1945-08-01/1945-08-31`, `../1945-08-31`).

@@ -165,6 +165,17 @@ impl Scene {
     /// Builds the scene. `grid` must follow `input.vis` (see [`ClusterGrid`]); `measure` gives
     /// a label's width and height in points as the painter will draw it.
     pub fn build(input: SceneInput<'_>, grid: &mut ClusterGrid, measure: &dyn Fn(&str) -> [f32; 2]) -> Scene {
+        Scene::build_with_journey(input, None, grid, measure)
+    }
+
+    /// As [`Scene::build`], with the journey's stops taken from `journey_vis` when given (an
+    /// animation draws a journey as far as its frame's date, whatever the window shows).
+    pub fn build_with_journey(
+        input: SceneInput<'_>,
+        journey_vis: Option<&Visibility>,
+        grid: &mut ClusterGrid,
+        measure: &dyn Fn(&str) -> [f32; 2],
+    ) -> Scene {
         let SceneInput { dataset, statics, vis, selected, person, transform, canvas, overlays, highlight } = input;
         let mut items = items(statics, grid, vis, &transform, canvas, selected);
         if let Some(matching) = highlight {
@@ -185,7 +196,7 @@ impl Scene {
             [w + 4.0, h + 2.0]
         };
         // A journey's dates first: they are what the user asked to see.
-        let journey = journey(dataset, vis, person)
+        let journey = journey(dataset, journey_vis.unwrap_or(vis), person)
             .into_iter()
             .enumerate()
             .map(|(i, s)| {

@@ -288,18 +288,9 @@ pub struct CrossingsApp {
 /// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
 /// tiles), keeping `margin` (`[left, right, top, bottom]` points) free for the overlays.
 pub fn fit_view(points: &[LonLat], size: egui::Vec2, margin: [f32; 4]) -> Option<MapView> {
-    let [left, right, top, bottom] = margin.map(f64::from);
     let b = Bbox::of(points.iter().map(|p| Mercator::from(*p)))?;
-    let w = (f64::from(size.x) - left - right).max(50.0);
-    let h = (f64::from(size.y) - top - bottom).max(50.0);
-    let [bw, bh] = b.size();
-    let zx = (w / (bw.max(1e-6) * 256.0)).log2();
-    let zy = (h / (bh.max(1e-6) * 256.0)).log2();
-    let zoom = zx.min(zy).clamp(1.0, 12.0);
-    // Shift the centre so the points sit in the middle of the free area.
-    let scale = 256.0 * zoom.exp2();
-    let c = b.center();
-    let centre = Mercator { x: c.x + (right - left) / 2.0 / scale, y: c.y + (bottom - top) / 2.0 / scale }.to_lon_lat();
+    let (centre, zoom) = ScreenTransform::fit(b, [size.x, size.y], margin, [1.0, 12.0]);
+    let centre = centre.to_lon_lat();
     Some(MapView { lon: centre.lon, lat: centre.lat, zoom })
 }
 

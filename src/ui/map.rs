@@ -5,14 +5,14 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, epaint::Mesh};
 use walkers::{MapMemory, Plugin, Projector};
 
-use crate::chronology::Match;
 use crate::geometry::{Bbox, ScreenTransform};
 use crate::model::{Dataset, PlaceIx};
+use crate::palette::{MarkerLook, MarkerShape};
 use crate::scene::{MercatorLayer, PlaceStatics, Scene, cluster_radius, places_in_box};
 
 use super::action::Action;
 use super::geometry::{point, pos2, rect, screen_rect, transform_of};
-use super::style;
+use super::style::{self, from_palette};
 use super::view::{FilteredView, SceneRequest};
 
 /// The shapes of the part of a basemap level a canvas shows.
@@ -107,35 +107,37 @@ pub fn paint_scene(painter: &egui::Painter, scene: &Scene) {
             painter.circle_filled(pos, m.radius + 5.0, style::SELECTED.gamma_multiply(0.6));
             painter.circle_stroke(pos, m.radius + 5.0, Stroke::new(2.0, Color32::BLACK));
         }
-        if m.dimmed {
-            // Not what the search asks for: a faint dot.
-            painter.circle_filled(pos, m.radius.min(5.0), style::theme_color(m.theme).gamma_multiply(0.3));
-            continue;
-        }
-        let certain = m.time_match == Match::Certain;
-        let color = style::theme_color(m.theme);
-        let fill = if certain { color } else { color.gamma_multiply(0.45) };
-        if m.country_level {
-            // A whole country: a pale dashed square, nothing like a city's dot.
-            let r = Rect::from_center_size(pos, Vec2::splat(m.radius * 2.4));
-            painter.rect_filled(r, 2.0, fill.gamma_multiply(0.35));
-            let c = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
-            for pair in c.windows(2) {
-                painter.extend(Shape::dashed_line(
-                    &[pair[0], pair[1]],
-                    Stroke::new(1.4, style::APPROXIMATE_EDGE),
-                    4.0,
-                    3.0,
-                ));
+        let look = MarkerLook::of(m);
+        match look.shape {
+            MarkerShape::Faint => {
+                // Not what the search asks for: a faint dot.
+                painter.circle_filled(pos, m.radius.min(5.0), from_palette(look.fill));
+                continue;
             }
-        } else if m.approximate_location {
-            painter.circle_filled(pos, m.radius, fill.gamma_multiply(0.6));
-            painter.extend(dashed_circle(pos, m.radius, Stroke::new(1.6, style::APPROXIMATE_EDGE)));
-        } else {
-            painter.circle_filled(pos, m.radius, fill);
-            painter.circle_stroke(pos, m.radius, Stroke::new(1.2, Color32::WHITE));
+            MarkerShape::DashedSquare => {
+                // A whole country: a pale dashed square, nothing like a city's dot.
+                let r = Rect::from_center_size(pos, Vec2::splat(m.radius * 2.4));
+                painter.rect_filled(r, 2.0, from_palette(look.fill));
+                let c = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
+                for pair in c.windows(2) {
+                    painter.extend(Shape::dashed_line(
+                        &[pair[0], pair[1]],
+                        Stroke::new(1.4, style::APPROXIMATE_EDGE),
+                        4.0,
+                        3.0,
+                    ));
+                }
+            }
+            MarkerShape::DashedDisc => {
+                painter.circle_filled(pos, m.radius, from_palette(look.fill));
+                painter.extend(dashed_circle(pos, m.radius, Stroke::new(1.6, style::APPROXIMATE_EDGE)));
+            }
+            MarkerShape::Disc => {
+                painter.circle_filled(pos, m.radius, from_palette(look.fill));
+                painter.circle_stroke(pos, m.radius, Stroke::new(1.2, Color32::WHITE));
+            }
         }
-        if !certain {
+        if look.inner_ring {
             // Possible in time: a ring inside the marker.
             painter.circle_stroke(pos, (m.radius - 2.5).max(1.5), Stroke::new(1.0, Color32::WHITE));
         }

@@ -1,0 +1,105 @@
+//! PNG and PDF from the SVG master: resvg rasterises it (tiny-skia, on the CPU), svg2pdf turns
+//! it into a vector PDF with the bundled font's subset embedded. Both read the SVG through
+//! usvg with only the bundled font loaded, so no system font changes a picture.
+
+use std::sync::Arc;
+
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg;
+
+use super::svg::{Layers, TextMode, svg};
+use super::text::BUNDLED_FONT;
+use super::{Composition, PictureError, Renderer};
+
+/// Parses SVG with the bundled font.
+#[derive(Debug)]
+pub struct Rasterizer {
+    options: usvg::Options<'static>,
+}
+
+impl Default for Rasterizer {
+    fn default() -> Self {
+        Rasterizer::new()
+    }
+}
+
+impl Rasterizer {
+    /// A rasterizer that knows the bundled font only.
+    pub fn new() -> Rasterizer {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_font_data(BUNDLED_FONT.to_vec());
+        db.set_sans_serif_family(super::text::FAMILY);
+        let options = usvg::Options { fontdb: Arc::new(db), ..usvg::Options::default() };
+        Rasterizer { options }
+    }
+
+    /// Parses an SVG text.
+    pub fn tree(&self, svg: &str) -> Result<usvg::Tree, PictureError> {
+        usvg::Tree::from_str(svg, &self.options).map_err(|e| PictureError::Render(e.to_string()))
+    }
+
+    /// A blank pixmap of the page's size.
+    pub fn blank(comp: &Composition, pixels_per_point: f32) -> Result<Pixmap, PictureError> {
+        let [w, h] = [comp.layout.page.max.x, comp.layout.page.max.y].map(|s| (s * pixels_per_point).round() as u32);
+        Pixmap::new(w, h).ok_or(PictureError::Size { width: w, height: h })
+    }
+
+    /// Paints some layers of a composition over `pixmap`.
+    pub fn paint(
+        &mut self,
+        renderer: &mut Renderer<'_>,
+        comp: &Composition,
+        layers: Layers,
+        pixels_per_point: f32,
+        pixmap: &mut Pixmap,
+    ) -> Result<(), PictureError> {
+        let tree = self.tree(&svg(renderer, comp, TextMode::OutlinesOnly, layers))?;
+        resvg::render(&tree, Transform::from_scale(pixels_per_point, pixels_per_point), &mut pixmap.as_mut());
+        Ok(())
+    }
+
+    /// The whole picture in pixels.
+    pub fn pixmap(
+        &mut self,
+        renderer: &mut Renderer<'_>,
+        comp: &Composition,
+        pixels_per_point: f32,
+    ) -> Result<Pixmap, PictureError> {
+        let mut pixmap = Rasterizer::blank(comp, pixels_per_point)?;
+        self.paint(renderer, comp, Layers::All, pixels_per_point, &mut pixmap)?;
+        Ok(pixmap)
+    }
+}
+
+/// A pixmap as PNG bytes (RGBA, straight alpha).
+pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, PictureError> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut w = enc.write_header().map_err(|e| PictureError::Render(e.to_string()))?;
+        w.write_image_data(&straight_rgba(pixmap)).map_err(|e| PictureError::Render(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// The pixels as straight (not premultiplied) RGBA bytes.
+pub fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
+    let mut data = Vec::with_capacity(pixmap.data().len());
+    for p in pixmap.pixels() {
+        let c = p.demultiply();
+        data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    data
+}
+
+/// The composition as a vector PDF, a page the picture's size in points, text as text in the
+/// embedded font subset.
+pub fn pdf(renderer: &mut Renderer<'_>, comp: &Composition) -> Result<Vec<u8>, PictureError> {
+    let r = Rasterizer::new();
+    let tree = r.tree(&svg(renderer, comp, TextMode::Text, Layers::All))?;
+    svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
+        .map_err(|e| PictureError::Render(e.to_string()))
+}
