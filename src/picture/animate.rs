@@ -106,6 +106,48 @@ impl Animation {
     }
 }
 
+impl Animation {
+    /// The one view every frame shares: what the whole span shows (or the area asked for).
+    /// [`PictureError::Empty`] when no frame would show anything.
+    pub fn view(&self, renderer: &Renderer<'_>) -> Result<Area, PictureError> {
+        let windows = self.windows();
+        let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+            return Err(PictureError::Empty("no frame: the end is before the start".to_owned()));
+        };
+        let whole = TimeWindow::new(first.start, last.end);
+        let vis_all = visibility(renderer.dataset(), &frame_filter(whole), &Themes::default());
+        if vis_all.shown_places().next().is_none() {
+            return Err(PictureError::Empty(whole.describe()));
+        }
+        let mut decorations = self.decorations.clone();
+        decorations.stamp = self.decorations.stamp.as_ref().map(|_| first.describe());
+        let probe = Request {
+            vis: &vis_all,
+            selected: &self.selected,
+            person: self.person,
+            journey_until: None,
+            area: self.area,
+            page: self.page,
+            decorations: &decorations,
+        };
+        let layout = Layout::new(renderer.font(), self.page, &decorations, &[]);
+        Ok(Area::Fixed(renderer.transform(&probe, &layout)))
+    }
+
+    /// What a frame of `window` shows, and its decorations (the date stamp set).
+    pub fn frame(&self, dataset: &Dataset, window: TimeWindow) -> (crate::query::Visibility, Decorations) {
+        let vis = visibility(dataset, &frame_filter(window), &Themes::default());
+        let mut decorations = self.decorations.clone();
+        decorations.stamp = self.decorations.stamp.as_ref().map(|_| window.describe());
+        (vis, decorations)
+    }
+}
+
+/// A frame's filter: its window, undated events left out (they belong to no frame).
+fn frame_filter(window: TimeWindow) -> TimeFilter {
+    TimeFilter { window: Some(window), include_undated: false }
+}
+
 /// What an animation wrote.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Written {
@@ -161,12 +203,9 @@ pub fn animate(
         return Err(PictureError::Empty("no frame: --to is before --from".to_owned()));
     };
     let whole = TimeWindow::new(first.start, last.end);
-    let themes = Themes::default();
-    let filter = |w: TimeWindow| TimeFilter { window: Some(w), include_undated: false };
-    let vis_all = visibility(dataset, &filter(whole), &themes);
-    if vis_all.shown_places().next().is_none() {
-        return Err(PictureError::Empty(whole.describe()));
-    }
+    let mut renderer = Renderer::new(dataset)?;
+    // One view for every frame (and Empty when no frame would show anything).
+    let fixed = anim.view(&renderer)?;
     // Check the target before drawing anything.
     let (ffmpeg, encoder) = match format {
         AnimationFormat::Mp4 => {
@@ -193,21 +232,6 @@ pub fn animate(
         }
     }
 
-    let mut renderer = Renderer::new(dataset)?;
-    // One view for every frame: what the whole span shows.
-    let mut decorations = anim.decorations.clone();
-    decorations.stamp = anim.decorations.stamp.as_ref().map(|_| first.describe());
-    let probe = Request {
-        vis: &vis_all,
-        selected: &anim.selected,
-        person: anim.person,
-        journey_until: None,
-        area: anim.area,
-        page: anim.page,
-        decorations: &decorations,
-    };
-    let layout = Layout::new(renderer.font(), anim.page, &decorations, &[]);
-    let fixed = Area::Fixed(renderer.transform(&probe, &layout));
     let ppp = anim.page.pixels_per_point;
     let [w, h] = anim.page.pixel_size();
     let total = windows.len();
@@ -217,6 +241,8 @@ pub fn animate(
     let stopped = AtomicBool::new(false);
     let result = std::thread::scope(|s| {
         let producer = s.spawn(|| -> Result<(), PictureError> {
+            // Owned here, so the encoder sees the channel close when this thread stops.
+            let tx = tx;
             let mut raster = Rasterizer::new();
             let mut base: Option<Pixmap> = None;
             // The colours of the whole span first: a GIF's palette is chosen from them.
@@ -225,9 +251,7 @@ pub fn animate(
                 if cancel.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed) {
                     return Err(PictureError::Cancelled);
                 }
-                let vis = visibility(dataset, &filter(window), &themes);
-                let mut decorations = anim.decorations.clone();
-                decorations.stamp = anim.decorations.stamp.as_ref().map(|_| window.describe());
+                let (vis, decorations) = anim.frame(dataset, window);
                 let req = Request {
                     vis: &vis,
                     selected: &anim.selected,

@@ -22,7 +22,7 @@ pub mod text;
 use std::path::Path;
 
 pub use animate::{Animation, AnimationFormat, Step, Written, animate, find_ffmpeg};
-pub use raster::{Rasterizer, encode_png};
+pub use raster::{Rasterizer, encode_png, straight_rgba};
 pub use svg::{Layers, TextMode, svg};
 
 use crate::basemap::Detail;

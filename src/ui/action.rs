@@ -53,6 +53,8 @@ pub enum Action {
     OpenDataset,
     /// Export the selection (or all shown places when nothing is selected).
     Export,
+    /// Open the picture export dialog (an image, or an animation).
+    ExportPicture(super::pictures::Kind),
     /// Export to this file (typed where no file dialog could be shown).
     ExportTo(std::path::PathBuf),
     /// Open this dataset folder (typed where no file dialog could be shown).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use walkers::{Map, MapMemory, lon_lat};
 
 use crate::basemap::Detail;
-use crate::chronology::{Histogram, TimeCommand, TimeControl};
+use crate::chronology::{Day, Histogram, TimeCommand, TimeControl, TimeWindow};
 use crate::dataset::{Loaded, Problem};
 use crate::export::{ExportRequest, Format};
 use crate::geometry::{Bbox, LonLat, Mercator, ScreenPoint, ScreenTransform};
@@ -175,6 +175,8 @@ enum JobResult {
     Layers(Detail, MercatorLayer),
     /// No dialog could be shown: ask for the path in a field, this one filled in.
     NeedPath(PathPurpose, String),
+    /// Where the picture export dialog should write (from the native save dialog).
+    PicturePath(PathBuf),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -282,6 +284,9 @@ pub struct CrossingsApp {
     folder_dialog: FolderDialog,
     /// The path field shown when no file dialog could be.
     path_prompt: Option<PathPrompt>,
+    /// The picture export dialog, and what its snapshot of the window was taken for.
+    picture_dialog: Option<super::pictures::PictureDialog>,
+    picture_key: Option<(u64, Vec<PlaceIx>, Option<PersonIx>, [f64; 4])>,
     fonts_installed: bool,
 }
 
@@ -369,6 +374,8 @@ impl CrossingsApp {
                 native_dialog(|| rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder())
             }),
             path_prompt: None,
+            picture_dialog: None,
+            picture_key: None,
             fonts_installed: false,
         };
         // The saved selection, by id, is read once here; from now on it is kept by index.
@@ -546,6 +553,11 @@ impl CrossingsApp {
                         error: n > 0,
                     });
                 }
+                JobResult::PicturePath(path) => {
+                    if let Some(d) = self.picture_dialog.as_mut() {
+                        d.set_path(path);
+                    }
+                }
                 JobResult::NeedPath(purpose, text) => {
                     self.busy = None;
                     self.progress = None;
@@ -571,6 +583,9 @@ impl CrossingsApp {
         let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
             ctx.memory_mut(|m| m.request_focus(panels::search_id()));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::E)) {
+            out.push(Action::ExportPicture(super::pictures::Kind::Image));
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::E)) {
             out.push(Action::Export);
@@ -729,6 +744,10 @@ impl CrossingsApp {
             Action::Export => self.start_export(None),
             Action::ExportTo(path) => self.start_export(Some(path)),
             Action::ClosePathPrompt => self.path_prompt = None,
+            Action::ExportPicture(kind) => {
+                let snapshot = self.picture_snapshot();
+                self.picture_dialog = Some(super::pictures::PictureDialog::new(kind, snapshot));
+            }
         }
     }
 
@@ -804,6 +823,72 @@ impl CrossingsApp {
             };
             let _ = tx.send(JobResult::Exported(result));
         });
+    }
+
+    /// What a picture is made of, from the window as it is now.
+    fn picture_snapshot(&mut self) -> super::pictures::Snapshot {
+        self.follow_filter();
+        let canvas = screen_rect(self.map_rect);
+        let view = self.view_transform(canvas).visible(canvas);
+        let dataset = &self.atlas.dataset;
+        let extent = dataset
+            .date_extent()
+            .map(|(a, b)| TimeWindow::new(Day::year_start(a.to_ymd().0), Day::year_end(b.to_ymd().0)));
+        super::pictures::Snapshot {
+            dataset: dataset.clone(),
+            vis: Arc::new(self.view.visibility().clone()),
+            window: self.state.time.filter().window,
+            selected: self.selection.clone(),
+            person: self.person,
+            view,
+            extent,
+        }
+    }
+
+    /// The picture export dialog, kept in step with the map, and what it asks for.
+    fn picture_dialog_ui(&mut self, ctx: &egui::Context) {
+        if self.picture_dialog.is_none() {
+            self.picture_key = None;
+            return;
+        }
+        let canvas = screen_rect(self.map_rect);
+        let v = self.view_transform(canvas).visible(canvas);
+        let key = (self.view.generation(), self.selection.clone(), self.person, [v.min.x, v.min.y, v.max.x, v.max.y]);
+        if self.picture_key.as_ref() != Some(&key) {
+            let running = self.picture_dialog.as_ref().is_some_and(|d| d.is_running());
+            if !running {
+                let snapshot = self.picture_snapshot();
+                if let Some(d) = self.picture_dialog.as_mut() {
+                    d.set_snapshot(snapshot);
+                }
+                self.picture_key = Some(key);
+            }
+        }
+        let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
+        let Some(dialog) = self.picture_dialog.as_mut() else { return };
+        for event in dialog.ui(ctx, below_menu) {
+            match event {
+                super::pictures::DialogEvent::Close => self.picture_dialog = None,
+                super::pictures::DialogEvent::Choose(name) => {
+                    let tx = self.jobs_tx.clone();
+                    let dialog = self.save_dialog.clone();
+                    std::thread::spawn(move || {
+                        if let Picked::Path(p) = dialog(&name) {
+                            let _ = tx.send(JobResult::PicturePath(p));
+                        }
+                    });
+                }
+                super::pictures::DialogEvent::Finished(text, error) => self.status = Some(Status { text, error }),
+            }
+            if self.picture_dialog.is_none() {
+                break;
+            }
+        }
+    }
+
+    /// The picture export dialog, if open (tests).
+    pub fn picture_dialog(&self) -> Option<&super::pictures::PictureDialog> {
+        self.picture_dialog.as_ref()
     }
 
     /// The path field shown when no file dialog could be, with what the user decided.
@@ -959,6 +1044,7 @@ impl CrossingsApp {
             actions.extend(self.problems_window(&ctx));
         }
         actions.extend(self.path_prompt_ui(&ctx));
+        self.picture_dialog_ui(&ctx);
         for a in actions {
             self.apply(a);
         }
@@ -975,6 +1061,12 @@ impl CrossingsApp {
                 }
                 if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
                     actions.push(Action::Export);
+                }
+                if ui.add(egui::Button::new("Export image…").shortcut_text("Ctrl+Shift+E")).clicked() {
+                    actions.push(Action::ExportPicture(super::pictures::Kind::Image));
+                }
+                if ui.button("Export animation…").clicked() {
+                    actions.push(Action::ExportPicture(super::pictures::Kind::Animation));
                 }
             });
             ui.menu_button("View", |ui| {

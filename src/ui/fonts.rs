@@ -3,8 +3,8 @@
 //! Japanese, Korean, Vietnamese letters, Cyrillic. It is added as the lowest-priority
 //! fallback, so eframe's system-font fallback still serves characters of users' own data.
 
-/// The subset font file (see `assets/fonts/README.md` for how it is made).
-pub const BUNDLED_FONT: &[u8] = include_bytes!("../../assets/fonts/CrossingsSans-Subset.otf");
+/// The subset font file (`assets/fonts/subset.py` makes it); the file painters use it too.
+pub const BUNDLED_FONT: &[u8] = crate::picture::text::BUNDLED_FONT;
 
 /// Adds the bundled font to every family, after egui's own fonts.
 pub fn install(ctx: &egui::Context) {

@@ -12,6 +12,7 @@
 //! - [`map`]: the walkers plugins that paint the basemap and the [`crate::scene::Scene`], and
 //!   turn clicks and boxes into actions.
 //! - [`panels`], [`timeline`]: the side panels and the timeline, each returning actions.
+//! - [`pictures`]: the Export image and Export animation dialog (preview, progress, cancel).
 //! - [`style`]: every colour and size; [`fonts`]: the bundled font.
 
 mod action;
@@ -20,6 +21,7 @@ pub mod fonts;
 pub mod geometry;
 pub mod map;
 pub mod panels;
+pub mod pictures;
 pub mod style;
 pub mod timeline;
 pub mod view;
