@@ -764,3 +764,96 @@ fn tab_reaches_every_place_in_the_list_and_then_the_map() {
     assert!(at("Map") < at("Fit all"), "{seen:?}");
     assert!(at("Fit all") < at("Play") && at("Play") < at("File"), "the map, the timeline, the menus: {seen:?}");
 }
+
+/// Steps the app until the picture dialog's preview shows its settings, for up to 10 s.
+fn wait_for_preview(h: &mut Harness<'_, CrossingsApp>) {
+    for _ in 0..200 {
+        h.run_steps(2);
+        if h.state().picture_dialog().is_some_and(|d| d.has_preview()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no preview after 10 s");
+}
+
+#[test]
+fn the_image_dialog_previews_and_writes_an_svg_through_an_injected_save_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let chosen = dir.path().join("chosen.svg");
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let target = chosen.clone();
+    app.set_save_dialog(std::sync::Arc::new(move |_: &str| Some(target.clone()).into()));
+    let mut h = app_harness(app);
+    h.run();
+    go_to_date(&mut h, "1945-08");
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::E);
+    h.run();
+    // Every control is labelled (kittest refuses unlabelled inputs while it runs the dialog).
+    h.get_by_label("Export image");
+    h.get_by_label("SVG").click_accesskit();
+    h.run();
+    assert!(
+        h.state().picture_dialog().unwrap().path().ends_with("crossings-1945-08.svg"),
+        "the name follows the format and the window"
+    );
+    replace_text(&mut h, "Title", "Surrender, August 1945");
+    wait_for_preview(&mut h);
+    h.get_by_label("Choose…").click_accesskit();
+    for _ in 0..50 {
+        h.run_steps(2);
+        if h.state().picture_dialog().unwrap().path() == chosen.display().to_string() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(h.state().picture_dialog().unwrap().path(), chosen.display().to_string());
+    h.get_by_label("Export").click_accesskit();
+    let status = common::wait_for_status(&mut h);
+    assert!(!status.error, "{}", status.text);
+    assert!(status.text.contains("SVG") && status.text.contains("chosen.svg"), "{}", status.text);
+    let svg = std::fs::read_to_string(&chosen).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+    for want in ["Surrender, August 1945", "August 1945", "哈尔滨"] {
+        assert!(texts.contains(&want) || texts.iter().any(|t| t.contains(want)), "{want} in {texts:?}");
+    }
+    h.get_by_label("Close").click_accesskit();
+    h.run();
+    assert!(h.state().picture_dialog().is_none());
+}
+
+#[test]
+fn the_animation_dialog_writes_a_gif_of_the_years_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("years.gif");
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export animation…").click_accesskit();
+    h.run();
+    h.get_by_label("Export animation");
+    replace_text(&mut h, "from", "1945");
+    replace_text(&mut h, "to", "1947");
+    replace_text(&mut h, "Save to:", &path.display().to_string());
+    wait_for_preview(&mut h);
+    h.get_by_label("Export").click_accesskit();
+    let mut status = None;
+    for _ in 0..300 {
+        h.run_steps(2);
+        if let Some(s) = h.state().status.clone() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = status.expect("the export finished within 15 s");
+    assert!(!status.error, "{}", status.text);
+    assert!(status.text.starts_with("Wrote 3 frames"), "{}", status.text);
+    let mut dec = gif::DecodeOptions::new().read_info(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut frames = 0;
+    while dec.read_next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 3, "1945, 1946, 1947");
+}

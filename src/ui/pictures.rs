@@ -184,6 +184,16 @@ impl PictureDialog {
         self.path = path.display().to_string();
     }
 
+    /// Whether the preview shows the current settings.
+    pub fn has_preview(&self) -> bool {
+        self.preview.as_ref().is_some_and(|(k, _)| *k == self.preview_key())
+    }
+
+    /// The path the export will write to.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// Whether an export is running.
     pub fn is_running(&self) -> bool {
         self.running.is_some()
