@@ -3,38 +3,22 @@
 //! `cargo bench --bench atlas` (set CROSSINGS_BENCH_SIZES=1000,100000 to pick sizes).
 //! Datasets are generated once into target/bench-data/.
 
-use std::path::PathBuf;
 use std::time::Duration;
+
+mod common;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crossings::chronology::{Histogram, TimeFilter, TimeWindow};
 use crossings::export::{self, ExportRequest};
-use crossings::generate::{Spec, generate};
 use crossings::query::{Themes, visibility};
 
 /// The allocator the binary uses.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn sizes() -> Vec<usize> {
-    std::env::var("CROSSINGS_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 100_000, 1_000_000])
-}
-
-fn dataset_dir(events: usize) -> PathBuf {
-    let places = (events / 10).clamp(100, 100_000);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/e{events}"));
-    if !dir.join("events.json").exists() {
-        generate(Spec { places, events, people: places / 2, seed: 7 }, &dir).expect("generate");
-    }
-    dir
-}
-
 fn benches(c: &mut Criterion) {
-    for n in sizes() {
-        let dir = dataset_dir(n);
+    for n in common::sizes(&[1_000, 100_000, 1_000_000]) {
+        let dir = common::dataset_dir(n);
         let loaded =
             crossings::dataset::load(crossings::dataset::Input::Folder(&dir), &Default::default()).expect("load");
         let d = &loaded.dataset;

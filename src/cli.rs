@@ -116,21 +116,41 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
-/// `crossings export` options.
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// A place id to export (repeatable). Default: every place.
-    #[arg(long = "place", value_name = "ID")]
-    pub places: Vec<String>,
+/// A time window on the command line (`export` and `render`), filtered exactly as the time
+/// slider filters.
+#[derive(Debug, Default, Args)]
+pub struct WindowArgs {
     /// Start of the time window (EDTF or plain date: 1939, 1945-08, 1945-08-09).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
     /// End of the time window (inclusive: --to 1945 runs to 31 December 1945).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
-    /// Also export undated events while a window is set.
+    /// Also take undated events while a window is set.
     #[arg(long)]
     pub include_undated: bool,
+}
+
+impl WindowArgs {
+    /// The window (none without --from and --to) and the filter it makes.
+    pub fn filter(&self) -> Result<(Option<TimeWindow>, TimeFilter), CliError> {
+        let window = match (&self.from, &self.to) {
+            (None, None) => None,
+            (from, to) => Some(TimeWindow::from_to(from.as_deref(), to.as_deref())?),
+        };
+        Ok((window, TimeFilter { window, include_undated: window.is_none() || self.include_undated }))
+    }
+}
+
+/// `crossings export` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A place id to export (repeatable). Default: every place.
+    #[arg(long = "place", value_name = "ID")]
+    pub places: Vec<String>,
+    /// The time window.
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Geojson)]
     pub format: Format,
@@ -228,15 +248,9 @@ impl PictureArgs {
 /// `crossings render` options.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Start of the time window (EDTF or plain date: 1939, 1945-08, 1945-08-09).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// End of the time window (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// Also show undated events while a window is set.
-    #[arg(long)]
-    pub include_undated: bool,
+    /// The time window.
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// What the picture shows and how it looks.
     #[command(flatten)]
     pub picture: PictureArgs,
@@ -343,11 +357,7 @@ pub fn validate(cli: &Cli, args: &ValidateArgs, out: &mut dyn Write) -> Result<E
 
 /// Turns export options into a request against a loaded dataset.
 pub fn export_request(loaded: &Loaded, args: &ExportArgs) -> Result<ExportRequest, CliError> {
-    let window = match (&args.from, &args.to) {
-        (None, None) => None,
-        (from, to) => Some(TimeWindow::from_to(from.as_deref(), to.as_deref())?),
-    };
-    let time = TimeFilter { window, include_undated: window.is_none() || args.include_undated };
+    let (_, time) = args.window.filter()?;
     let places = if args.places.is_empty() {
         None
     } else {
@@ -419,11 +429,7 @@ pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitC
     let area = args.picture.area()?;
     let loaded = load(cli)?;
     let (selected, person) = args.picture.ids(&loaded)?;
-    let window = match (&args.from, &args.to) {
-        (None, None) => None,
-        (from, to) => Some(TimeWindow::from_to(from.as_deref(), to.as_deref())?),
-    };
-    let time = TimeFilter { window, include_undated: window.is_none() || args.include_undated };
+    let (window, time) = args.window.filter()?;
     let vis = crate::query::visibility(&loaded.dataset, &time, &crate::query::Themes::default());
     let mut decorations = args.picture.decorations();
     if !args.picture.no_stamp {

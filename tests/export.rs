@@ -117,36 +117,18 @@ fn a_failed_export_into_a_missing_folder_says_so_and_leaves_nothing() {
 #[cfg(unix)]
 #[test]
 fn exporting_over_a_file_in_a_read_only_folder_fails_in_words_and_keeps_the_file() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let ro = dir.path().join("ro");
-    std::fs::create_dir(&ro).unwrap();
-    let target = ro.join("keep.geojson");
-    std::fs::write(&target, "old").unwrap();
-    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let probe = ro.join("probe");
-    let as_root = std::fs::write(&probe, "x").is_ok();
-    let _ = std::fs::remove_file(&probe);
-    let mut command = if as_root {
-        let Some(command) = common::crossings_as_nobody(dir.path()) else { return };
-        command
-    } else {
-        common::crossings()
-    };
-    let out = command.args(["export", "--output"]).arg(&target).output().unwrap();
+    let Some((ro, mut command)) = common::read_only_file("keep.geojson", "old") else { return };
+    let out = command.args(["export", "--output"]).arg(&ro.file).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("Permission denied"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old", "the file the user had is untouched");
-    let names: Vec<String> = std::fs::read_dir(&ro)
+    assert_eq!(std::fs::read_to_string(&ro.file).unwrap(), "old", "the file the user had is untouched");
+    let names: Vec<String> = std::fs::read_dir(&ro.folder)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["keep.geojson"], "nothing else was left in the folder");
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 #[test]

@@ -102,6 +102,8 @@ fn the_domain_modules_never_import_the_window_toolkit() {
         "export",
         "basemap",
         "scene",
+        "picture",
+        "palette.rs",
         "query.rs",
         "geometry.rs",
         "generate.rs",

@@ -17,6 +17,11 @@ fn vis_for(d: &Dataset, from: &str, to: &str) -> Visibility {
     visibility(d, &TimeFilter { window: Some(window), include_undated: false }, &Themes::default())
 }
 
+/// A picture of what `vis` shows, nothing selected.
+fn request<'a>(vis: &'a Visibility, decorations: &'a Decorations, area: Area, page: Page) -> Request<'a> {
+    Request { vis, selected: &[], person: None, journey_until: None, area, page, decorations }
+}
+
 /// North-east Asia, Harbin inside: one view for every render, so positions compare.
 const BOX: &str = "110,25,145,52";
 
@@ -67,15 +72,7 @@ fn render_png(d: &Dataset, from: &str, to: &str) -> (Png, Option<MarkerLook>, Sc
         ..Decorations::default()
     };
     let area = Area::Box(picture::parse_bbox(BOX).unwrap());
-    let req = Request {
-        vis: &vis,
-        selected: &[],
-        person: None,
-        journey_until: None,
-        area,
-        page: Page::pixels(1200, 800),
-        decorations: &decorations,
-    };
+    let req = request(&vis, &decorations, area, Page::pixels(1200, 800));
     let mut r = Renderer::new(d).unwrap();
     let comp = r.compose(&req);
     let harbin = d.place_by_id("harbin").unwrap();
@@ -104,15 +101,7 @@ fn a_png_has_land_and_sea_where_they_belong_and_harbin_only_when_its_events_are_
     let to_px = |lon, lat| {
         let vis = vis_for(&d, "1945-08", "1945-08");
         let decorations = Decorations::default();
-        let req = Request {
-            vis: &vis,
-            selected: &[],
-            person: None,
-            journey_until: None,
-            area: Area::Box(picture::parse_bbox(BOX).unwrap()),
-            page: Page::pixels(1200, 800),
-            decorations: &decorations,
-        };
+        let req = request(&vis, &decorations, Area::Box(picture::parse_bbox(BOX).unwrap()), Page::pixels(1200, 800));
         let mut r = Renderer::new(&d).unwrap();
         r.compose(&req).scene.transform.lon_lat(LonLat { lon, lat })
     };
@@ -139,15 +128,7 @@ fn a_png_has_land_and_sea_where_they_belong_and_harbin_only_when_its_events_are_
 fn svg_of(d: &Dataset, vis: &Visibility, title: &str) -> String {
     let decorations =
         Decorations { title: Some(title.to_owned()), stamp: Some("August 1945".into()), ..Decorations::default() };
-    let req = Request {
-        vis,
-        selected: &[],
-        person: None,
-        journey_until: None,
-        area: Area::Fit,
-        page: Page::pixels(1920, 1080),
-        decorations: &decorations,
-    };
+    let req = request(vis, &decorations, Area::Fit, Page::pixels(1920, 1080));
     let mut r = Renderer::new(d).unwrap();
     let mut out = Vec::new();
     picture::write_picture(&mut r, &req, Format::Svg, None, &mut out).unwrap();
@@ -231,8 +212,11 @@ fn a_pdf_opens_in_poppler_with_markers_drawn_and_the_font_embedded() {
     std::fs::copy(dir.path().join("page.png"), common::artifacts().join("render-a4-pdf.png")).unwrap();
 }
 
-/// A GIF's frames as (left, top, width, height).
-fn gif_frames(path: &Path) -> (u16, u16, Vec<(u16, u16, u16, u16)>) {
+/// A frame's rectangle: left, top, width, height.
+type FrameRect = (u16, u16, u16, u16);
+
+/// A GIF's size and its frames' rectangles.
+fn gif_frames(path: &Path) -> (u16, u16, Vec<FrameRect>) {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);
     let mut dec = options.read_info(std::fs::File::open(path).unwrap()).unwrap();
@@ -265,15 +249,7 @@ fn a_gif_has_a_frame_per_month_and_changes_where_the_data_changed() {
     let d = common::bundled().dataset;
     let vis = vis_for(&d, "1945-08", "1945-08");
     let decorations = Decorations::default();
-    let req = Request {
-        vis: &vis,
-        selected: &[],
-        person: None,
-        journey_until: None,
-        area: Area::Box(picture::parse_bbox(BOX).unwrap()),
-        page: Page::pixels(640, 400),
-        decorations: &decorations,
-    };
+    let req = request(&vis, &decorations, Area::Box(picture::parse_bbox(BOX).unwrap()), Page::pixels(640, 400));
     let harbin = Renderer::new(&d)
         .unwrap()
         .compose(&req)
@@ -430,4 +406,50 @@ fn paper_sizes_give_the_pixels_printers_expect() {
     assert_eq!(a4.pixel_size(), [1240, 1754]);
     assert!(Page::pixels(0, 10).check().is_err() && Page::pixels(20_001, 10).check().is_err());
     assert!(Page::pixels(20_000, 16).check().is_ok());
+}
+
+#[test]
+fn a_dash_writes_png_or_svg_to_standard_output_and_pdf_is_the_same_bytes_twice() {
+    let out = common::crossings()
+        .args(["render", "--from", "1945-08", "--to", "1945-08", "--width", "400", "--height", "300", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(&out.stdout[..8], b"\x89PNG\r\n\x1a\n", "PNG on standard output");
+    assert_eq!(Png::decode(&out.stdout).width, 400);
+    let out = common::crossings()
+        .args(["render", "--format", "svg", "--width", "400", "--height", "300", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(roxmltree::Document::parse(&svg).is_ok() && svg.contains(r#"id="markers""#));
+    let out = common::crossings().args(["render", "--format", "pdf", "-o", "-"]).output().unwrap();
+    assert!(!out.status.success(), "PDF is not written to a terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = |name: &str| {
+        let path = dir.path().join(name);
+        let out = common::crossings()
+            .args(["render", "--from", "1945-08", "--to", "1945-08", "--output"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read(path).unwrap()
+    };
+    assert!(pdf("a.pdf") == pdf("b.pdf"), "the same input gives the same PDF");
+}
+
+/// A render over an existing picture, into a folder the user may not write, fails in words and
+/// leaves the picture as it was (as root, run as `nobody`).
+#[cfg(unix)]
+#[test]
+fn rendering_into_a_read_only_folder_fails_in_words_and_keeps_the_old_picture() {
+    let Some((ro, mut command)) = common::read_only_file("map.png", "old") else { return };
+    let out = command.args(["render", "--width", "200", "--height", "200", "--output"]).arg(&ro.file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Permission denied") && stderr.contains("map.png"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&ro.file).unwrap(), "old");
+    assert_eq!(std::fs::read_dir(&ro.folder).unwrap().count(), 1, "nothing else left in the folder");
 }

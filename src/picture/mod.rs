@@ -363,13 +363,12 @@ impl Layout {
         });
         let map_h = caption.as_ref().map_or(h, |(r, _)| r.min.y);
         let map = rect(0.0, 0.0, w, map_h);
-        let boxed = |t: &str, size: f32| font.measure(t, size).map(|v| v);
         let title = decorations.title.as_deref().filter(|t| !t.trim().is_empty()).map(|t| {
-            let [tw, th] = boxed(t, TITLE);
+            let [tw, th] = font.measure(t, TITLE);
             rect(PAD, PAD, tw + 2.0 * 8.0, th + 8.0)
         });
         let stamp = decorations.stamp.as_deref().filter(|t| !t.trim().is_empty()).map(|t| {
-            let [tw, th] = boxed(t, STAMP);
+            let [tw, th] = font.measure(t, STAMP);
             rect(w - PAD - tw - 16.0, PAD, tw + 16.0, th + 8.0)
         });
         let legend = decorations.legend.then(|| {

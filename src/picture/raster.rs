@@ -100,6 +100,44 @@ pub fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
 pub fn pdf(renderer: &mut Renderer<'_>, comp: &Composition) -> Result<Vec<u8>, PictureError> {
     let r = Rasterizer::new();
     let tree = r.tree(&svg(renderer, comp, TextMode::Text, Layers::All))?;
-    svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
-        .map_err(|e| PictureError::Render(e.to_string()))
+    let mut bytes = svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
+        .map_err(|e| PictureError::Render(e.to_string()))?;
+    sort_resource_entries(&mut bytes);
+    Ok(bytes)
+}
+
+/// svg2pdf writes a page's resource dictionaries (`/gs12 19 0 R` lines) in hash-map order, so
+/// two runs differ. Sorting each run of such lines makes the same input give the same bytes;
+/// the lines only trade places, so every object keeps its offset and the cross-reference table
+/// stays right.
+fn sort_resource_entries(pdf: &mut [u8]) {
+    let is_entry = |line: &[u8]| {
+        let t = line.trim_ascii_start();
+        t.starts_with(b"/")
+            && t.ends_with(b" 0 R")
+            && line.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'/' | b'_' | b'-' | b'.'))
+    };
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (i, b) in pdf.iter().enumerate() {
+        if *b == b'\n' {
+            lines.push((start, i));
+            start = i + 1;
+        }
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j < lines.len() && is_entry(&pdf[lines[j].0..lines[j].1]) {
+            j += 1;
+        }
+        if j - i > 1 {
+            let (from, to) = (lines[i].0, lines[j - 1].1);
+            let mut group: Vec<Vec<u8>> = lines[i..j].iter().map(|(a, b)| pdf[*a..*b].to_vec()).collect();
+            group.sort();
+            let joined = group.join(&b'\n');
+            pdf[from..to].copy_from_slice(&joined);
+        }
+        i = j.max(i + 1);
+    }
 }

@@ -65,33 +65,43 @@ fn stroke(c: Rgba, width: f32) -> String {
     }
 }
 
-/// Text left-aligned at `x` with its capitals centred on `middle`.
-fn text(out: &mut String, font: &Font, mode: TextMode, s: &str, size: f32, x: f32, middle: f32, color: Rgba) {
-    let y = font.baseline(middle, size);
-    let esc = xml_escape(s);
-    let family = format!(r#"font-family="{FAMILY}, sans-serif" font-size="{size}""#);
-    match mode {
-        TextMode::Text => {
-            let _ = writeln!(out, r#"<text x="{x:.2}" y="{y:.2}" {family} {}>{esc}</text>"#, fill(color));
-        }
-        TextMode::Outlines | TextMode::OutlinesOnly => {
-            let d = font.outline(s, size, x, y);
-            let _ = write!(out, r#"<g><path d="{d}" {}/>"#, fill(color));
-            if mode == TextMode::Outlines {
-                let _ = write!(out, r#"<text x="{x:.2}" y="{y:.2}" {family} fill-opacity="0">{esc}</text>"#);
+/// How text is drawn: the font, and as outlines or text.
+#[derive(Clone, Copy)]
+struct Ink<'a> {
+    font: &'a Font,
+    mode: TextMode,
+}
+
+impl Ink<'_> {
+    /// Text left-aligned at `x` with its capitals centred on `middle`.
+    fn text(self, out: &mut String, s: &str, size: f32, x: f32, middle: f32, color: Rgba) {
+        let y = self.font.baseline(middle, size);
+        let esc = xml_escape(s);
+        let family = format!(r#"font-family="{FAMILY}, sans-serif" font-size="{size}""#);
+        match self.mode {
+            TextMode::Text => {
+                let _ = writeln!(out, r#"<text x="{x:.2}" y="{y:.2}" {family} {}>{esc}</text>"#, fill(color));
             }
-            out.push_str("</g>\n");
+            TextMode::Outlines | TextMode::OutlinesOnly => {
+                let d = self.font.outline(s, size, x, y);
+                let _ = write!(out, r#"<g><path d="{d}" {}/>"#, fill(color));
+                if self.mode == TextMode::Outlines {
+                    let _ = write!(out, r#"<text x="{x:.2}" y="{y:.2}" {family} fill-opacity="0">{esc}</text>"#);
+                }
+                out.push_str("</g>\n");
+            }
         }
+    }
+
+    /// Text centred on a point.
+    fn centred(self, out: &mut String, s: &str, size: f32, at: ScreenPoint, color: Rgba) {
+        let w = self.font.width(s, size);
+        self.text(out, s, size, at.x - w / 2.0, at.y, color);
     }
 }
 
-/// Text centred on a point.
-#[allow(clippy::too_many_arguments)]
-fn text_centred(out: &mut String, font: &Font, mode: TextMode, s: &str, size: f32, at: ScreenPoint, color: Rgba) {
-    let w = font.width(s, size);
-    text(out, font, mode, s, size, at.x - w / 2.0, at.y, color);
-}
-
+/// Opens a named layer; `clip`: kept to the map (only needed when a caption is under it, and
+/// costly to rasterise, so left off otherwise).
 fn open_layer(out: &mut String, id: &str, label: &str, clip: bool) {
     let clip = if clip { r#" clip-path="url(#map-area)""# } else { "" };
     let _ = writeln!(out, r#"<g id="{id}" inkscape:groupmode="layer" inkscape:label="{label}"{clip}>"#);
@@ -165,7 +175,7 @@ fn push_points(d: &mut String, pts: &[ScreenPoint], close: bool, min: f32) {
 
 /// Writes the SVG of a composition.
 pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, layers: Layers) -> String {
-    let font = renderer.font();
+    let ink = Ink { font: renderer.font(), mode };
     let dataset = renderer.dataset();
     let scene = &comp.scene;
     let layout = &comp.layout;
@@ -187,21 +197,22 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
         m.max.x - m.min.x,
         m.max.y - m.min.y
     );
+    let clip = layout.caption.is_some();
     if layers != Layers::Overlay {
-        basemap(&mut out, renderer, comp);
+        basemap(&mut out, renderer, comp, clip);
     }
     if layers == Layers::Basemap {
         out.push_str("</svg>\n");
         return out;
     }
     // Hidden places, faintly.
-    open_layer(&mut out, "ghosts", "Hidden places", true);
+    open_layer(&mut out, "ghosts", "Hidden places", clip);
     for g in &scene.items.ghosts {
         let _ = writeln!(out, r#"<circle cx="{:.2}" cy="{:.2}" r="2.5" {}/>"#, g.x, g.y, fill(palette::GHOST));
     }
     out.push_str("</g>\n");
     // A person's journey: under the markers, as on screen.
-    open_layer(&mut out, "journeys", "Journeys", true);
+    open_layer(&mut out, "journeys", "Journeys", clip);
     let j = palette::JOURNEY;
     for pair in scene.journey.windows(2) {
         let (a, b) = (pair[0].pos, pair[1].pos);
@@ -240,7 +251,7 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
     }
     out.push_str("</g>\n");
     // Clusters.
-    open_layer(&mut out, "clusters", "Clusters", true);
+    open_layer(&mut out, "clusters", "Clusters", clip);
     for c in &scene.items.clusters {
         let r = cluster_radius(c.places);
         let _ = writeln!(
@@ -251,12 +262,12 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
             fill(palette::CLUSTER),
             stroke(Rgba::WHITE, 1.5)
         );
-        text_centred(&mut out, font, mode, &c.places.to_string(), palette::LABEL_TEXT, c.pos, Rgba::WHITE);
+        ink.centred(&mut out, &c.places.to_string(), palette::LABEL_TEXT, c.pos, Rgba::WHITE);
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
     // Markers: one group per place.
-    open_layer(&mut out, "markers", "Markers", true);
+    open_layer(&mut out, "markers", "Markers", clip);
     for mk in &scene.items.markers {
         let (x, y, r) = (mk.pos.x, mk.pos.y, mk.radius);
         let id = xml_escape(&dataset.place(mk.place).id);
@@ -339,14 +350,14 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
         }
         let size = 11.0;
         let mid = ScreenPoint::new(a.x + bar.length / 2.0, a.y - 4.0 - size * 0.6);
-        text_centred(&mut out, font, mode, &bar.label, size, mid, palette::MAP_TEXT);
+        ink.centred(&mut out, &bar.label, size, mid, palette::MAP_TEXT);
         out.push_str("</g>\n");
     }
     // Labels: places, then the journey's dates.
-    open_layer(&mut out, "labels", "Labels", true);
+    open_layer(&mut out, "labels", "Labels", clip);
     let label = |out: &mut String, r: &ScreenRect, s: &str, color: Rgba| {
         box_rect(out, r, 3.0, palette::LABEL_FILL, None);
-        text(out, font, mode, s, palette::LABEL_TEXT, r.min.x + 2.0, (r.min.y + r.max.y) / 2.0, color);
+        ink.text(out, s, palette::LABEL_TEXT, r.min.x + 2.0, (r.min.y + r.max.y) / 2.0, color);
     };
     for l in &scene.labels {
         label(&mut out, &l.rect, &l.text, palette::MAP_TEXT);
@@ -357,7 +368,7 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
         }
     }
     out.push_str("</g>\n");
-    decorations(&mut out, font, mode, comp);
+    decorations(&mut out, ink, comp);
     out.push_str("</svg>\n");
     out
 }
@@ -366,7 +377,7 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
 const BOX_FILL: Rgba = Rgba([246, 246, 246, 238]);
 const BOX_EDGE: Rgba = Rgba::gray(190);
 
-fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition) {
+fn decorations(out: &mut String, ink: Ink<'_>, comp: &Composition) {
     let layout = &comp.layout;
     let d = &comp.decorations;
     if let Some(r) = &layout.legend {
@@ -385,9 +396,9 @@ fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition
                         x + 5.0,
                         fill(palette::theme_color(theme))
                     );
-                    text(out, font, mode, line, size, x + 16.0, middle, palette::MAP_TEXT);
+                    ink.text(out, line, size, x + 16.0, middle, palette::MAP_TEXT);
                 }
-                None => text(out, font, mode, line, size, x, middle, palette::FAINT_TEXT),
+                None => ink.text(out, line, size, x, middle, palette::FAINT_TEXT),
             }
             y += h;
         }
@@ -398,7 +409,7 @@ fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition
         for (r, t, size) in [(&layout.title, &d.title, sizes::TITLE), (&layout.stamp, &d.stamp, sizes::STAMP)] {
             if let (Some(r), Some(t)) = (r, t) {
                 box_rect(out, r, 4.0, BOX_FILL, Some(BOX_EDGE));
-                text(out, font, mode, t, size, r.min.x + 8.0, (r.min.y + r.max.y) / 2.0, palette::MAP_TEXT);
+                ink.text(out, t, size, r.min.x + 8.0, (r.min.y + r.max.y) / 2.0, palette::MAP_TEXT);
             }
         }
         out.push_str("</g>\n");
@@ -406,7 +417,7 @@ fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition
     if let Some(r) = &layout.attribution {
         open_layer(out, "attribution", "Attribution", false);
         let s = crate::basemap::ATTRIBUTION;
-        text(out, font, mode, s, sizes::ATTRIBUTION, r.min.x, (r.min.y + r.max.y) / 2.0, palette::FAINT_TEXT);
+        ink.text(out, s, sizes::ATTRIBUTION, r.min.x, (r.min.y + r.max.y) / 2.0, palette::FAINT_TEXT);
         out.push_str("</g>\n");
     }
     if let Some((r, lines)) = &layout.caption {
@@ -415,7 +426,7 @@ fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition
         let line = sizes::CAPTION * super::text::LINE;
         for (i, l) in lines.iter().enumerate() {
             let middle = r.min.y + sizes::PAD + line * (i as f32 + 0.5);
-            text(out, font, mode, l, sizes::CAPTION, r.min.x + sizes::PAD, middle, palette::MAP_TEXT);
+            ink.text(out, l, sizes::CAPTION, r.min.x + sizes::PAD, middle, palette::MAP_TEXT);
         }
         out.push_str("</g>\n");
     }
@@ -424,13 +435,13 @@ fn decorations(out: &mut String, font: &Font, mode: TextMode, comp: &Composition
 /// The sea, land, coasts and borders of the scene's view. The medium and fine levels cover
 /// East Asia only ([`crate::basemap::DETAILED_AREA`]): beyond it the coarse level is drawn, and
 /// the detailed level's cut edges are clipped away so they do not show as coastline.
-fn basemap(out: &mut String, renderer: &mut Renderer<'_>, comp: &Composition) {
+fn basemap(out: &mut String, renderer: &mut Renderer<'_>, comp: &Composition, clip_to_map: bool) {
     use crate::basemap::{DETAILED_AREA, Detail};
     let scene = &comp.scene;
     let t = scene.transform;
     let canvas = comp.layout.map;
     let clip = canvas.expand(8.0);
-    open_layer(out, "basemap", "Basemap", true);
+    open_layer(out, "basemap", "Basemap", clip_to_map);
     let _ = writeln!(
         out,
         r#"<rect id="sea" x="{}" y="{}" width="{}" height="{}" {}/>"#,
@@ -481,7 +492,7 @@ fn basemap(out: &mut String, renderer: &mut Renderer<'_>, comp: &Composition) {
         );
     }
     out.push_str("</g>\n");
-    open_layer(out, "borders", "Borders", true);
+    open_layer(out, "borders", "Borders", clip_to_map);
     for (detail, clip_id) in &levels {
         let layer = renderer.layer(*detail);
         let mut d = String::new();

@@ -153,6 +153,10 @@ fn native_dialog(show: impl FnOnce() -> Option<PathBuf>) -> Picked {
     }
 }
 
+/// What the picture dialog's snapshot of the window was taken for: the filter's generation, the
+/// selection, the person and the map's view.
+type PictureKey = (u64, Vec<PlaceIx>, Option<PersonIx>, [f64; 4]);
+
 /// What a typed path is for, when no file dialog could be shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathPurpose {
@@ -286,7 +290,7 @@ pub struct CrossingsApp {
     path_prompt: Option<PathPrompt>,
     /// The picture export dialog, and what its snapshot of the window was taken for.
     picture_dialog: Option<super::pictures::PictureDialog>,
-    picture_key: Option<(u64, Vec<PlaceIx>, Option<PersonIx>, [f64; 4])>,
+    picture_key: Option<PictureKey>,
     fonts_installed: bool,
 }
 

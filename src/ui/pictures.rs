@@ -36,6 +36,19 @@ pub struct Snapshot {
     pub extent: Option<TimeWindow>,
 }
 
+impl Snapshot {
+    /// A still picture of the snapshot.
+    fn request<'a>(
+        &'a self,
+        selected: &'a [PlaceIx],
+        area: Area,
+        page: Page,
+        decorations: &'a Decorations,
+    ) -> Request<'a> {
+        Request { vis: &self.vis, selected, person: self.person, journey_until: None, area, page, decorations }
+    }
+}
+
 /// Which dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -311,15 +324,7 @@ impl PictureDialog {
                     let result = (|| -> Result<String, picture::PictureError> {
                         page.check()?;
                         let mut r = Renderer::new(&snap.dataset)?;
-                        let req = Request {
-                            vis: &snap.vis,
-                            selected: &selected,
-                            person: snap.person,
-                            journey_until: None,
-                            area,
-                            page,
-                            decorations: &decorations,
-                        };
+                        let req = snap.request(&selected, area, page, &decorations);
                         r.check_not_empty(&req, snap.window)?;
                         let mut bytes = Vec::new();
                         picture::write_picture(&mut r, &req, format, None, &mut bytes)?;
@@ -384,15 +389,7 @@ impl PictureDialog {
                 let mut r = Renderer::new(&snap.dataset).map_err(|e| e.to_string())?;
                 let comp = match kind {
                     Kind::Image => {
-                        let req = Request {
-                            vis: &snap.vis,
-                            selected: &selected,
-                            person: snap.person,
-                            journey_until: None,
-                            area,
-                            page: small,
-                            decorations: &decorations,
-                        };
+                        let req = snap.request(&selected, area, small, &decorations);
                         r.check_not_empty(&req, snap.window).map_err(|e| e.to_string())?;
                         r.compose(&req)
                     }

@@ -142,3 +142,44 @@ pub fn crossings_as_nobody(workdir: &Path) -> Option<Command> {
     command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
     Some(command)
 }
+
+/// A file of the user's in a folder they may not write (mode 555), for tests that a write there
+/// fails and keeps the file. The folder is made writable again when this is dropped.
+#[cfg(unix)]
+pub struct ReadOnlyFile {
+    /// Holds the folder.
+    pub dir: tempfile::TempDir,
+    /// The read-only folder.
+    pub folder: PathBuf,
+    /// The file in it.
+    pub file: PathBuf,
+}
+
+#[cfg(unix)]
+impl Drop for ReadOnlyFile {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&self.folder, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+/// `name` holding `content` in a read-only folder, and the crossings command that meets it as
+/// a user would: as the unprivileged `nobody` when the tests run as root (root writes
+/// anywhere). `None`: the test skips (no setpriv outside CI).
+#[cfg(unix)]
+pub fn read_only_file(name: &str, content: &str) -> Option<(ReadOnlyFile, Command)> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let folder = dir.path().join("ro");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let file = folder.join(name);
+    std::fs::write(&file, content).expect("write");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let probe = folder.join("probe");
+    let as_root = std::fs::write(&probe, "x").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    let command = if as_root { crossings_as_nobody(dir.path())? } else { crossings() };
+    Some((ReadOnlyFile { dir, folder, file }, command))
+}
