@@ -835,6 +835,8 @@ fn the_animation_dialog_writes_a_gif_of_the_years_typed() {
     h.get_by_label("Export animation");
     replace_text(&mut h, "from", "1945");
     replace_text(&mut h, "to", "1947");
+    h.get_by_label("yearly").click_accesskit();
+    h.run();
     replace_text(&mut h, "Save to:", &path.display().to_string());
     wait_for_preview(&mut h);
     h.get_by_label("Export").click_accesskit();

@@ -155,7 +155,8 @@ pub struct Written {
     pub frames: usize,
     /// Bytes written (all frames for a folder).
     pub bytes: u64,
-    /// How it was encoded ("GIF", "H.264 (libx264, through /usr/bin/ffmpeg)", "PNG frames").
+    /// How it was encoded ("GIF, 256 colours", "H.264 (libx264, through /usr/bin/ffmpeg)",
+    /// "PNG frames").
     pub encoder: String,
 }
 
@@ -420,7 +421,7 @@ fn write_gif(output: &Path, w: u32, h: u32, fps: u32, rx: Frames<'_>) -> Result<
         e => e.into(),
     })?;
     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
-    Ok((frames, bytes, "GIF (256-colour palette)".to_owned()))
+    Ok((frames, bytes, "GIF, 256 colours".to_owned()))
 }
 
 /// A GIF's 256 colours: the map's own flat colours exactly (sea, land, each theme's markers,

@@ -846,6 +846,8 @@ impl CrossingsApp {
             person: self.person,
             view,
             extent,
+            playback: self.state.timeline.map_or(self.atlas.bounds, |t| (t.first, t.last)),
+            months_per_second: self.state.time.speed,
         }
     }
 

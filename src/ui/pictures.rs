@@ -34,6 +34,10 @@ pub struct Snapshot {
     pub view: Bbox<Mercator>,
     /// The years the dataset's dated events span.
     pub extent: Option<TimeWindow>,
+    /// The months the timeline shows (what its playback runs over), first and last.
+    pub playback: (i32, i32),
+    /// The playback's speed, months per second.
+    pub months_per_second: f32,
 }
 
 impl Snapshot {
@@ -112,6 +116,8 @@ pub struct PictureDialog {
     /// The last export's outcome, in words (and whether it failed).
     pub outcome: Option<(String, bool)>,
     generation: u64,
+    /// The ffmpeg MP4 export would use, if one was found.
+    ffmpeg: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for PictureDialog {
@@ -138,12 +144,13 @@ fn home() -> PathBuf {
 impl PictureDialog {
     /// A dialog for the window's state.
     pub fn new(kind: Kind, snapshot: Snapshot) -> PictureDialog {
-        let (from, to) = match (snapshot.window, snapshot.extent) {
-            (Some(w), _) if !w.start.is_open() && !w.end.is_open() => (w.start, w.end),
-            (_, Some(e)) => (e.start, e.end),
-            _ => (Day::year_start(1937), Day::year_end(1958)),
+        // An image: the window shown. An animation: the slider's playback, over the months
+        // the timeline shows, a month a frame at the playback's speed.
+        let (from, to) = match (kind, snapshot.window) {
+            (Kind::Image, Some(w)) if !w.start.is_open() && !w.end.is_open() => (w.start, w.end),
+            _ => (Day::from_month_index(snapshot.playback.0), Day::from_month_index(snapshot.playback.1)),
         };
-        let year = |d: Day| d.to_ymd().0.to_string();
+        let month = |d: Day| d.iso().get(..7).unwrap_or_default().to_owned();
         let settings = Settings {
             format: Format::Png,
             anim_format: AnimationFormat::Gif,
@@ -159,11 +166,11 @@ impl PictureDialog {
             scale_bar: true,
             attribution: true,
             sources: false,
-            from: year(from),
-            to: year(to),
-            step: Step::Year,
+            from: month(from),
+            to: month(to),
+            step: Step::Month,
             window: 1,
-            fps: 2,
+            fps: snapshot.months_per_second.round().clamp(1.0, 30.0) as u32,
         };
         let mut d = PictureDialog {
             kind,
@@ -176,6 +183,7 @@ impl PictureDialog {
             running: None,
             outcome: None,
             generation: 0,
+            ffmpeg: picture::find_ffmpeg(),
         };
         d.path = home().join(d.file_name()).display().to_string();
         d
@@ -450,6 +458,8 @@ impl PictureDialog {
             };
             self.outcome = Some((text.clone(), error));
             out.push(DialogEvent::Finished(text, error));
+            // The window grows to hold the outcome on the next frame.
+            ctx.request_repaint();
         }
         if self.preview_job.is_some() || self.running.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -467,7 +477,9 @@ impl PictureDialog {
         };
         let mut open = true;
         // Own Close button: egui's title-bar buttons carry no accessible name.
+        // Above the map's own overlays (the legend, the zoom buttons), which are areas too.
         egui::Window::new(title)
+            .order(egui::Order::Foreground)
             .constrain_to(area)
             .collapsible(false)
             .resizable(false)
@@ -557,6 +569,7 @@ impl PictureDialog {
 
     fn settings_ui(&mut self, ui: &mut Ui) {
         let kind = self.kind;
+        let has_ffmpeg = self.ffmpeg.is_some();
         let has_selection = !self.snapshot.selected.is_empty();
         let s = &mut self.settings;
         egui::Grid::new("picture-settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
@@ -569,7 +582,9 @@ impl PictureDialog {
                 }
                 Kind::Animation => {
                     ui.radio_value(&mut s.anim_format, AnimationFormat::Gif, "GIF");
-                    ui.radio_value(&mut s.anim_format, AnimationFormat::Mp4, "MP4 (needs ffmpeg)");
+                    // MP4 is written by a system ffmpeg: without one, say so here.
+                    let mp4 = if has_ffmpeg { "MP4" } else { "MP4 (needs ffmpeg: none found)" };
+                    ui.add_enabled_ui(has_ffmpeg, |ui| ui.radio_value(&mut s.anim_format, AnimationFormat::Mp4, mp4));
                     ui.radio_value(&mut s.anim_format, AnimationFormat::Frames, "PNG frames");
                 }
             });
