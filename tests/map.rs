@@ -234,6 +234,51 @@ fn the_scene_of_the_bundled_atlas_is_built_without_a_window() {
     assert_eq!(scene.marker_at(m.pos), Some(harbin));
 }
 
+/// A place at the bottom right, where the scale bar is: its label goes elsewhere or nowhere,
+/// never over the bar.
+#[test]
+fn no_label_covers_the_scale_bar() {
+    use crossings::geometry::{Mercator, ScreenPoint, ScreenTransform};
+    use crossings::scene::{Scene, SceneInput, scale_bar_area};
+    let d = common::bundled().dataset;
+    let vis = visibility(&d, &TimeFilter::all(), &Themes::default());
+    let statics = PlaceStatics::build(&d);
+    let mut grid = ClusterGrid::build(&statics);
+    let (_, canvas) = canvas(900.0, 700.0);
+    let harbin = d.place_by_id("harbin").unwrap();
+    // Harbin just above the bar's left end, at zoom 6.
+    let scale = 256.0 * 64.0;
+    let at = Mercator::from(d.place(harbin).lon_lat);
+    let target = ScreenPoint::new(canvas.max.x - 90.0, canvas.max.y - 32.0);
+    let t = ScreenTransform {
+        origin: ScreenPoint::new(target.x - (at.x * scale) as f32, target.y - (at.y * scale) as f32),
+        scale,
+    };
+    let input = SceneInput {
+        dataset: &d,
+        statics: &statics,
+        vis: &vis,
+        selected: &[harbin],
+        person: None,
+        transform: t,
+        canvas,
+        overlays: &[],
+        highlight: None,
+    };
+    let measure = |text: &str| [7.0 * text.chars().count() as f32, 14.0];
+    let scene = Scene::build(input, &mut grid, &measure);
+    let bar = scene.scale_bar.as_ref().expect("a scale bar at zoom 6");
+    let drawn = crossings::geometry::Bbox::from_corners(
+        ScreenPoint::new(bar.start.x, bar.start.y - 16.0),
+        ScreenPoint::new(bar.start.x + bar.length, bar.start.y + 2.0),
+    );
+    assert!(scale_bar_area(canvas).contains(drawn.min) && scale_bar_area(canvas).contains(drawn.max));
+    assert!(scene.items.markers.iter().any(|m| m.place == harbin && m.pos.distance(target) < 0.5));
+    for l in &scene.labels {
+        assert!(!l.rect.intersects(&drawn), "{} covers the scale bar {drawn:?}: {:?}", l.text, l.rect);
+    }
+}
+
 /// The scale bar's distance is what its two ends are apart on the ground (measured with geo's
 /// haversine along the bar), and a round number that fits.
 #[test]

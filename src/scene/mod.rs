@@ -26,7 +26,7 @@ pub use labels::{Disc, MAX_LABEL_WIDTH, Placer, shorten};
 pub use places::PlaceStatics;
 
 use crate::basemap::Detail;
-use crate::geometry::{LonLat, ScreenPoint, ScreenRect, ScreenTransform};
+use crate::geometry::{Bbox, LonLat, ScreenPoint, ScreenRect, ScreenTransform};
 use crate::model::{Dataset, PersonIx, PlaceIx, Theme};
 use crate::query::Visibility;
 
@@ -121,6 +121,19 @@ pub struct ScaleBar {
 /// The equator's length in metres (WGS84), the width of the web-mercator world.
 const EQUATOR_METRES: f64 = 40_075_016.686;
 
+/// The longest scale bar, in points.
+pub const SCALE_BAR_MAX: f32 = 120.0;
+
+/// Where the scale bar may be drawn (its longest, with its distance above it): labels keep off.
+pub fn scale_bar_area(canvas: ScreenRect) -> ScreenRect {
+    let right = canvas.max.x - 14.0;
+    let base = canvas.max.y - 26.0;
+    Bbox {
+        min: ScreenPoint::new(right - SCALE_BAR_MAX - 2.0, base - 18.0),
+        max: ScreenPoint::new(right + 2.0, base + 4.0),
+    }
+}
+
 /// The scale bar for a view: the longest round distance that fits in `max_length` points,
 /// placed at the canvas's bottom right.
 pub fn scale_bar(transform: &ScreenTransform, canvas: ScreenRect, max_length: f32) -> Option<ScaleBar> {
@@ -190,7 +203,10 @@ impl Scene {
             .map(|m| Disc { pos: m.pos, radius: m.radius + if selected.contains(&m.place) { 5.0 } else { 0.0 } })
             .chain(items.clusters.iter().map(|c| Disc { pos: c.pos, radius: cluster_radius(c.places) }))
             .collect();
-        let mut placer = Placer::new(canvas, overlays, &discs);
+        // The scale bar's corner is taken too: no label goes over it.
+        let mut taken = overlays.to_vec();
+        taken.push(scale_bar_area(canvas));
+        let mut placer = Placer::new(canvas, &taken, &discs);
         let padded = |text: &str| {
             let [w, h] = measure(text);
             [w + 4.0, h + 2.0]
@@ -235,7 +251,7 @@ impl Scene {
             labels,
             journey,
             legend: legend(),
-            scale_bar: scale_bar(&transform, canvas, 120.0),
+            scale_bar: scale_bar(&transform, canvas, SCALE_BAR_MAX),
         }
     }
 
