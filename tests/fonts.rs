@@ -44,3 +44,28 @@ fn the_bundled_font_covers_every_non_ascii_character_the_interface_writes() {
     }
     assert!(missing.is_empty(), "interface characters without a glyph: {missing:?}");
 }
+
+/// A character the bundled font lacks (a user's Greek, Hangul or rare Han) is drawn from the
+/// first system font that has it, as the window does, not as a missing-glyph box. Needs a
+/// system font with Greek (DejaVu, which .ci/run installs).
+#[test]
+fn pictures_draw_a_character_the_bundled_font_lacks_from_a_system_font() {
+    let font = crossings::picture::text::font().expect("the bundled font parses");
+    assert!(!font.covers("θ"), "the bundled font has no Greek: the test needs a character it lacks");
+    let db = crossings::picture::text::system_fonts();
+    let greek = db.faces().any(|f| {
+        db.with_face_data(f.id, |data, i| ttf_parser::Face::parse(data, i).ok().and_then(|f| f.glyph_index('θ')))
+            .flatten()
+            .is_some()
+    });
+    if !greek {
+        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        assert!(!in_ci, "CI must have a system font with Greek (fonts-dejavu-core; .ci/run installs it)");
+        eprintln!("skipping: no system font with Greek");
+        return;
+    }
+    let missing_box = font.outline("\u{10FFFD}", 12.0, 0.0, 0.0);
+    let theta = font.outline("θ", 12.0, 0.0, 0.0);
+    assert!(!theta.is_empty() && theta != missing_box, "θ is drawn, not as the missing-glyph box");
+    assert!(font.width("θθ", 12.0) > 0.0);
+}

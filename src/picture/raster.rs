@@ -26,8 +26,17 @@ impl Default for Rasterizer {
 impl Rasterizer {
     /// A rasterizer that knows the bundled font only.
     pub fn new() -> Rasterizer {
+        Rasterizer::with_fonts(false)
+    }
+
+    /// The bundled font first, and with `system`, the system's fonts after it (for text the
+    /// bundled font does not cover).
+    fn with_fonts(system: bool) -> Rasterizer {
         let mut db = usvg::fontdb::Database::new();
         db.load_font_data(BUNDLED_FONT.to_vec());
+        if system {
+            db.load_system_fonts();
+        }
         db.set_sans_serif_family(super::text::FAMILY);
         let options = usvg::Options { fontdb: Arc::new(db), ..usvg::Options::default() };
         Rasterizer { options }
@@ -98,8 +107,10 @@ pub fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
 /// The composition as a vector PDF, a page the picture's size in points, text as text in the
 /// embedded font subset.
 pub fn pdf(renderer: &mut Renderer<'_>, comp: &Composition) -> Result<Vec<u8>, PictureError> {
-    let r = Rasterizer::new();
-    let tree = r.tree(&svg(renderer, comp, TextMode::Text, Layers::All))?;
+    let svg = svg(renderer, comp, TextMode::Text, Layers::All);
+    // Characters the bundled font lacks come from the system's fonts, embedded in turn.
+    let r = Rasterizer::with_fonts(!renderer.font().covers(&svg));
+    let tree = r.tree(&svg)?;
     let mut bytes = svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
         .map_err(|e| PictureError::Render(e.to_string()))?;
     sort_resource_entries(&mut bytes);

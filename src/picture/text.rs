@@ -5,9 +5,15 @@
 //! text kept beside them, invisible, for search and copy. Glyphs are laid out one after
 //! another by their advances: enough for the Latin, Vietnamese (precomposed), kana and CJK
 //! names atlases hold; scripts that need shaping (Arabic, Indic) are not laid out here.
+//!
+//! A character the bundled font lacks (a user's Hangul or rare Han character) is drawn from
+//! the first system font that has it, as the window does; only then does a picture depend on
+//! the machine's fonts.
 
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use resvg::usvg::fontdb;
 
 /// The bundled font: a subset of Noto Sans CJK SC (SIL Open Font License 1.1) with Latin,
 /// Vietnamese, Cyrillic, kana and every CJK character the bundled data and the interface use.
@@ -44,10 +50,73 @@ pub fn font() -> Option<&'static Font> {
     .as_ref()
 }
 
+/// The system's fonts, read on first need (a character the bundled font lacks).
+pub fn system_fonts() -> &'static fontdb::Database {
+    static DB: OnceLock<fontdb::Database> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        db
+    })
+}
+
+/// The system font that has `c`, if any (looked up once per character).
+fn fallback_face(c: char) -> Option<fontdb::ID> {
+    static FOUND: Mutex<Vec<(char, Option<fontdb::ID>)>> = Mutex::new(Vec::new());
+    let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, id)) = found.iter().find(|(k, _)| *k == c) {
+        return *id;
+    }
+    let db = system_fonts();
+    let id = db.faces().map(|f| f.id).find(|id| {
+        db.with_face_data(*id, |data, index| {
+            ttf_parser::Face::parse(data, index).ok().and_then(|f| f.glyph_index(c)).is_some()
+        }) == Some(true)
+    });
+    found.push((c, id));
+    id
+}
+
+/// Where a character's glyph comes from.
+#[derive(Clone, Copy, Debug)]
+enum Glyph {
+    /// The bundled font (glyph 0, its missing-glyph box, when no font has the character).
+    Bundled(ttf_parser::GlyphId),
+    /// A system font.
+    System(fontdb::ID, ttf_parser::GlyphId),
+}
+
 impl Font {
+    /// The glyph that draws `c`: the bundled font's, else the first system font's that has it.
+    fn glyph(&self, c: char) -> Glyph {
+        if let Some(g) = self.face.glyph_index(c) {
+            return Glyph::Bundled(g);
+        }
+        let system = (!c.is_whitespace() && !c.is_control()).then(|| fallback_face(c)).flatten().and_then(|id| {
+            system_fonts()
+                .with_face_data(id, |data, index| ttf_parser::Face::parse(data, index).ok()?.glyph_index(c))
+                .flatten()
+                .map(|g| Glyph::System(id, g))
+        });
+        system.unwrap_or(Glyph::Bundled(ttf_parser::GlyphId(0)))
+    }
+
+    /// Runs `f` with a glyph's face.
+    fn with_face<T>(&self, glyph: Glyph, f: impl FnOnce(&ttf_parser::Face<'_>, ttf_parser::GlyphId) -> T) -> Option<T> {
+        match glyph {
+            Glyph::Bundled(g) => Some(f(&self.face, g)),
+            Glyph::System(id, g) => system_fonts()
+                .with_face_data(id, |data, index| ttf_parser::Face::parse(data, index).ok().map(|face| f(&face, g)))
+                .flatten(),
+        }
+    }
+
+    /// A character's advance, in ems.
     fn advance(&self, c: char) -> f32 {
-        let gid = self.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
-        f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.per_em
+        self.with_face(self.glyph(c), |face, g| {
+            f32::from(face.glyph_hor_advance(g).unwrap_or(0)) / f32::from(face.units_per_em())
+        })
+        .unwrap_or(0.0)
     }
 
     /// The width of `text` at `size` points.
@@ -65,7 +134,7 @@ impl Font {
         middle + self.cap * size / 2.0
     }
 
-    /// Whether every character of `text` has a glyph.
+    /// Whether the bundled font has a glyph for every character of `text`.
     pub fn covers(&self, text: &str) -> bool {
         text.chars().all(|c| c.is_whitespace() || self.face.glyph_index(c).is_some())
     }
@@ -75,11 +144,17 @@ impl Font {
     pub fn outline(&self, text: &str, size: f32, x: f32, y: f32) -> String {
         let mut path = Outline { d: String::new(), x, y, s: size / self.per_em };
         for c in text.chars() {
-            let gid = self.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
-            if !c.is_whitespace() {
-                self.face.outline_glyph(gid, &mut path);
-            }
-            path.x += self.advance(c) * size;
+            let advance = self
+                .with_face(self.glyph(c), |face, g| {
+                    let per_em = f32::from(face.units_per_em());
+                    if !c.is_whitespace() {
+                        path.s = size / per_em;
+                        face.outline_glyph(g, &mut path);
+                    }
+                    f32::from(face.glyph_hor_advance(g).unwrap_or(0)) / per_em
+                })
+                .unwrap_or(0.0);
+            path.x += advance * size;
         }
         path.d
     }
