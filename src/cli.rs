@@ -171,10 +171,10 @@ pub struct PictureArgs {
     /// The area to show: west,south,east,north in degrees (default: fit the places shown).
     #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// Width in pixels.
+    /// Width in pixels (default: 1920 for render, 1280 for animate).
     #[arg(long, value_name = "PX")]
     pub width: Option<u32>,
-    /// Height in pixels.
+    /// Height in pixels (default: 1080 for render, 720 for animate).
     #[arg(long, value_name = "PX")]
     pub height: Option<u32>,
     /// A paper size instead of pixels (with --dpi and --portrait).
@@ -496,6 +496,7 @@ pub fn animate(cli: &Cli, args: &AnimateArgs, err: &mut dyn Write) -> Result<Exi
         selected,
         person,
         area,
+        themes: crate::query::Themes::default(),
     };
     let total = anim.windows().len();
     let _ = writeln!(err, "drawing {total} frames…");

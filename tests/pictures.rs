@@ -380,6 +380,7 @@ fn a_cancelled_animation_leaves_the_old_file_and_nothing_else() {
         selected: Vec::new(),
         person: None,
         area: Area::Fit,
+        themes: Themes::default(),
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let stop_after_two = |done: usize, _total: usize| {
@@ -406,6 +407,18 @@ fn paper_sizes_give_the_pixels_printers_expect() {
     assert_eq!(a4.pixel_size(), [1240, 1754]);
     assert!(Page::pixels(0, 10).check().is_err() && Page::pixels(20_001, 10).check().is_err());
     assert!(Page::pixels(20_000, 16).check().is_ok());
+    // An A4 SVG opens at its printed size: 595 × 842 pt.
+    let d = common::bundled().dataset;
+    let vis = vis_for(&d, "1945-08", "1945-08");
+    let decorations = Decorations::default();
+    let req = request(&vis, &decorations, Area::Fit, Page::paper(picture::Paper::A4, false, 300.0));
+    let mut out = Vec::new();
+    picture::write_picture(&mut Renderer::new(&d).unwrap(), &req, Format::Svg, None, &mut out).unwrap();
+    let svg = String::from_utf8(out).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width").map(|w| w.trim_end_matches("pt").parse::<f32>().unwrap().round()), Some(595.0));
+    assert!(root.attribute("height").unwrap().ends_with("pt"));
 }
 
 #[test]

@@ -808,6 +808,13 @@ fn the_image_dialog_previews_and_writes_an_svg_through_an_injected_save_dialog()
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(h.state().picture_dialog().unwrap().path(), chosen.display().to_string());
+    // A name the user chose keeps its stem when the format changes.
+    h.get_by_label("PDF").click_accesskit();
+    h.run();
+    assert_eq!(h.state().picture_dialog().unwrap().path(), dir.path().join("chosen.pdf").display().to_string());
+    h.get_by_label("SVG").click_accesskit();
+    h.run();
+    wait_for_preview(&mut h);
     h.get_by_label("Export").click_accesskit();
     let status = common::wait_for_status(&mut h);
     assert!(!status.error, "{}", status.text);

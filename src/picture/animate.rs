@@ -85,6 +85,8 @@ pub struct Animation {
     pub person: Option<PersonIx>,
     /// The part of the world; `Fit`: whatever any frame shows.
     pub area: Area,
+    /// The themes shown (the window's theme filter; all by default).
+    pub themes: Themes,
 }
 
 impl Animation {
@@ -115,7 +117,7 @@ impl Animation {
             return Err(PictureError::Empty("no frame: the end is before the start".to_owned()));
         };
         let whole = TimeWindow::new(first.start, last.end);
-        let vis_all = visibility(renderer.dataset(), &frame_filter(whole), &Themes::default());
+        let vis_all = visibility(renderer.dataset(), &frame_filter(whole), &self.themes);
         if vis_all.shown_places().next().is_none() {
             return Err(PictureError::Empty(whole.describe()));
         }
@@ -136,7 +138,7 @@ impl Animation {
 
     /// What a frame of `window` shows, and its decorations (the date stamp set).
     pub fn frame(&self, dataset: &Dataset, window: TimeWindow) -> (crate::query::Visibility, Decorations) {
-        let vis = visibility(dataset, &frame_filter(window), &Themes::default());
+        let vis = visibility(dataset, &frame_filter(window), &self.themes);
         let mut decorations = self.decorations.clone();
         decorations.stamp = self.decorations.stamp.as_ref().map(|_| window.describe());
         (vis, decorations)

@@ -48,6 +48,9 @@ pub struct Page {
     pub size: [f32; 2],
     /// Pixels per point in a PNG (1 for a pixel size; DPI / 72 for paper).
     pub pixels_per_point: f32,
+    /// A sheet of paper: the SVG file gives its size in points (1/72 in), so Inkscape and
+    /// Illustrator open it at its printed size.
+    pub paper: bool,
 }
 
 /// A paper size.
@@ -88,14 +91,14 @@ impl Paper {
 impl Page {
     /// A page of `width` × `height` pixels, a point per pixel.
     pub fn pixels(width: u32, height: u32) -> Page {
-        Page { size: [width as f32, height as f32], pixels_per_point: 1.0 }
+        Page { size: [width as f32, height as f32], pixels_per_point: 1.0, paper: false }
     }
 
     /// A sheet of paper at `dpi`, landscape or portrait.
     pub fn paper(paper: Paper, landscape: bool, dpi: f32) -> Page {
         let [w, h] = paper.points();
         let size = if landscape { [h, w] } else { [w, h] };
-        Page { size, pixels_per_point: dpi / 72.0 }
+        Page { size, pixels_per_point: dpi / 72.0, paper: true }
     }
 
     /// The raster size in pixels.
@@ -276,6 +279,8 @@ pub fn parse_bbox(text: &str) -> Result<Bbox<Mercator>, PictureError> {
 pub struct Layout {
     /// The whole page.
     pub page: ScreenRect,
+    /// A sheet of paper (see [`Page::paper`]).
+    pub paper: bool,
     /// The map (the page above the caption).
     pub map: ScreenRect,
     /// The title's box.
@@ -384,7 +389,7 @@ impl Layout {
             let [tw, th] = font.measure(crate::basemap::ATTRIBUTION, ATTRIBUTION);
             rect(w - 6.0 - tw, map_h - 4.0 - th, tw, th)
         });
-        Layout { page: whole, map, title, stamp, legend, attribution, caption }
+        Layout { page: whole, paper: page.paper, map, title, stamp, legend, attribution, caption }
     }
 
     /// What labels must not cover.

@@ -181,9 +181,12 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
     let layout = &comp.layout;
     let [w, h] = [layout.page.max.x, layout.page.max.y];
     let mut out = String::with_capacity(1 << 16);
+    // The file of a sheet of paper says its size in points; what is rasterised or converted
+    // to PDF keeps user units (a point each), which resvg and svg2pdf take as they are.
+    let unit = if layout.paper && mode == TextMode::Outlines { "pt" } else { "" };
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="{w}{unit}" height="{h}{unit}" viewBox="0 0 {w} {h}">"#
     );
     if let Some(title) = &comp.decorations.title {
         let _ = writeln!(out, "<title>{}</title>", xml_escape(title));

@@ -848,6 +848,7 @@ impl CrossingsApp {
             extent,
             playback: self.state.timeline.map_or(self.atlas.bounds, |t| (t.first, t.last)),
             months_per_second: self.state.time.speed,
+            themes: self.state.themes,
         }
     }
 

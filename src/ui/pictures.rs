@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub playback: (i32, i32),
     /// The playback's speed, months per second.
     pub months_per_second: f32,
+    /// The themes shown (an animation's frames follow them too).
+    pub themes: crate::query::Themes,
 }
 
 impl Snapshot {
@@ -118,6 +120,8 @@ pub struct PictureDialog {
     generation: u64,
     /// The ffmpeg MP4 export would use, if one was found.
     ffmpeg: Option<PathBuf>,
+    /// The path as the dialog made it, while the user has not changed it.
+    auto_path: Option<String>,
 }
 
 impl std::fmt::Debug for PictureDialog {
@@ -184,8 +188,10 @@ impl PictureDialog {
             outcome: None,
             generation: 0,
             ffmpeg: picture::find_ffmpeg(),
+            auto_path: None,
         };
         d.path = home().join(d.file_name()).display().to_string();
+        d.auto_path = Some(d.path.clone());
         d
     }
 
@@ -203,6 +209,7 @@ impl PictureDialog {
     /// Sets where the export goes (from the native save dialog).
     pub fn set_path(&mut self, path: PathBuf) {
         self.path = path.display().to_string();
+        self.auto_path = None;
     }
 
     /// Whether the preview shows the current settings.
@@ -245,11 +252,18 @@ impl PictureDialog {
         }
     }
 
-    /// Keeps the path's extension in step with the format chosen.
+    /// Keeps the path in step with the format chosen: a name the dialog made is made again
+    /// (`crossings-1945-08.svg`); a name the user gave keeps its stem, with the new extension.
     fn follow_format(&mut self) {
         let p = PathBuf::from(self.path.trim());
-        let parent = p.parent().map(PathBuf::from).unwrap_or_else(home);
-        self.path = parent.join(self.file_name()).display().to_string();
+        let made_here = self.auto_path.as_deref() == Some(self.path.as_str());
+        self.path = if made_here {
+            let parent = p.parent().map(PathBuf::from).unwrap_or_else(home);
+            parent.join(self.file_name()).display().to_string()
+        } else {
+            p.with_extension(self.extension()).display().to_string()
+        };
+        self.auto_path = made_here.then(|| self.path.clone());
     }
 
     fn page(&self) -> Page {
@@ -308,6 +322,7 @@ impl PictureDialog {
             selected: self.selected(),
             person: self.snapshot.person,
             area: self.area(),
+            themes: self.snapshot.themes,
         })
     }
 
@@ -383,7 +398,7 @@ impl PictureDialog {
         let size = page.size;
         // The same composition, fewer pixels: at most 460 × 300.
         let ppp = (460.0 / size[0]).min(300.0 / size[1]);
-        let small = Page { size, pixels_per_point: ppp };
+        let small = Page { size, pixels_per_point: ppp, paper: page.paper };
         let (tx, rx) = channel();
         let snap = self.snapshot.clone();
         let kind = self.kind;
