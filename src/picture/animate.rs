@@ -248,9 +248,9 @@ pub fn animate(
             let tx = tx;
             let mut raster = Rasterizer::new();
             let mut base: Option<Pixmap> = None;
-            // The colours of the whole span first: a GIF's palette is chosen from them.
-            let sample = std::iter::once((None, whole));
-            for (i, window) in sample.chain(windows.iter().enumerate().map(|(i, w)| (Some(i), *w))) {
+            // For a GIF, the colours of the whole span first: its palette is chosen from them.
+            let sample = (format == AnimationFormat::Gif).then_some((None, whole));
+            for (i, window) in sample.into_iter().chain(windows.iter().enumerate().map(|(i, w)| (Some(i), *w))) {
                 if cancel.load(Ordering::Relaxed) || stopped.load(Ordering::Relaxed) {
                     return Err(PictureError::Cancelled);
                 }
