@@ -433,7 +433,7 @@ pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitC
     let vis = crate::query::visibility(&loaded.dataset, &time, &crate::query::Themes::default());
     let mut decorations = args.picture.decorations();
     if !args.picture.no_stamp {
-        decorations.stamp = window.or_else(|| extent(&loaded.dataset)).map(|w| w.describe());
+        decorations.stamp = window.or_else(|| crate::picture::dataset_years(&loaded.dataset)).map(|w| w.describe());
     }
     let mut renderer = Renderer::new(&loaded.dataset)?;
     let req =
@@ -456,15 +456,6 @@ pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitC
     }
     std::mem::forget(loaded);
     Ok(ExitCode::SUCCESS)
-}
-
-/// The years the dataset's dated events span, whole.
-fn extent(dataset: &crate::model::Dataset) -> Option<TimeWindow> {
-    let (a, b) = dataset.date_extent()?;
-    Some(TimeWindow::new(
-        crate::chronology::Day::year_start(a.to_ymd().0),
-        crate::chronology::Day::year_end(b.to_ymd().0),
-    ))
 }
 
 /// `crossings animate`: the years as GIF, MP4 or PNG frames.

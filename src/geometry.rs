@@ -232,8 +232,8 @@ impl ScreenTransform {
 
     /// The view that fits a Mercator box in a canvas of `size` points, keeping `margin`
     /// (`[left, right, top, bottom]` points) free for what covers the map; the zoom is kept
-    /// within `zoom_range`. Gives the centre and the zoom (the window's map takes those) and
-    /// the transform itself.
+    /// within `zoom_range`. Gives the centre and the zoom (what the window's map takes; a
+    /// picture makes its transform with [`ScreenTransform::centered`]).
     pub fn fit(b: Bbox<Mercator>, size: [f32; 2], margin: [f32; 4], zoom_range: [f64; 2]) -> (Mercator, f64) {
         let [left, right, top, bottom] = margin.map(f64::from);
         let w = (f64::from(size[0]) - left - right).max(50.0);

@@ -136,6 +136,26 @@ impl Animation {
         Ok(Area::Fixed(renderer.transform(&probe, &layout)))
     }
 
+    /// A frame of `window`: what `vis` shows, in the view `area` ([`Animation::view`]), with the
+    /// journey as far as the window's end.
+    pub fn request<'a>(
+        &'a self,
+        vis: &'a crate::query::Visibility,
+        decorations: &'a Decorations,
+        window: TimeWindow,
+        area: Area,
+    ) -> Request<'a> {
+        Request {
+            vis,
+            selected: &self.selected,
+            person: self.person,
+            journey_until: Some(window.end),
+            area,
+            page: self.page,
+            decorations,
+        }
+    }
+
     /// What a frame of `window` shows, and its decorations (the date stamp set).
     pub fn frame(&self, dataset: &Dataset, window: TimeWindow) -> (crate::query::Visibility, Decorations) {
         let vis = visibility(dataset, &frame_filter(window), &self.themes);
@@ -255,20 +275,12 @@ pub fn animate(
                     return Err(PictureError::Cancelled);
                 }
                 let (vis, decorations) = anim.frame(dataset, window);
-                let req = Request {
-                    vis: &vis,
-                    selected: &anim.selected,
-                    person: anim.person,
-                    journey_until: Some(window.end),
-                    area: fixed,
-                    page: anim.page,
-                    decorations: &decorations,
-                };
+                let req = anim.request(&vis, &decorations, window, fixed);
                 let comp = renderer.compose(&req);
                 let mut pixmap = match &base {
                     Some(b) => b.clone(),
                     None => {
-                        let mut b = Rasterizer::blank(&comp, ppp)?;
+                        let mut b = Rasterizer::blank(anim.page)?;
                         raster.paint(&mut renderer, &comp, Layers::Basemap, ppp, &mut b)?;
                         base = Some(b.clone());
                         b

@@ -325,6 +325,15 @@ pub fn legend_lines() -> Vec<(Option<crate::model::Theme>, &'static str, f32)> {
     lines
 }
 
+/// The whole years the dataset's dated events span: a picture's stamp when no window is set.
+pub fn dataset_years(dataset: &Dataset) -> Option<TimeWindow> {
+    let (a, b) = dataset.date_extent()?;
+    Some(TimeWindow::new(
+        crate::chronology::Day::year_start(a.to_ymd().0),
+        crate::chronology::Day::year_end(b.to_ymd().0),
+    ))
+}
+
 /// The sources of the events a filter shows at places shown, by title, sorted.
 pub fn sources_shown(dataset: &Dataset, vis: &Visibility) -> Vec<String> {
     let mut used = vec![false; dataset.sources.len()];
@@ -494,19 +503,6 @@ impl<'a> Renderer<'a> {
         let transform = self.transform(req, &layout);
         let overlays = layout.overlays();
         let measure = |t: &str| font.measure(t, crate::palette::LABEL_TEXT);
-        // An animation's frame: the journey as far as the frame's date, whatever the window.
-        let journey_vis;
-        let vis_for_journey = match (req.journey_until, req.person) {
-            (Some(until), Some(_)) => {
-                let time = crate::chronology::TimeFilter {
-                    window: Some(TimeWindow::new(crate::chronology::Day::MIN, until)),
-                    include_undated: false,
-                };
-                journey_vis = crate::query::visibility(self.dataset, &time, &crate::query::Themes::default());
-                Some(&journey_vis)
-            }
-            _ => None,
-        };
         let input = SceneInput {
             dataset: self.dataset,
             statics: &self.statics,
@@ -519,7 +515,8 @@ impl<'a> Renderer<'a> {
             highlight: None,
         };
         self.grid.invalidate();
-        let mut scene = Scene::build_with_journey(input, vis_for_journey, &mut self.grid, &measure);
+        // An animation's frame: the journey as far as the frame's date, whatever the window.
+        let mut scene = Scene::build_with_journey(input, req.journey_until, &mut self.grid, &measure);
         if !req.decorations.scale_bar {
             scene.scale_bar = None;
         }
@@ -550,7 +547,7 @@ pub fn write_picture(
         Format::Svg => svg(renderer, &comp, TextMode::Outlines, Layers::All).into_bytes(),
         Format::Png => {
             let mut r = Rasterizer::new();
-            let pixmap = r.pixmap(renderer, &comp, req.page.pixels_per_point)?;
+            let pixmap = r.pixmap(renderer, &comp, req.page)?;
             encode_png(&pixmap)?
         }
         Format::Pdf => raster::pdf(renderer, &comp)?,

@@ -9,7 +9,7 @@ use resvg::usvg;
 
 use super::svg::{Layers, TextMode, svg};
 use super::text::BUNDLED_FONT;
-use super::{Composition, PictureError, Renderer};
+use super::{Composition, Page, PictureError, Renderer};
 
 /// Parses SVG with the bundled font.
 #[derive(Debug)]
@@ -47,9 +47,9 @@ impl Rasterizer {
         usvg::Tree::from_str(svg, &self.options).map_err(|e| PictureError::Render(e.to_string()))
     }
 
-    /// A blank pixmap of the page's size.
-    pub fn blank(comp: &Composition, pixels_per_point: f32) -> Result<Pixmap, PictureError> {
-        let [w, h] = [comp.layout.page.max.x, comp.layout.page.max.y].map(|s| (s * pixels_per_point).round() as u32);
+    /// A blank pixmap of a page's size in pixels.
+    pub fn blank(page: Page) -> Result<Pixmap, PictureError> {
+        let [w, h] = page.pixel_size();
         Pixmap::new(w, h).ok_or(PictureError::Size { width: w, height: h })
     }
 
@@ -67,15 +67,15 @@ impl Rasterizer {
         Ok(())
     }
 
-    /// The whole picture in pixels.
+    /// The whole picture in pixels, on the page it was composed for.
     pub fn pixmap(
         &mut self,
         renderer: &mut Renderer<'_>,
         comp: &Composition,
-        pixels_per_point: f32,
+        page: Page,
     ) -> Result<Pixmap, PictureError> {
-        let mut pixmap = Rasterizer::blank(comp, pixels_per_point)?;
-        self.paint(renderer, comp, Layers::All, pixels_per_point, &mut pixmap)?;
+        let mut pixmap = Rasterizer::blank(page)?;
+        self.paint(renderer, comp, Layers::All, page.pixels_per_point, &mut pixmap)?;
         Ok(pixmap)
     }
 }

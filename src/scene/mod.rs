@@ -26,8 +26,9 @@ pub use labels::{Disc, MAX_LABEL_WIDTH, Placer, shorten};
 pub use places::PlaceStatics;
 
 use crate::basemap::Detail;
+use crate::chronology::{Day, TimeFilter, TimeWindow};
 use crate::geometry::{Bbox, LonLat, ScreenPoint, ScreenRect, ScreenTransform};
-use crate::model::{Dataset, PersonIx, PlaceIx, Theme};
+use crate::model::{Dataset, EventIx, PersonIx, PlaceIx, Theme};
 use crate::query::Visibility;
 
 /// A label placed on the canvas.
@@ -124,10 +125,13 @@ const EQUATOR_METRES: f64 = 40_075_016.686;
 /// The longest scale bar, in points.
 pub const SCALE_BAR_MAX: f32 = 120.0;
 
+/// Where the scale bar's right end sits: this far left of and up from the canvas's corner.
+const SCALE_BAR_INSET: [f32; 2] = [14.0, 26.0];
+
 /// Where the scale bar may be drawn (its longest, with its distance above it): labels keep off.
 pub fn scale_bar_area(canvas: ScreenRect) -> ScreenRect {
-    let right = canvas.max.x - 14.0;
-    let base = canvas.max.y - 26.0;
+    let right = canvas.max.x - SCALE_BAR_INSET[0];
+    let base = canvas.max.y - SCALE_BAR_INSET[1];
     Bbox {
         min: ScreenPoint::new(right - SCALE_BAR_MAX - 2.0, base - 18.0),
         max: ScreenPoint::new(right + 2.0, base + 4.0),
@@ -147,7 +151,7 @@ pub fn scale_bar(transform: &ScreenTransform, canvas: ScreenRect, max_length: f3
     let metres = [5.0, 2.0, 1.0].iter().map(|m| m * power).find(|m| *m <= most)?;
     let length = (metres / metres_per_point) as f32;
     let label = if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") };
-    let start = ScreenPoint::new(canvas.max.x - 14.0 - length, canvas.max.y - 26.0);
+    let start = ScreenPoint::new(canvas.max.x - SCALE_BAR_INSET[0] - length, canvas.max.y - SCALE_BAR_INSET[1]);
     Some(ScaleBar { start, length, metres, label })
 }
 
@@ -181,11 +185,11 @@ impl Scene {
         Scene::build_with_journey(input, None, grid, measure)
     }
 
-    /// As [`Scene::build`], with the journey's stops taken from `journey_vis` when given (an
-    /// animation draws a journey as far as its frame's date, whatever the window shows).
+    /// As [`Scene::build`], with the journey's stops up to the day `journey_until` when given
+    /// (an animation draws a journey as far as its frame's date, whatever the window shows).
     pub fn build_with_journey(
         input: SceneInput<'_>,
-        journey_vis: Option<&Visibility>,
+        journey_until: Option<Day>,
         grid: &mut ClusterGrid,
         measure: &dyn Fn(&str) -> [f32; 2],
     ) -> Scene {
@@ -212,7 +216,14 @@ impl Scene {
             [w + 4.0, h + 2.0]
         };
         // A journey's dates first: they are what the user asked to see.
-        let journey = journey(dataset, journey_vis.unwrap_or(vis), person)
+        let stops = match journey_until {
+            Some(until) => {
+                let before = TimeFilter { window: Some(TimeWindow::new(Day::MIN, until)), include_undated: false };
+                journey_where(dataset, person, |e| before.classify(&dataset.event(e).date).is_shown())
+            }
+            None => journey(dataset, vis, person),
+        };
+        let journey = stops
             .into_iter()
             .enumerate()
             .map(|(i, s)| {
@@ -284,10 +295,15 @@ pub fn hit_test(markers: &[Marker], p: ScreenPoint) -> Option<PlaceIx> {
 /// A person's journey: the places of their events that show, in date order, one stop per
 /// place in a row (its dates joined).
 pub fn journey(dataset: &Dataset, vis: &Visibility, person: Option<PersonIx>) -> Vec<Stop> {
+    journey_where(dataset, person, |e| vis.events[e.ix()].is_shown())
+}
+
+/// A person's journey through the events `shown` keeps.
+fn journey_where(dataset: &Dataset, person: Option<PersonIx>, shown: impl Fn(EventIx) -> bool) -> Vec<Stop> {
     let Some(person) = person else { return Vec::new() };
     let mut stops: Vec<Stop> = Vec::new();
     for e in &dataset.person_events[person.ix()] {
-        if !vis.events[e.ix()].is_shown() {
+        if !shown(*e) {
             continue;
         }
         let ev = dataset.event(*e);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use walkers::{Map, MapMemory, lon_lat};
 
 use crate::basemap::Detail;
-use crate::chronology::{Day, Histogram, TimeCommand, TimeControl, TimeWindow};
+use crate::chronology::{Histogram, TimeCommand, TimeControl};
 use crate::dataset::{Loaded, Problem};
 use crate::export::{ExportRequest, Format};
 use crate::geometry::{Bbox, LonLat, Mercator, ScreenPoint, ScreenTransform};
@@ -835,9 +835,7 @@ impl CrossingsApp {
         let canvas = screen_rect(self.map_rect);
         let view = self.view_transform(canvas).visible(canvas);
         let dataset = &self.atlas.dataset;
-        let extent = dataset
-            .date_extent()
-            .map(|(a, b)| TimeWindow::new(Day::year_start(a.to_ymd().0), Day::year_end(b.to_ymd().0)));
+        let extent = crate::picture::dataset_years(dataset);
         super::pictures::Snapshot {
             dataset: dataset.clone(),
             vis: Arc::new(self.view.visibility().clone()),

@@ -85,7 +85,7 @@ fn paint_tooltip(painter: &egui::Painter, at: Pos2, text: String) {
 
 /// The font of place labels.
 fn label_font() -> FontId {
-    FontId::proportional(12.0)
+    FontId::proportional(crate::palette::LABEL_TEXT)
 }
 
 /// Paints a scene: a person's journey, the hidden places' dots, clusters, markers and labels.

@@ -422,19 +422,10 @@ impl PictureDialog {
                         let area = anim.view(&r).map_err(|e| e.to_string())?;
                         let first = anim.windows().first().copied().ok_or("no frame")?;
                         let (vis, decorations) = anim.frame(&snap.dataset, first);
-                        let req = Request {
-                            vis: &vis,
-                            selected: &anim.selected,
-                            person: anim.person,
-                            journey_until: Some(first.end),
-                            area,
-                            page: small,
-                            decorations: &decorations,
-                        };
-                        r.compose(&req)
+                        r.compose(&anim.request(&vis, &decorations, first, area))
                     }
                 };
-                let pixmap = Rasterizer::new().pixmap(&mut r, &comp, ppp).map_err(|e| e.to_string())?;
+                let pixmap = Rasterizer::new().pixmap(&mut r, &comp, small).map_err(|e| e.to_string())?;
                 let rgba = picture::straight_rgba(&pixmap);
                 Ok(egui::ColorImage::from_rgba_unmultiplied([pixmap.width() as usize, pixmap.height() as usize], &rgba))
             })();

@@ -78,8 +78,3 @@ pub const fn from_palette(c: palette::Rgba) -> Color32 {
     let [r, g, b, a] = c.0;
     Color32::from_rgba_premultiplied(r, g, b, a)
 }
-
-/// Marker radius for a number of events, in points.
-pub fn marker_radius(events: usize) -> f32 {
-    (4.0 + 2.2 * (events as f32).sqrt()).min(16.0)
-}
