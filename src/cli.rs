@@ -38,6 +38,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Export places (all, or --place ...) as GeoJSON or Linked Places.
     Export(ExportArgs),
+    /// Turn a spreadsheet or GIS file (CSV, TSV, XLSX, XLS, ODS, GeoJSON, GeoPackage, KML)
+    /// into a dataset folder; prints the column mapping used and every row it could not use.
+    Import(ImportArgs),
     /// Draw the map as a picture: PNG, SVG (layers, for Inkscape or Illustrator) or PDF.
     Render(RenderArgs),
     /// Draw the years as an animation: GIF, MP4 (through ffmpeg) or a folder of PNG frames.
@@ -157,6 +160,28 @@ pub struct ExportArgs {
     /// Output file, or - for standard output.
     #[arg(long, short, value_name = "PATH", default_value = "-")]
     pub output: String,
+}
+
+/// `crossings import` options.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The sheet (XLSX, XLS, ODS) or layer (GeoPackage) to read (default: the first; the
+    /// first point layer of a GeoPackage).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// A mapping file saved before (by --save-mapping or the app) saying which column holds
+    /// what. Default: guess from the headers and values, and print the guess.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Save the mapping used, to repeat the import with --mapping.
+    #[arg(long, value_name = "FILE")]
+    pub save_mapping: Option<PathBuf>,
+    /// The dataset folder to write (new or empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// What a picture shows and how it looks (shared by `render` and `animate`).
@@ -320,6 +345,20 @@ pub enum CliError {
     /// A picture could not be made.
     #[error(transparent)]
     Picture(#[from] crate::picture::PictureError),
+    /// An import could not read its file.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// A mapping file could not be read.
+    #[error("{path}: {message}")]
+    MappingFile {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The dataset folder could not be written.
+    #[error(transparent)]
+    Folder(#[from] crate::dataset::write::FolderError),
     /// Generating failed.
     #[error("cannot write the dataset: {0}")]
     Generate(std::io::Error),
@@ -393,6 +432,60 @@ pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitC
     }
     std::mem::forget(loaded);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `crossings import FILE --out DIR`: reads the file, prints how it was read and the mapping,
+/// writes the folder, lists every row not used (or used in part), then checks the folder as
+/// `validate` does. Exit status 1 when a row or cell could not be used.
+pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use crate::import::{ImportOptions, Mapping};
+    let mapping = match &args.mapping {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::MappingFile { path: shown.clone(), message: e.to_string() })?;
+            Some(Mapping::from_json(&text).map_err(|message| CliError::MappingFile { path: shown, message })?)
+        }
+        None => None,
+    };
+    let options = ImportOptions { sheet: args.sheet.clone(), mapping, ..Default::default() };
+    let imported = crate::import::import(&args.file, &options)?;
+    let _ = writeln!(out, "{}", imported.info);
+    if !imported.info.other_sheets.is_empty() {
+        let _ =
+            writeln!(out, "  (also in the file: {}; choose one with --sheet)", imported.info.other_sheets.join(", "));
+    }
+    let how = if imported.guessed { "mapping guessed from the headers and values" } else { "mapping from --mapping" };
+    let _ = write!(out, "{how}:\n{}", imported.mapping.describe());
+    for d in &imported.defaults {
+        let _ = writeln!(out, "note: {d}");
+    }
+    if let Some(path) = &args.save_mapping {
+        export::write_atomic(path, imported.mapping.to_json().as_bytes())?;
+        let _ = writeln!(out, "saved the mapping to {}", path.display());
+    }
+    crate::import::write_dataset(&args.out, &imported)?;
+    for p in &imported.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    if imported.problems_dropped > 0 {
+        let _ = writeln!(out, "... and {} more problems", imported.problems_dropped);
+    }
+    let _ = writeln!(out, "{}", imported.summary());
+    let _ = writeln!(out, "wrote {}", args.out.display());
+    let errors = imported.error_count();
+    // The folder is read back as `validate` reads it: what it says is what the app will say.
+    let loaded = dataset::load(dataset::Input::Folder(&args.out), &dataset::LoadOptions::default())?;
+    let (warnings, invalid): (Vec<_>, Vec<_>) = loaded.problems.iter().partition(|p| p.is_warning());
+    for p in invalid.iter().chain(warnings.iter().take(20)) {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ =
+        writeln!(out, "validate: {} problem(s), {} warning(s) ({})", invalid.len(), warnings.len(), loaded.summary());
+    if errors > 0 {
+        let _ = writeln!(out, "{errors} row or cell problem(s): the rows above were not used, or only in part");
+    }
+    Ok(if errors > 0 || !invalid.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `crossings generate`.

@@ -15,6 +15,7 @@
 //! | [`palette`] | the map's colours and marker looks, shared by the window and the file painters | no |
 //! | [`picture`] | the scene painted on the CPU: SVG (the master), PNG, PDF; animations as GIF, MP4, PNG frames | no |
 //! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
+//! | [`import`] | a user's CSV, TSV, XLSX, XLS, ODS, GeoJSON, GeoPackage or KML turned into a dataset folder, with the column mapping guessed, previewed and saved | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`icon`] | the application's icon at any size, for the window and the packages | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
@@ -34,6 +35,7 @@ pub mod export;
 pub mod generate;
 pub mod geometry;
 pub mod icon;
+pub mod import;
 pub mod model;
 pub mod palette;
 pub mod picture;

@@ -225,6 +225,19 @@ fn distance_km(country: &Country, p: Point<f64>) -> f64 {
 /// outlines are Natural Earth's simplified ones, and ports and islands lie just off them.
 pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
 
+/// The country a point lies in, by Natural Earth's outlines (`None` at sea or between
+/// outlines).
+///
+/// ```
+/// use crossings::model::LonLat;
+/// assert_eq!(crossings::basemap::country_at(LonLat { lon: 126.63, lat: 45.75 }), Some("China"));
+/// assert_eq!(crossings::basemap::country_at(LonLat { lon: 150.0, lat: 20.0 }), None);
+/// ```
+pub fn country_at(lon_lat: LonLat) -> Option<&'static str> {
+    let p = Point::new(lon_lat.lon, lon_lat.lat);
+    countries().iter().find(|c| c.bbox.is_some_and(|b| b.contains(&p)) && c.shape.contains(&p)).map(|c| c.name.as_str())
+}
+
 /// Checks that a point lies in (or within [`COUNTRY_TOLERANCE_KM`] of) the named country.
 /// Returns the problem in words, or `None` when all is well.
 pub fn check_country(name: &str, lon_lat: LonLat) -> Option<String> {

@@ -30,6 +30,7 @@ mod records;
 mod sources;
 mod split;
 mod threaded;
+pub mod write;
 
 use std::path::Path;
 

@@ -1,0 +1,632 @@
+//! Rows into records: the same place name and point become one place, the same person's name
+//! one person, the same source one source; every row that cannot be used, or only in part, is
+//! a problem naming its file, row and column.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::cells::{DateReading, check_point, read_date, read_degrees, read_lat_lon};
+use super::mapping::{Field, Resolved};
+use super::table::Row;
+use crate::chronology::FuzzyDate;
+use crate::dataset::Severity;
+use crate::dataset::write::{EventRecord, PersonRecord, PlaceRecord, Records, SourceRecord};
+use crate::model::{Basis, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
+
+/// A problem with one row: `FILE:ROW:COLUMN: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The file, as the user named it.
+    pub file: String,
+    /// The row (line of a CSV, row of a sheet, feature of a GIS file).
+    pub row: usize,
+    /// The column's header, when one cell is at fault.
+    pub column: Option<String>,
+    /// What is wrong and what was done.
+    pub message: String,
+    /// An error (the cell or row was not used) or a warning (used, with a change said).
+    pub severity: Severity,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:", self.file, self.row)?;
+        if let Some(c) = &self.column {
+            write!(f, "{c}:")?;
+        }
+        f.write_str(" ")?;
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Ids made from names: lowercase ASCII, accents dropped, anything else a hyphen; a name
+/// with no Latin letters gets the kind and a number.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max));
+    let mut dash = false;
+    for c in text.nfkd() {
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            'ø' | 'Ø' => 'o',
+            'ł' | 'Ł' => 'l',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+            if out.len() >= max {
+                break;
+            }
+        } else if unicode_normalization::char::is_combining_mark(c) || c == '\'' || c == '’' {
+            continue;
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Ids handed out once each: `harbin`, `harbin-2`, ...
+#[derive(Default)]
+struct Ids {
+    used: HashMap<String, u32>,
+}
+
+impl Ids {
+    fn claim(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "x" } else { base };
+        let Some(&last) = self.used.get(base) else {
+            self.used.insert(base.to_owned(), 1);
+            return base.to_owned();
+        };
+        let mut n = last;
+        loop {
+            n += 1;
+            let id = format!("{base}-{n}");
+            if !self.used.contains_key(&id) {
+                self.used.insert(base.to_owned(), n);
+                self.used.insert(id.clone(), 1);
+                return id;
+            }
+        }
+    }
+
+    fn is_free(&self, id: &str) -> bool {
+        !self.used.contains_key(id)
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 200 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Names compared without case, spaces at the ends or Unicode form differences.
+fn key(name: &str) -> String {
+    name.trim().nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Rows turned into records as they are read.
+pub struct Assembler {
+    file: String,
+    file_name: String,
+    headers: Vec<String>,
+    map: Resolved,
+    records: Records,
+    problems: Vec<RowProblem>,
+    problem_limit: usize,
+    problems_dropped: usize,
+    place_ids: Ids,
+    event_ids: Ids,
+    person_ids: Ids,
+    source_ids: Ids,
+    place_by_key: HashMap<(String, i64, i64), usize>,
+    place_by_id: HashMap<String, usize>,
+    place_by_name: HashMap<String, Vec<usize>>,
+    person_by_name: HashMap<String, usize>,
+    source_by_title: HashMap<String, usize>,
+    /// Events whose place was named without a point: (event, place name, row).
+    pending: Vec<(usize, String, usize)>,
+    /// Rows read and rows that gave a place or an event.
+    pub rows_read: usize,
+    /// Rows that gave a place or an event.
+    pub rows_used: usize,
+}
+
+impl Assembler {
+    /// An assembler for a table's rows under a resolved mapping.
+    pub fn new(file: &str, headers: &[String], map: Resolved, problem_limit: usize) -> Assembler {
+        let file_name =
+            std::path::Path::new(file).file_name().map_or(file.to_owned(), |n| n.to_string_lossy().into_owned());
+        Assembler {
+            file: file.to_owned(),
+            file_name,
+            headers: headers.to_vec(),
+            map,
+            records: Records::default(),
+            problems: Vec::new(),
+            problem_limit,
+            problems_dropped: 0,
+            place_ids: Ids::default(),
+            event_ids: Ids::default(),
+            person_ids: Ids::default(),
+            source_ids: Ids::default(),
+            place_by_key: HashMap::new(),
+            place_by_id: HashMap::new(),
+            place_by_name: HashMap::new(),
+            person_by_name: HashMap::new(),
+            source_by_title: HashMap::new(),
+            pending: Vec::new(),
+            rows_read: 0,
+            rows_used: 0,
+        }
+    }
+
+    /// Records a problem with a row (the first `problem_limit` are kept, the rest counted).
+    pub fn problem(&mut self, row: usize, field: Option<Field>, severity: Severity, message: String) {
+        if self.problems.len() >= self.problem_limit {
+            self.problems_dropped += 1;
+            return;
+        }
+        let column = field.and_then(|f| self.map.get(f)).and_then(|i| self.headers.get(i)).cloned();
+        self.problems.push(RowProblem { file: self.file.clone(), row, column, message, severity });
+    }
+
+    fn text(&self, row: &Row, f: Field) -> Option<String> {
+        self.map.cell(row, f).text()
+    }
+
+    /// The point of a row, if it has a readable one.
+    fn point(&mut self, row: &Row) -> Option<LonLat> {
+        let read = if self.map.get(Field::LatLon).is_some() {
+            match read_lat_lon(self.map.cell(row, Field::LatLon)) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.problem(row.number, Some(Field::LatLon), Severity::Error, e);
+                    return None;
+                }
+            }
+        } else {
+            let lat = read_degrees(self.map.cell(row, Field::Latitude));
+            let lon = read_degrees(self.map.cell(row, Field::Longitude));
+            match (lat, lon) {
+                (Ok(Some(lat)), Ok(Some(lon))) => Some((lon, lat)),
+                (Ok(None), Ok(None)) => None,
+                (Err(e), _) => {
+                    self.problem(row.number, Some(Field::Latitude), Severity::Error, e);
+                    return None;
+                }
+                (_, Err(e)) => {
+                    self.problem(row.number, Some(Field::Longitude), Severity::Error, e);
+                    return None;
+                }
+                (Ok(None), _) => {
+                    self.problem(row.number, Some(Field::Latitude), Severity::Error, "the latitude is empty".into());
+                    return None;
+                }
+                (_, Ok(None)) => {
+                    self.problem(row.number, Some(Field::Longitude), Severity::Error, "the longitude is empty".into());
+                    return None;
+                }
+            }
+        };
+        let (lon, lat) = read?;
+        let field = if self.map.get(Field::LatLon).is_some() { Field::LatLon } else { Field::Latitude };
+        if let Err(e) = check_point(lon, lat) {
+            self.problem(row.number, Some(field), Severity::Error, e);
+            return None;
+        }
+        Some(LonLat { lon: (lon * 1e6).round() / 1e6, lat: (lat * 1e6).round() / 1e6 })
+    }
+
+    fn source_ids_of(&mut self, row: &Row) -> Vec<String> {
+        let mut ids = Vec::new();
+        let Some(text) = self.text(row, Field::Source) else {
+            return vec![self.default_source()];
+        };
+        for title in text.split([';', '；', '|', '\n']).map(str::trim).filter(|t| !t.is_empty()) {
+            let k = key(title);
+            let ix = match self.source_by_title.get(&k) {
+                Some(&ix) => ix,
+                None => {
+                    let base = format!("src-{}", slug(title, 40));
+                    let id = self.source_ids.claim(base.trim_end_matches('-'));
+                    self.records.sources.push(SourceRecord {
+                        id,
+                        title: title.to_owned(),
+                        file: self.file_name.clone(),
+                        note: Some(format!(
+                            "Named in the '{}' column of {}.",
+                            self.column_name(Field::Source),
+                            self.file_name
+                        )),
+                    });
+                    self.source_by_title.insert(k, self.records.sources.len() - 1);
+                    self.records.sources.len() - 1
+                }
+            };
+            let id = self.records.sources[ix].id.clone();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() { vec![self.default_source()] } else { ids }
+    }
+
+    fn column_name(&self, f: Field) -> String {
+        self.map.get(f).and_then(|i| self.headers.get(i)).cloned().unwrap_or_default()
+    }
+
+    /// The source every row without one cites: the imported file itself.
+    fn default_source(&mut self) -> String {
+        let k = format!("\u{0}file:{}", self.file_name);
+        if let Some(&ix) = self.source_by_title.get(&k) {
+            return self.records.sources[ix].id.clone();
+        }
+        let id = self.source_ids.claim(&format!("src-{}", slug(&self.file_name, 40)));
+        self.records.sources.push(SourceRecord {
+            id: id.clone(),
+            title: self.file_name.clone(),
+            file: self.file_name.clone(),
+            note: Some("The imported table itself: its rows name no other source.".to_owned()),
+        });
+        self.source_by_title.insert(k, self.records.sources.len() - 1);
+        id
+    }
+
+    fn place(&mut self, row: &Row, name: Option<&str>, at: LonLat, sources: &[String]) -> usize {
+        let given_id = self.text(row, Field::PlaceId).filter(|id| valid_id(id));
+        let k = (key(name.unwrap_or("")), (at.lat * 1e6).round() as i64, (at.lon * 1e6).round() as i64);
+        let found = match &given_id {
+            Some(id) => self.place_by_id.get(id).copied(),
+            None => self.place_by_key.get(&k).copied(),
+        };
+        let ix = match found {
+            Some(ix) => {
+                let p = &self.records.places[ix];
+                if given_id.is_some() && (p.lon_lat != [at.lon, at.lat]) {
+                    let msg =
+                        format!("place '{}' has another point here than on an earlier row; the first is kept", p.id);
+                    self.problem(row.number, Some(Field::PlaceId), Severity::Warning, msg);
+                }
+                ix
+            }
+            None => self.new_place(row, name, at, given_id),
+        };
+        self.place_by_key.entry(k).or_insert(ix);
+        let p = &mut self.records.places[ix];
+        for s in sources {
+            if !p.sources.contains(s) {
+                p.sources.push(s.clone());
+            }
+        }
+        ix
+    }
+
+    fn new_place(&mut self, row: &Row, name: Option<&str>, at: LonLat, given_id: Option<String>) -> usize {
+        let name = name.map(str::to_owned).unwrap_or_else(|| format!("{:.4}, {:.4}", at.lat, at.lon));
+        let id = match given_id {
+            Some(id) if self.place_ids.is_free(&id) => self.place_ids.claim(&id),
+            _ => {
+                let s = slug(&name, 60);
+                self.place_ids.claim(if s.is_empty() { "place" } else { &s })
+            }
+        };
+        let mut note = None;
+        let country = match self.text(row, Field::Country) {
+            Some(c) => match crate::basemap::check_country(&c, at) {
+                None => Some(c),
+                Some(why) => {
+                    self.problem(
+                        row.number,
+                        Some(Field::Country),
+                        Severity::Warning,
+                        format!("{why}; the country is left out (kept in the note)"),
+                    );
+                    note = Some(format!("Country as written: {c}."));
+                    None
+                }
+            },
+            None => crate::basemap::country_at(at).map(str::to_owned),
+        };
+        let precision = match self.text(row, Field::Precision) {
+            None => LocationPrecision::City,
+            Some(t) => serde_json::from_value(serde_json::Value::String(t.to_lowercase())).unwrap_or_else(|_| {
+                self.problem(
+                    row.number,
+                    Some(Field::Precision),
+                    Severity::Warning,
+                    format!("unknown precision '{t}' (exact, city, region, inferred or country); read as city"),
+                );
+                LocationPrecision::City
+            }),
+        };
+        let category = match self.text(row, Field::Category) {
+            None => PlaceCategory::City,
+            Some(t) => serde_json::from_value(serde_json::Value::String(t.to_lowercase())).unwrap_or_else(|_| {
+                self.problem(
+                    row.number,
+                    Some(Field::Category),
+                    Severity::Warning,
+                    format!("unknown place category '{t}'; read as city"),
+                );
+                PlaceCategory::City
+            }),
+        };
+        let names = self.text(row, Field::Names).map(|t| parse_names(&t)).unwrap_or_default();
+        self.records.places.push(PlaceRecord {
+            id: id.clone(),
+            lon_lat: [at.lon, at.lat],
+            name: name.clone(),
+            names,
+            country,
+            precision,
+            category,
+            sources: Vec::new(),
+            note,
+        });
+        let ix = self.records.places.len() - 1;
+        self.place_by_id.insert(id, ix);
+        self.place_by_name.entry(key(&name)).or_default().push(ix);
+        ix
+    }
+
+    fn person(&mut self, name: &str, sources: &[String]) -> String {
+        let k = key(name);
+        let ix = match self.person_by_name.get(&k) {
+            Some(&ix) => ix,
+            None => {
+                let s = slug(name, 60);
+                let id = self.person_ids.claim(if s.is_empty() { "person" } else { &s });
+                self.records.people.push(PersonRecord {
+                    id,
+                    name: name.to_owned(),
+                    role: String::new(),
+                    biography: String::new(),
+                    sources: Vec::new(),
+                });
+                self.person_by_name.insert(k, self.records.people.len() - 1);
+                self.records.people.len() - 1
+            }
+        };
+        let p = &mut self.records.people[ix];
+        for s in sources {
+            if !p.sources.contains(s) {
+                p.sources.push(s.clone());
+            }
+        }
+        p.id.clone()
+    }
+
+    /// The row's date: from the date column, or from start and end.
+    fn date(&mut self, row: &Row) -> (Option<FuzzyDate>, Option<String>) {
+        let mut notes = Vec::new();
+        let mut read = |this: &mut Self, f: Field| -> Option<DateReading> {
+            let cell = this.map.cell(row, f).clone();
+            match read_date(&cell) {
+                Ok(r) => r,
+                Err(e) => {
+                    this.problem(row.number, Some(f), Severity::Error, format!("{e}; the event is kept undated"));
+                    notes.push(format!("Date as written: {}.", cell.text().unwrap_or_default()));
+                    None
+                }
+            }
+        };
+        let date = if self.map.get(Field::Date).is_some() && !self.map.cell(row, Field::Date).is_empty() {
+            read(self, Field::Date).map(|r| r.date)
+        } else {
+            let start = read(self, Field::Start);
+            let end = read(self, Field::End);
+            match (start, end) {
+                (Some(s), Some(e)) => {
+                    let (a, b) = (s.edtf(), e.edtf());
+                    let a = a.split('/').next().unwrap_or_default().to_owned();
+                    let b = b.rsplit('/').next().unwrap_or_default().to_owned();
+                    match FuzzyDate::parse(&format!("{a}/{b}")) {
+                        Ok(d) => Some(d),
+                        Err(err) => {
+                            self.problem(
+                                row.number,
+                                Some(Field::End),
+                                Severity::Error,
+                                format!("{a} to {b}: {err}; the event is kept undated"),
+                            );
+                            notes.push(format!("Dates as written: {a} to {b}."));
+                            None
+                        }
+                    }
+                }
+                (Some(s), None) => Some(s.date),
+                (None, Some(e)) => Some(e.date),
+                (None, None) => None,
+            }
+        };
+        (date, (!notes.is_empty()).then(|| notes.join(" ")))
+    }
+
+    /// Reads one row.
+    pub fn add(&mut self, row: &Row) {
+        self.rows_read += 1;
+        let name = self.text(row, Field::Place);
+        let point = self.point(row);
+        let title = self.text(row, Field::Title);
+        let summary = self.text(row, Field::Summary);
+        let has_date = [Field::Date, Field::Start, Field::End].iter().any(|&f| !self.map.cell(row, f).is_empty());
+        let has_event = has_date || title.is_some() || summary.is_some();
+        if point.is_none() && name.is_none() && !has_event {
+            let msg = "nothing to import: no place, point, date or title".to_owned();
+            self.problem(row.number, None, Severity::Error, msg);
+            return;
+        }
+        let sources = self.source_ids_of(row);
+        let place = point.map(|at| self.place(row, name.as_deref(), at, &sources));
+        self.rows_used += 1;
+        if !has_event {
+            if place.is_none() {
+                let msg = format!("'{}' has no point and no event; the row is not used", name.unwrap_or_default());
+                self.rows_used -= 1;
+                self.problem(row.number, Some(Field::Place), Severity::Error, msg);
+            }
+            return;
+        }
+        let (date, date_note) = self.date(row);
+        let mut people = Vec::new();
+        if let Some(cell) = self.text(row, Field::People) {
+            for n in cell.split([';', '；', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
+                let id = self.person(n, &sources);
+                if !people.contains(&id) {
+                    people.push(id);
+                }
+            }
+        }
+        let category = match self.text(row, Field::Theme) {
+            None => Theme::Context,
+            Some(t) => theme(&t).unwrap_or_else(|| {
+                let msg = format!(
+                    "unknown theme '{t}'; read as background (context). Themes: {}",
+                    Theme::ALL.map(Theme::as_str).join(", ")
+                );
+                self.problem(row.number, Some(Field::Theme), Severity::Warning, msg);
+                Theme::Context
+            }),
+        };
+        let title = title.unwrap_or_else(|| name.clone().unwrap_or_else(|| format!("Row {}", row.number)));
+        let given = self.text(row, Field::EventId).filter(|id| valid_id(id) && self.event_ids.is_free(id));
+        let id = match given {
+            Some(id) => self.event_ids.claim(&id),
+            None => {
+                let s = slug(&title, 50);
+                self.event_ids.claim(if s.is_empty() { "event" } else { &s })
+            }
+        };
+        let mut note = self.text(row, Field::Note);
+        if let Some(d) = date_note {
+            note = Some(match note {
+                Some(n) => format!("{n} {d}"),
+                None => d,
+            });
+        }
+        let place_id = place.map(|ix| self.records.places[ix].id.clone());
+        self.records.events.push(EventRecord {
+            id,
+            date: date.as_ref().and_then(FuzzyDate::to_edtf),
+            date_basis: Basis::Stated,
+            place_basis: place_id.as_ref().map(|_| Basis::Stated),
+            place: place_id,
+            people,
+            title,
+            summary: summary.unwrap_or_default(),
+            figures: Vec::new(),
+            category,
+            sources,
+            note,
+        });
+        if place.is_none() {
+            match name {
+                Some(n) => self.pending.push((self.records.events.len() - 1, n, row.number)),
+                None => {
+                    let msg =
+                        "no place or point: the event is kept without a place (it is listed, not mapped)".to_owned();
+                    self.problem(row.number, Some(Field::Place), Severity::Warning, msg);
+                }
+            }
+        }
+    }
+
+    /// Ties events named by a place without a point to the place of that name, and returns
+    /// the records (sorted by id) with every problem.
+    pub fn finish(mut self) -> (Records, Vec<RowProblem>, usize) {
+        for (event, name, row) in std::mem::take(&mut self.pending) {
+            let found = self.place_by_name.get(&key(&name)).cloned().unwrap_or_default();
+            match found.as_slice() {
+                [ix] => {
+                    let id = self.records.places[*ix].id.clone();
+                    self.records.events[event].place = Some(id);
+                    self.records.events[event].place_basis = Some(Basis::Stated);
+                }
+                [] => {
+                    let msg = format!(
+                        "no row gives a point for '{name}': the event is kept without a place (listed, not mapped)"
+                    );
+                    self.problem(row, Some(Field::Place), Severity::Warning, msg);
+                }
+                many => {
+                    let msg = format!(
+                        "'{name}' has {} different points on other rows; the event is kept without a place",
+                        many.len()
+                    );
+                    self.problem(row, Some(Field::Place), Severity::Warning, msg);
+                }
+            }
+        }
+        self.records.sort();
+        (self.records, self.problems, self.problems_dropped)
+    }
+}
+
+/// A theme by its file name (`soviet`), its legend label or its words without hyphens.
+fn theme(text: &str) -> Option<Theme> {
+    let t = text.trim().to_lowercase();
+    Theme::ALL
+        .into_iter()
+        .find(|th| th.as_str() == t || th.label().to_lowercase() == t || th.as_str().replace('-', " ") == t)
+}
+
+/// `哈尔滨 [zh-Hans]; ハルビン [ja]` into names (a name without a tag is skipped).
+pub fn parse_names(text: &str) -> Vec<Name> {
+    text.split(';')
+        .filter_map(|part| {
+            let part = part.trim();
+            let (name, lang) = part.rsplit_once('[')?;
+            let lang = lang.strip_suffix(']')?.trim();
+            let name = name.trim();
+            (!name.is_empty() && !lang.is_empty()).then(|| Name {
+                text: name.to_owned(),
+                lang: lang.to_owned(),
+                note: None,
+            })
+        })
+        .collect()
+}
+
+/// Names as [`parse_names`] reads them.
+pub fn format_names(names: &[Name]) -> String {
+    names.iter().map(|n| format!("{} [{}]", n.text, n.lang)).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_drop_accents_and_keep_ascii() {
+        assert_eq!(slug("Quảng Ngãi", 60), "quang-ngai");
+        assert_eq!(slug("Đà Nẵng", 60), "da-nang");
+        assert_eq!(slug("Yan'an", 60), "yanan");
+        assert_eq!(slug("哈尔滨", 60), "");
+        assert_eq!(slug("  Port Arthur (Lüshun) ", 60), "port-arthur-lushun");
+    }
+
+    #[test]
+    fn ids_are_handed_out_once() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.claim("harbin"), "harbin");
+        assert_eq!(ids.claim("harbin"), "harbin-2");
+        assert_eq!(ids.claim("harbin-3"), "harbin-3");
+        assert_eq!(ids.claim("harbin"), "harbin-4");
+    }
+
+    #[test]
+    fn names_round_trip_through_their_cell_form() {
+        let names = parse_names("哈尔滨 [zh-Hans]; ハルビン [ja]");
+        assert_eq!(names.len(), 2);
+        assert_eq!(format_names(&names), "哈尔滨 [zh-Hans]; ハルビン [ja]");
+    }
+}
