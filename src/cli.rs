@@ -157,7 +157,11 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Geojson)]
     pub format: Format,
-    /// Output file, or - for standard output.
+    /// Linked Places only: the base of permanent ids, such as https://example.org/atlas/
+    /// (places become BASE/place/ID). Default: urn:crossings: ids, which are not permanent.
+    #[arg(long, value_name = "URI")]
+    pub base_uri: Option<String>,
+    /// Output file, or - for standard output (not for gpkg).
     #[arg(long, short, value_name = "PATH", default_value = "-")]
     pub output: String,
 }
@@ -333,6 +337,12 @@ pub enum CliError {
     /// A bad --from/--to.
     #[error("bad time window: {0}")]
     Window(#[from] crate::chronology::DateError),
+    /// A --base-uri that is not an http(s) address.
+    #[error("--base-uri '{0}' is not an http or https address with a host name (such as https://example.org/atlas/)")]
+    BaseUri(String),
+    /// A GeoPackage asked for on standard output.
+    #[error("a GeoPackage is a database file; give --output FILE.gpkg")]
+    GpkgToStdout,
     /// A --place that does not exist.
     #[error("unknown place '{0}' (crossings validate lists the dataset)")]
     UnknownPlace(String),
@@ -406,7 +416,17 @@ pub fn export_request(loaded: &Loaded, args: &ExportArgs) -> Result<ExportReques
         }
         Some(list)
     };
-    Ok(ExportRequest { places, time, themes: Default::default(), format: args.format })
+    let base_uri = match &args.base_uri {
+        None => None,
+        Some(b)
+            if crate::model::is_web_link(b)
+                && b.split("://").nth(1).is_some_and(|h| h.split('/').next().is_some_and(|h| h.contains('.'))) =>
+        {
+            Some(if b.ends_with('/') || b.ends_with('#') { b.clone() } else { format!("{b}/") })
+        }
+        Some(b) => return Err(CliError::BaseUri(b.clone())),
+    };
+    Ok(ExportRequest { places, time, themes: Default::default(), format: args.format, base_uri })
 }
 
 /// `crossings export`.
@@ -421,6 +441,9 @@ pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitC
         );
     }
     let request = export_request(&loaded, args)?;
+    if args.output == "-" && !args.format.streams() {
+        return Err(CliError::GpkgToStdout);
+    }
     if args.output == "-" {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
@@ -465,6 +488,15 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
         let _ = writeln!(out, "saved the mapping to {}", path.display());
     }
     crate::import::write_dataset(&args.out, &imported)?;
+    if !imported.readings.is_empty() {
+        let _ = writeln!(out, "dates read (as written -> as stored):");
+        for (text, reading, rows) in imported.readings.iter().take(30) {
+            let _ = writeln!(out, "  {text} -> {reading} ({rows} row{})", if *rows == 1 { "" } else { "s" });
+        }
+        if imported.readings.len() > 30 {
+            let _ = writeln!(out, "  ... and {} more forms", imported.readings.len() - 30);
+        }
+    }
     for p in &imported.problems {
         let _ = writeln!(out, "{p}");
     }

@@ -225,6 +225,25 @@ fn distance_km(country: &Country, p: Point<f64>) -> f64 {
 /// outlines are Natural Earth's simplified ones, and ports and islands lie just off them.
 pub const COUNTRY_TOLERANCE_KM: f64 = 75.0;
 
+/// The ISO 3166-1 alpha-2 code of a Natural Earth country name (`China` is `CN`), from
+/// `assets/basemap/country-codes.tsv`.
+///
+/// ```
+/// assert_eq!(crossings::basemap::country_code("Vietnam"), Some("VN"));
+/// assert_eq!(crossings::basemap::country_code("Manchukuo"), None);
+/// ```
+pub fn country_code(name: &str) -> Option<&'static str> {
+    static CODES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        include_str!("../../assets/basemap/country-codes.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .collect()
+    });
+    codes.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
 /// The country a point lies in, by Natural Earth's outlines (`None` at sea or between
 /// outlines).
 ///

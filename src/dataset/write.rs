@@ -70,6 +70,15 @@ pub struct EventRecord {
     pub date: Option<String>,
     /// Whether the date is stated.
     pub date_basis: Basis,
+    /// Outer bound of an uncertain start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// Outer bound of an uncertain end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    /// Whether the bounds are stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds_basis: Option<Basis>,
     /// Place id.
     pub place: Option<String>,
     /// Whether the place is stated.

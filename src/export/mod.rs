@@ -1,5 +1,7 @@
-//! Writing what the user selected: GeoJSON (RFC 7946) for QGIS, kepler.gl and web maps, and
-//! Linked Places Format for the World Historical Gazetteer. No UI here.
+//! Writing what the user selected: GeoJSON (RFC 7946) for QGIS, kepler.gl and web maps (one
+//! feature per place, or per event for time playback), Linked Places Format for the World
+//! Historical Gazetteer, CSV for spreadsheets, GeoPackage for QGIS and GDAL, KML for Google
+//! Earth. No UI here.
 //!
 //! An export runs in two steps: [`ExportView::new`] queries the dataset once (the places that
 //! show, each with its shown events and spans clipped to the window), then one writer per
@@ -11,7 +13,10 @@
 
 mod atomic;
 mod geojson;
+mod gpkg;
+mod kml;
 mod lpf;
+mod rows;
 mod view;
 
 use std::io::Write;
@@ -19,6 +24,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 pub use atomic::{WriteError, write_atomic, write_atomic_with};
+pub use rows::{EVENT_COLUMNS, EventRow, event_rows};
 pub use view::{ExportEvent, ExportPlace, ExportView};
 
 use crate::chronology::{TimeFilter, TimeWindow};
@@ -31,17 +37,63 @@ pub enum Format {
     /// RFC 7946 GeoJSON with flat properties.
     #[default]
     Geojson,
+    /// GeoJSON with one point per event at its place, each with its own start and end
+    /// (kepler.gl's time playback).
+    GeojsonEvents,
     /// Linked Places Format (GeoJSON-LD) for the World Historical Gazetteer.
     Lpf,
+    /// CSV, one row per event with its place's fields (UTF-8 with a BOM, for Excel).
+    Csv,
+    /// CSV, one row per place.
+    CsvPlaces,
+    /// GeoPackage: a `places` layer and `events`, `people` and `sources` tables.
+    Gpkg,
+    /// KML placemarks with time spans, for Google Earth.
+    Kml,
 }
 
 impl Format {
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 7] = [
+        Format::Geojson,
+        Format::GeojsonEvents,
+        Format::Csv,
+        Format::CsvPlaces,
+        Format::Gpkg,
+        Format::Kml,
+        Format::Lpf,
+    ];
+
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Geojson => "geojson",
+            Format::GeojsonEvents => "events.geojson",
             Format::Lpf => "lpf.json",
+            Format::Csv => "csv",
+            Format::CsvPlaces => "places.csv",
+            Format::Gpkg => "gpkg",
+            Format::Kml => "kml",
         }
+    }
+
+    /// Its name in menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Geojson => "GeoJSON (places)",
+            Format::GeojsonEvents => "GeoJSON (events, for kepler.gl)",
+            Format::Lpf => "Linked Places (World Historical Gazetteer)",
+            Format::Csv => "CSV (events)",
+            Format::CsvPlaces => "CSV (places)",
+            Format::Gpkg => "GeoPackage (QGIS)",
+            Format::Kml => "KML (Google Earth)",
+        }
+    }
+
+    /// True when the format can be written to a stream (standard output); a GeoPackage is a
+    /// database and needs a file.
+    pub fn streams(self) -> bool {
+        self != Format::Gpkg
     }
 }
 
@@ -57,6 +109,9 @@ pub struct ExportRequest {
     pub themes: Themes,
     /// Format.
     pub format: Format,
+    /// The base of the permanent ids Linked Places writes (`https://example.org/atlas/`);
+    /// `None` writes `urn:crossings:` ids, which are not permanent.
+    pub base_uri: Option<String>,
 }
 
 /// The result: the document and how many places it holds.
@@ -95,13 +150,28 @@ pub fn export_to(w: &mut dyn Write, dataset: &Dataset, request: &ExportRequest) 
     let view = ExportView::new(dataset, request);
     match request.format {
         Format::Geojson => geojson::write(w, &view)?,
-        Format::Lpf => lpf::write(w, &view)?,
+        Format::GeojsonEvents => rows::write_geojson_events(w, &view)?,
+        Format::Lpf => lpf::write(w, &view, request.base_uri.as_deref())?,
+        Format::Csv => rows::write_csv_events(w, &view)?,
+        Format::CsvPlaces => rows::write_csv_places(w, &view)?,
+        Format::Kml => kml::write(w, &view)?,
+        Format::Gpkg => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "a GeoPackage is a database and is written to a file, not to a stream",
+            ));
+        }
     }
     Ok(view.counts())
 }
 
 /// Exports straight into a file, atomically (temporary file, sync, rename).
 pub fn export_file(path: &std::path::Path, dataset: &Dataset, request: &ExportRequest) -> Result<Counts, WriteError> {
+    if request.format == Format::Gpkg {
+        let view = ExportView::new(dataset, request);
+        gpkg::write_file(path, &view)?;
+        return Ok(view.counts());
+    }
     let mut counts = Counts::default();
     atomic::write_atomic_with(path, |w| {
         counts = export_to(w, dataset, request)?;

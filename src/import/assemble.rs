@@ -134,6 +134,8 @@ pub struct Assembler {
     source_by_title: HashMap<String, usize>,
     /// Events whose place was named without a point: (event, place name, row).
     pending: Vec<(usize, String, usize)>,
+    /// How dates were read where the text is not already EDTF: text to (reading, rows).
+    readings: HashMap<String, (String, usize)>,
     /// Rows read and rows that gave a place or an event.
     pub rows_read: usize,
     /// Rows that gave a place or an event.
@@ -164,6 +166,7 @@ impl Assembler {
             person_by_name: HashMap::new(),
             source_by_title: HashMap::new(),
             pending: Vec::new(),
+            readings: HashMap::new(),
             rows_read: 0,
             rows_used: 0,
         }
@@ -411,7 +414,14 @@ impl Assembler {
         let mut read = |this: &mut Self, f: Field| -> Option<DateReading> {
             let cell = this.map.cell(row, f).clone();
             match read_date(&cell) {
-                Ok(r) => r,
+                Ok(Some(r)) => {
+                    let text = cell.text().unwrap_or_default();
+                    if text != r.edtf() {
+                        this.note_reading(text, &r);
+                    }
+                    Some(r)
+                }
+                Ok(None) => None,
                 Err(e) => {
                     this.problem(row.number, Some(f), Severity::Error, format!("{e}; the event is kept undated"));
                     notes.push(format!("Date as written: {}.", cell.text().unwrap_or_default()));
@@ -449,6 +459,37 @@ impl Assembler {
             }
         };
         (date, (!notes.is_empty()).then(|| notes.join(" ")))
+    }
+
+    /// A basis column: `stated` (also when empty) or `inferred`.
+    fn basis(&mut self, row: &Row, f: Field) -> Basis {
+        match self.text(row, f).map(|t| t.to_lowercase()).as_deref() {
+            None | Some("stated") => Basis::Stated,
+            Some("inferred") => Basis::Inferred,
+            Some(other) => {
+                let msg = format!("'{other}' is neither stated nor inferred; read as stated");
+                self.problem(row.number, Some(f), Severity::Warning, msg);
+                Basis::Stated
+            }
+        }
+    }
+
+    /// Keeps how a date text was read (for the first few thousand distinct texts).
+    fn note_reading(&mut self, text: String, r: &DateReading) {
+        const KEPT: usize = 5000;
+        if let Some(seen) = self.readings.get_mut(&text) {
+            seen.1 += 1;
+        } else if self.readings.len() < KEPT {
+            self.readings.insert(text, (r.describe(), 1));
+        }
+    }
+
+    /// How date texts were read: `(text, reading, rows)`, most frequent first.
+    pub fn readings(&self) -> Vec<(String, String, usize)> {
+        let mut v: Vec<(String, String, usize)> =
+            self.readings.iter().map(|(t, (r, n))| (t.clone(), r.clone(), *n)).collect();
+        v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        v
     }
 
     /// Reads one row.
@@ -514,11 +555,29 @@ impl Assembler {
             });
         }
         let place_id = place.map(|ix| self.records.places[ix].id.clone());
+        let bound = |this: &mut Self, f: Field| -> Option<String> {
+            let cell = this.map.cell(row, f).clone();
+            match read_date(&cell) {
+                Ok(r) => r.map(|r| r.edtf()),
+                Err(e) => {
+                    this.problem(row.number, Some(f), Severity::Error, format!("{e}; the bound is left out"));
+                    None
+                }
+            }
+        };
+        let not_before = bound(self, Field::NotBefore);
+        let not_after = bound(self, Field::NotAfter);
+        let date_basis = self.basis(row, Field::DateBasis);
+        let place_basis = self.basis(row, Field::PlaceBasis);
+        let bounds_basis = (not_before.is_some() || not_after.is_some()).then(|| self.basis(row, Field::BoundsBasis));
         self.records.events.push(EventRecord {
             id,
             date: date.as_ref().and_then(FuzzyDate::to_edtf),
-            date_basis: Basis::Stated,
-            place_basis: place_id.as_ref().map(|_| Basis::Stated),
+            date_basis,
+            not_before,
+            not_after,
+            bounds_basis,
+            place_basis: place_id.as_ref().map(|_| place_basis),
             place: place_id,
             people,
             title,

@@ -35,6 +35,16 @@ pub enum Field {
     Start,
     /// Its end.
     End,
+    /// The earliest an uncertain start can be (EDTF or any date form).
+    NotBefore,
+    /// The latest an uncertain end can be.
+    NotAfter,
+    /// `stated` or `inferred`: whether a document gives the date.
+    DateBasis,
+    /// Whether a document gives the bounds.
+    BoundsBasis,
+    /// Whether a document gives the place.
+    PlaceBasis,
     /// The event's title.
     Title,
     /// What happened.
@@ -51,7 +61,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order the mapping step lists them.
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 24] = [
         Field::Place,
         Field::Latitude,
         Field::Longitude,
@@ -71,6 +81,11 @@ impl Field {
         Field::Precision,
         Field::Category,
         Field::Names,
+        Field::NotBefore,
+        Field::NotAfter,
+        Field::DateBasis,
+        Field::BoundsBasis,
+        Field::PlaceBasis,
     ];
 
     /// The field's name in mapping files and messages.
@@ -89,6 +104,11 @@ impl Field {
             Field::Date => "date",
             Field::Start => "start",
             Field::End => "end",
+            Field::NotBefore => "not_before",
+            Field::NotAfter => "not_after",
+            Field::DateBasis => "date_basis",
+            Field::BoundsBasis => "bounds_basis",
+            Field::PlaceBasis => "place_basis",
             Field::Title => "title",
             Field::Summary => "summary",
             Field::People => "people",
@@ -114,6 +134,11 @@ impl Field {
             Field::Date => "Date",
             Field::Start => "Start date",
             Field::End => "End date",
+            Field::NotBefore => "Not before (outer bound)",
+            Field::NotAfter => "Not after (outer bound)",
+            Field::DateBasis => "Date basis (stated or inferred)",
+            Field::BoundsBasis => "Bounds basis",
+            Field::PlaceBasis => "Place basis",
             Field::Title => "Event title",
             Field::Summary => "Summary",
             Field::People => "People",
@@ -214,6 +239,11 @@ impl Field {
                 "至",
                 "迄",
             ],
+            Field::NotBefore => &["notbefore", "earliest", "terminuspostquem"],
+            Field::NotAfter => &["notafter", "latest", "terminusantequem"],
+            Field::DateBasis => &["datebasis"],
+            Field::BoundsBasis => &["boundsbasis"],
+            Field::PlaceBasis => &["placebasis", "locationbasis"],
             Field::Title => {
                 &["title", "event", "eventtitle", "what", "headline", "事件", "出来事", "件名", "標題", "标题", "事項"]
             }

@@ -289,6 +289,8 @@ pub struct Imported {
     pub rows_used: usize,
     /// Defaults applied to every record ("precision: no column; every place is 'city'").
     pub defaults: Vec<String>,
+    /// How date texts that are not EDTF were read: `(text, reading, rows)`, most rows first.
+    pub readings: Vec<(String, String, usize)>,
 }
 
 impl Imported {
@@ -374,7 +376,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
         let row = asm.rows_read + 1;
         asm.problem(row, None, Severity::Error, format!("reading stopped here: {e}"));
     }
-    let (rows_read, rows_used) = (asm.rows_read, asm.rows_used);
+    let (rows_read, rows_used, readings) = (asm.rows_read, asm.rows_used, asm.readings());
     let (records, problems, problems_dropped) = asm.finish();
     Ok(Imported {
         info: table.info,
@@ -386,6 +388,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
         rows_read,
         rows_used,
         defaults,
+        readings,
     })
 }
 

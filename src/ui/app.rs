@@ -803,6 +803,7 @@ impl CrossingsApp {
             time: self.state.time.filter(),
             themes: self.state.themes,
             format: Format::Geojson,
+            base_uri: None,
         };
         let name = match self.selection.as_slice() {
             [one] => format!("crossings-{}.geojson", self.atlas.dataset.place(*one).id),
