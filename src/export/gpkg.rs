@@ -172,6 +172,8 @@ fn fill(conn: &mut Connection, view: &ExportView<'_>) -> rusqlite::Result<()> {
         tx.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?1, 'attributes', ?1, ?2)", params![t, what])?;
     }
     tx.execute("INSERT INTO gpkg_geometry_columns VALUES ('places', 'geom', 'POINT', 4326, 0, 0)", [])?;
+    // Joining events to places (QGIS relations, Crossings' own import) looks events up by place.
+    tx.execute("CREATE INDEX events_place_id ON events (place_id)", [])?;
     tx.commit()
 }
 

@@ -354,24 +354,170 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// The columns of a Crossings GeoPackage's events joined to their places, named as the CSV
+/// export names them (so one mapping guess serves both).
+const CROSSINGS_EVENT_COLUMNS: [(&str, &str); 20] = [
+    ("e.event_id", "event_id"),
+    ("e.date", "date"),
+    ("e.not_before", "not_before"),
+    ("e.not_after", "not_after"),
+    ("e.date_basis", "date_basis"),
+    ("e.bounds_basis", "bounds_basis"),
+    ("e.place_basis", "place_basis"),
+    ("e.title", "title"),
+    ("e.summary", "summary"),
+    ("e.theme", "theme"),
+    ("e.people", "people"),
+    ("coalesce(e.sources, p.sources)", "sources"),
+    ("e.note", "note"),
+    ("p.place_id", "place_id"),
+    ("p.name", "place"),
+    ("p.names", "names"),
+    ("p.country", "country"),
+    ("p.precision", "precision"),
+    ("p.category", "place_category"),
+    ("p.note", "place_note"),
+];
+
+/// True when the file is a GeoPackage Crossings wrote: a `places` layer and an `events`
+/// table joined on `place_id`.
+fn is_crossings_layout(conn: &rusqlite::Connection, layers: &[GpkgLayer]) -> bool {
+    let has = |table: &str, column: &str| -> bool {
+        conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0")).is_ok()
+    };
+    layers.iter().any(|l| l.table == "places" && l.column == "geom") && has("events", "event_id, place_id, date, title") && has("places", "place_id, sources")
+}
+
+/// Rows read in pages of 4096 by a key (the first selected column), query after query; each
+/// query selects the key, `width` values, then a geometry blob.
+struct Paged {
+    conn: rusqlite::Connection,
+    queries: Vec<String>,
+    width: usize,
+    epsg: Option<i64>,
+    layer: String,
+    label: String,
+    max_string: usize,
+    max_rows: usize,
+}
+
+impl Paged {
+    fn rows(self) -> impl Iterator<Item = Result<Row, ImportError>> + Send {
+        let Paged { conn, queries, width, epsg, layer, label, max_string, max_rows } = self;
+        let mut query = 0usize;
+        let mut last: i64 = i64::MIN;
+        let mut page: std::vec::IntoIter<Row> = Vec::new().into_iter();
+        let mut count = 0usize;
+        std::iter::from_fn(move || {
+            loop {
+                if let Some(r) = page.next() {
+                    count += 1;
+                    if count > max_rows {
+                        return Some(Err(ImportError::TooManyRows { file: label.clone(), limit: max_rows }));
+                    }
+                    return Some(Ok(r));
+                }
+                let sql = queries.get(query)?;
+                let fetched: Result<Vec<Row>, rusqlite::Error> = (|| {
+                    let mut stmt = conn.prepare_cached(sql)?;
+                    let mut out = Vec::new();
+                    let mut q = stmt.query([last])?;
+                    while let Some(r) = q.next()? {
+                        let key: i64 = r.get(0)?;
+                        last = key;
+                        let mut cells = Vec::with_capacity(width + 2);
+                        for i in 0..width {
+                            cells.push(match r.get_ref(i + 1)? {
+                                rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Empty,
+                                rusqlite::types::ValueRef::Integer(n) => Value::Number(n as f64),
+                                rusqlite::types::ValueRef::Real(x) => Value::Number(x),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    let s = String::from_utf8_lossy(t);
+                                    if s.trim().is_empty() { Value::Empty } else { Value::Text(super::delimited::truncate(&s, max_string)) }
+                                }
+                            });
+                        }
+                        let blob: Option<Vec<u8>> = r.get(width + 1)?;
+                        let geometry = blob.map(|b| super::wkb::gpkg_geometry(&b)).transpose().map(Option::flatten);
+                        let point = geometry
+                            .and_then(|g| g.map(|g| to_wgs84(g, epsg, &layer)).transpose())
+                            .and_then(|g| point_of(g.as_ref()));
+                        let mut problem = None;
+                        match point {
+                            Ok(Some((x, y))) => cells.extend([Value::Number(x), Value::Number(y)]),
+                            Ok(None) => cells.extend([Value::Empty, Value::Empty]),
+                            Err(e) => {
+                                problem = Some(e);
+                                cells.extend([Value::Empty, Value::Empty]);
+                            }
+                        }
+                        out.push(Row { number: usize::try_from(key).unwrap_or(0), cells, problem });
+                    }
+                    Ok(out)
+                })();
+                match fetched {
+                    Ok(rows) if rows.is_empty() => {
+                        query += 1;
+                        last = i64::MIN;
+                    }
+                    Ok(rows) => page = rows.into_iter(),
+                    Err(e) => {
+                        query = queries.len();
+                        return Some(Err(gpkg_error(&label, e)));
+                    }
+                }
+            }
+        })
+    }
+}
+
 /// A GeoPackage point layer (the named one, or the first point layer) as a table, read in
-/// pages by row id so memory does not grow with the layer.
+/// pages by row id so memory does not grow with the layer. A GeoPackage Crossings wrote is
+/// read whole: each event joined to its place, then each place without events.
 pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits) -> Result<Table, ImportError> {
     let conn = open_gpkg(path, label, limits)?;
     let layers = gpkg_layers(&conn, label)?;
     let names: Vec<String> = layers.iter().map(|l| l.table.clone()).collect();
+    if layer.is_none() && is_crossings_layout(&conn, &layers) {
+        let epsg = layers.iter().find(|l| l.table == "places").and_then(|l| l.epsg);
+        let values: Vec<&str> = CROSSINGS_EVENT_COLUMNS.iter().map(|(sql, _)| *sql).collect();
+        let as_place_only: Vec<String> = CROSSINGS_EVENT_COLUMNS
+            .iter()
+            .map(|(sql, _)| if sql.starts_with("e.") { "NULL".to_owned() } else { sql.replace("coalesce(e.sources, p.sources)", "p.sources") })
+            .collect();
+        let queries = vec![
+            format!("SELECT e.fid, {}, p.geom FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.fid > ?1 ORDER BY e.fid LIMIT 4096", values.join(", ")),
+            format!(
+                "SELECT p.fid, {}, p.geom FROM places p WHERE p.fid > ?1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.place_id = p.place_id) ORDER BY p.fid LIMIT 4096",
+                as_place_only.join(", ")
+            ),
+        ];
+        let mut headers: Vec<String> = CROSSINGS_EVENT_COLUMNS.iter().map(|(_, h)| (*h).to_owned()).collect();
+        headers.push(LON.into());
+        headers.push(LAT.into());
+        let paged = Paged {
+            conn,
+            queries,
+            width: CROSSINGS_EVENT_COLUMNS.len(),
+            epsg,
+            layer: "places".into(),
+            label: label.to_owned(),
+            max_string: limits.string_bytes,
+            max_rows: limits.rows,
+        };
+        let info = info(label, FileKind::GeoPackage, Some("places + events".into()), names);
+        return Ok(Table { info, headers, rows: Box::new(paged.rows()) });
+    }
     let chosen = match layer {
         Some(name) => layers.iter().find(|l| l.table == name).cloned().ok_or_else(|| ImportError::NoSuchSheet {
             file: label.to_owned(),
             sheet: name.to_owned(),
             sheets: names.clone(),
         })?,
-        None => layers.iter().find(|l| l.kind.contains("POINT")).or(layers.first()).cloned().ok_or_else(|| {
-            ImportError::Unreadable {
-                file: label.to_owned(),
-                line: None,
-                message: "the GeoPackage has no feature layer".into(),
-            }
+        None => layers.iter().find(|l| l.kind.contains("POINT")).or(layers.first()).cloned().ok_or_else(|| ImportError::Unreadable {
+            file: label.to_owned(),
+            line: None,
+            message: "the GeoPackage has no feature layer".into(),
         })?,
     };
     if let Err(e) = to_wgs84(Geometry::Point(geo::Point::new(0.0, 0.0)), chosen.epsg, &chosen.table) {
@@ -379,9 +525,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
     }
     let mut columns: Vec<String> = Vec::new();
     {
-        let mut stmt = conn
-            .prepare(&format!("PRAGMA table_info({})", quote_ident(&chosen.table)))
-            .map_err(|e| gpkg_error(label, e))?;
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", quote_ident(&chosen.table))).map_err(|e| gpkg_error(label, e))?;
         let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
         for n in names {
             let n = n.map_err(|e| gpkg_error(label, e))?;
@@ -391,100 +535,24 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
         }
     }
     if columns.len() > limits.columns {
-        return Err(ImportError::TooManyColumns {
-            file: label.to_owned(),
-            columns: columns.len(),
-            limit: limits.columns,
-        });
+        return Err(ImportError::TooManyColumns { file: label.to_owned(), columns: columns.len(), limit: limits.columns });
     }
     let mut headers = columns.clone();
     headers.push(unique(&columns, LON));
     headers.push(unique(&columns, LAT));
     let headers = clean_headers(headers);
     let select: Vec<String> = columns.iter().map(|c| quote_ident(c)).chain([quote_ident(&chosen.column)]).collect();
-    let sql = format!(
-        "SELECT rowid, {} FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT 4096",
-        select.join(", "),
-        quote_ident(&chosen.table)
-    );
-    let label_owned = label.to_owned();
-    let (max_string, max_rows) = (limits.string_bytes, limits.rows);
-    let mut last: i64 = i64::MIN;
-    let mut page: std::vec::IntoIter<Row> = Vec::new().into_iter();
-    let mut done = false;
-    let mut count = 0usize;
-    let width = columns.len();
-    let layer = chosen.clone();
-    let rows = std::iter::from_fn(move || {
-        loop {
-            if let Some(r) = page.next() {
-                count += 1;
-                if count > max_rows {
-                    return Some(Err(ImportError::TooManyRows { file: label_owned.clone(), limit: max_rows }));
-                }
-                return Some(Ok(r));
-            }
-            if done {
-                return None;
-            }
-            let fetched: Result<Vec<Row>, rusqlite::Error> = (|| {
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let mut out = Vec::new();
-                let mut q = stmt.query([last])?;
-                while let Some(r) = q.next()? {
-                    let rowid: i64 = r.get(0)?;
-                    last = rowid;
-                    let mut cells = Vec::with_capacity(width + 2);
-                    for i in 0..width {
-                        cells.push(match r.get_ref(i + 1)? {
-                            rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Empty,
-                            rusqlite::types::ValueRef::Integer(n) => Value::Number(n as f64),
-                            rusqlite::types::ValueRef::Real(x) => Value::Number(x),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                let s = String::from_utf8_lossy(t);
-                                if s.trim().is_empty() {
-                                    Value::Empty
-                                } else {
-                                    Value::Text(super::delimited::truncate(&s, max_string))
-                                }
-                            }
-                        });
-                    }
-                    let blob: Option<Vec<u8>> = r.get(width + 1)?;
-                    let geometry = blob.map(|b| super::wkb::gpkg_geometry(&b)).transpose().map(Option::flatten);
-                    let point = geometry
-                        .and_then(|g| g.map(|g| to_wgs84(g, layer.epsg, &layer.table)).transpose())
-                        .and_then(|g| point_of(g.as_ref()));
-                    let mut problem = None;
-                    match point {
-                        Ok(Some((x, y))) => cells.extend([Value::Number(x), Value::Number(y)]),
-                        Ok(None) => cells.extend([Value::Empty, Value::Empty]),
-                        Err(e) => {
-                            problem = Some(e);
-                            cells.extend([Value::Empty, Value::Empty]);
-                        }
-                    }
-                    out.push(Row { number: usize::try_from(rowid).unwrap_or(0), cells, problem });
-                }
-                Ok(out)
-            })();
-            match fetched {
-                Ok(rows) if rows.is_empty() => {
-                    done = true;
-                    return None;
-                }
-                Ok(rows) => page = rows.into_iter(),
-                Err(e) => {
-                    done = true;
-                    return Some(Err(gpkg_error(&label_owned, e)));
-                }
-            }
-        }
-    });
+    let sql = format!("SELECT rowid, {} FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT 4096", select.join(", "), quote_ident(&chosen.table));
+    let paged = Paged {
+        conn,
+        queries: vec![sql],
+        width: columns.len(),
+        epsg: chosen.epsg,
+        layer: chosen.table.clone(),
+        label: label.to_owned(),
+        max_string: limits.string_bytes,
+        max_rows: limits.rows,
+    };
     let other = names.into_iter().filter(|n| *n != chosen.table).collect();
-    Ok(Table {
-        info: info(label, FileKind::GeoPackage, Some(chosen.table.clone()), other),
-        headers,
-        rows: Box::new(rows),
-    })
+    Ok(Table { info: info(label, FileKind::GeoPackage, Some(chosen.table.clone()), other), headers, rows: Box::new(paged.rows()) })
 }
