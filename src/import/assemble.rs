@@ -429,10 +429,14 @@ impl Assembler {
                 }
             }
         };
-        let date = if self.map.get(Field::Date).is_some() && !self.map.cell(row, Field::Date).is_empty() {
+        let has = |this: &Self, f: Field| !this.map.cell(row, f).is_empty();
+        // A date with an end in another column (and no start column) is the start of a range;
+        // beside start and end columns (as Crossings' own CSV has) the date is the whole date.
+        let date = if has(self, Field::Date) && (self.map.get(Field::Start).is_some() || !has(self, Field::End)) {
             read(self, Field::Date).map(|r| r.date)
         } else {
-            let start = read(self, Field::Start);
+            let from = if has(self, Field::Start) { Field::Start } else { Field::Date };
+            let start = read(self, from);
             let end = read(self, Field::End);
             match (start, end) {
                 (Some(s), Some(e)) => {

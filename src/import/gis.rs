@@ -382,10 +382,11 @@ const CROSSINGS_EVENT_COLUMNS: [(&str, &str); 20] = [
 /// True when the file is a GeoPackage Crossings wrote: a `places` layer and an `events`
 /// table joined on `place_id`.
 fn is_crossings_layout(conn: &rusqlite::Connection, layers: &[GpkgLayer]) -> bool {
-    let has = |table: &str, column: &str| -> bool {
-        conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0")).is_ok()
-    };
-    layers.iter().any(|l| l.table == "places" && l.column == "geom") && has("events", "event_id, place_id, date, title") && has("places", "place_id, sources")
+    let has =
+        |table: &str, column: &str| -> bool { conn.prepare(&format!("SELECT {column} FROM {table} LIMIT 0")).is_ok() };
+    layers.iter().any(|l| l.table == "places" && l.column == "geom")
+        && has("events", "event_id, place_id, date, title")
+        && has("places", "place_id, sources")
 }
 
 /// Rows read in pages of 4096 by a key (the first selected column), query after query; each
@@ -433,7 +434,11 @@ impl Paged {
                                 rusqlite::types::ValueRef::Real(x) => Value::Number(x),
                                 rusqlite::types::ValueRef::Text(t) => {
                                     let s = String::from_utf8_lossy(t);
-                                    if s.trim().is_empty() { Value::Empty } else { Value::Text(super::delimited::truncate(&s, max_string)) }
+                                    if s.trim().is_empty() {
+                                        Value::Empty
+                                    } else {
+                                        Value::Text(super::delimited::truncate(&s, max_string))
+                                    }
                                 }
                             });
                         }
@@ -483,10 +488,19 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
         let values: Vec<&str> = CROSSINGS_EVENT_COLUMNS.iter().map(|(sql, _)| *sql).collect();
         let as_place_only: Vec<String> = CROSSINGS_EVENT_COLUMNS
             .iter()
-            .map(|(sql, _)| if sql.starts_with("e.") { "NULL".to_owned() } else { sql.replace("coalesce(e.sources, p.sources)", "p.sources") })
+            .map(|(sql, _)| {
+                if sql.starts_with("e.") {
+                    "NULL".to_owned()
+                } else {
+                    sql.replace("coalesce(e.sources, p.sources)", "p.sources")
+                }
+            })
             .collect();
         let queries = vec![
-            format!("SELECT e.fid, {}, p.geom FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.fid > ?1 ORDER BY e.fid LIMIT 4096", values.join(", ")),
+            format!(
+                "SELECT e.fid, {}, p.geom FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.fid > ?1 ORDER BY e.fid LIMIT 4096",
+                values.join(", ")
+            ),
             format!(
                 "SELECT p.fid, {}, p.geom FROM places p WHERE p.fid > ?1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.place_id = p.place_id) ORDER BY p.fid LIMIT 4096",
                 as_place_only.join(", ")
@@ -514,10 +528,12 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
             sheet: name.to_owned(),
             sheets: names.clone(),
         })?,
-        None => layers.iter().find(|l| l.kind.contains("POINT")).or(layers.first()).cloned().ok_or_else(|| ImportError::Unreadable {
-            file: label.to_owned(),
-            line: None,
-            message: "the GeoPackage has no feature layer".into(),
+        None => layers.iter().find(|l| l.kind.contains("POINT")).or(layers.first()).cloned().ok_or_else(|| {
+            ImportError::Unreadable {
+                file: label.to_owned(),
+                line: None,
+                message: "the GeoPackage has no feature layer".into(),
+            }
         })?,
     };
     if let Err(e) = to_wgs84(Geometry::Point(geo::Point::new(0.0, 0.0)), chosen.epsg, &chosen.table) {
@@ -525,7 +541,9 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
     }
     let mut columns: Vec<String> = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", quote_ident(&chosen.table))).map_err(|e| gpkg_error(label, e))?;
+        let mut stmt = conn
+            .prepare(&format!("PRAGMA table_info({})", quote_ident(&chosen.table)))
+            .map_err(|e| gpkg_error(label, e))?;
         let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
         for n in names {
             let n = n.map_err(|e| gpkg_error(label, e))?;
@@ -535,14 +553,22 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
         }
     }
     if columns.len() > limits.columns {
-        return Err(ImportError::TooManyColumns { file: label.to_owned(), columns: columns.len(), limit: limits.columns });
+        return Err(ImportError::TooManyColumns {
+            file: label.to_owned(),
+            columns: columns.len(),
+            limit: limits.columns,
+        });
     }
     let mut headers = columns.clone();
     headers.push(unique(&columns, LON));
     headers.push(unique(&columns, LAT));
     let headers = clean_headers(headers);
     let select: Vec<String> = columns.iter().map(|c| quote_ident(c)).chain([quote_ident(&chosen.column)]).collect();
-    let sql = format!("SELECT rowid, {} FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT 4096", select.join(", "), quote_ident(&chosen.table));
+    let sql = format!(
+        "SELECT rowid, {} FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT 4096",
+        select.join(", "),
+        quote_ident(&chosen.table)
+    );
     let paged = Paged {
         conn,
         queries: vec![sql],
@@ -554,5 +580,9 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
         max_rows: limits.rows,
     };
     let other = names.into_iter().filter(|n| *n != chosen.table).collect();
-    Ok(Table { info: info(label, FileKind::GeoPackage, Some(chosen.table.clone()), other), headers, rows: Box::new(paged.rows()) })
+    Ok(Table {
+        info: info(label, FileKind::GeoPackage, Some(chosen.table.clone()), other),
+        headers,
+        rows: Box::new(paged.rows()),
+    })
 }

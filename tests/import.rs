@@ -1,0 +1,315 @@
+//! Importing users' own files: the fixtures are made by the programs such files come from
+//! (iconv's Shift_JIS and GBK, openpyxl's XLSX, ogr2ogr's GeoPackage; see
+//! tests/fixtures/import/make.sh), and every import is read back as `validate` reads it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use crossings::dataset::Severity;
+use crossings::dataset::write::Records;
+use crossings::import::{self, Field, ImportError, ImportOptions, Imported, Mapping};
+
+fn fixture(name: &str) -> PathBuf {
+    common::fixture("import").join(name)
+}
+
+fn import(name: &str) -> Imported {
+    import::import(&fixture(name), &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Writes the records as a folder and loads it as the app does: no error may remain.
+fn written_and_valid(imported: &Imported) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("atlas");
+    import::write_dataset(&out, imported).unwrap();
+    let loaded = common::load_dir(&out).unwrap();
+    let errors: Vec<String> = loaded.problems.iter().filter(|p| !p.is_warning()).map(|p| p.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(loaded.dataset.events.len(), imported.records.events.len());
+    assert_eq!(loaded.dataset.places.len(), imported.records.places.len());
+    dir
+}
+
+fn event<'a>(r: &'a Records, title: &str) -> &'a crossings::dataset::write::EventRecord {
+    r.events.iter().find(|e| e.title == title).unwrap_or_else(|| panic!("no event '{title}'"))
+}
+
+fn place_of<'a>(r: &'a Records, title: &str) -> &'a crossings::dataset::write::PlaceRecord {
+    let id = event(r, title).place.as_deref().unwrap_or_else(|| panic!("'{title}' has no place"));
+    r.places.iter().find(|p| p.id == id).unwrap()
+}
+
+#[test]
+fn a_shift_jis_csv_from_excel_is_detected_read_and_every_unused_row_named() {
+    let imp = import("returnees-sjis.csv");
+    assert_eq!(imp.info.encoding.as_deref(), Some("Shift_JIS"));
+    assert_eq!(imp.info.delimiter, Some(b','));
+    assert!(imp.guessed);
+    assert_eq!(imp.mapping.get(Field::Place), Some("地名"));
+    assert_eq!(imp.mapping.get(Field::Latitude), Some("緯度"));
+    assert_eq!(imp.mapping.get(Field::People), Some("氏名"));
+    let r = &imp.records;
+    // 舞鶴 on three rows is one place; 山田太郎 on two rows is one person.
+    assert_eq!(r.places.iter().filter(|p| p.name == "舞鶴").count(), 1);
+    assert_eq!(r.people.iter().filter(|p| p.name == "山田太郎").count(), 1);
+    assert_eq!(event(r, "ナホトカから舞鶴に引き揚げる").date.as_deref(), Some("1946-08"), "昭和21年8月");
+    assert_eq!(event(r, "舞鶴に上陸").date.as_deref(), Some("1947~"), "c. 1947");
+    assert_eq!(place_of(r, "ナホトカで引揚船に乗る").country.as_deref(), Some("Russia"));
+    // Shōwa 70 does not exist: kept undated, the text in its note, and named.
+    let internment = event(r, "収容所に抑留");
+    assert_eq!(internment.date, None);
+    assert!(internment.note.as_deref().unwrap_or("").contains("昭和70年"));
+    let shown: Vec<String> = imp.problems.iter().map(|p| p.to_string()).collect();
+    let file = fixture("returnees-sjis.csv").display().to_string();
+    assert!(
+        shown.contains(&format!(
+            "{file}:5:日付: '昭和70年': Shōwa (昭和) has no year 70 (it ran to year 64); the event is kept undated"
+        )),
+        "{shown:#?}"
+    );
+    assert!(shown.iter().any(|p| p.starts_with(&format!("{file}:6: nothing to import"))), "{shown:#?}");
+    assert!(
+        shown.iter().any(|p| p.starts_with(&format!("{file}:7:緯度: latitude 135.3956")) && p.contains("swapped")),
+        "{shown:#?}"
+    );
+    // The swapped row's event still finds 舞鶴 by its name.
+    let landings: Vec<_> = r.events.iter().filter(|e| e.title == "舞鶴に上陸").collect();
+    assert!(landings.iter().all(|e| e.place == landings[0].place && e.place.is_some()));
+    assert_eq!((imp.rows_read, imp.rows_used), (6, 5));
+    written_and_valid(&imp);
+}
+
+#[test]
+fn a_gbk_table_with_start_and_end_columns_and_chinese_headers() {
+    let imp = import("camps-gbk.csv");
+    assert_eq!(imp.info.encoding.as_deref(), Some("GBK/GB18030"));
+    assert_eq!(imp.info.delimiter, Some(b';'));
+    assert_eq!(imp.mapping.get(Field::Start), Some("开始"));
+    assert_eq!(imp.mapping.get(Field::End), Some("结束"));
+    let r = &imp.records;
+    assert_eq!(event(r, "日本工农学校").date.as_deref(), Some("1940/1945-08"));
+    assert_eq!(event(r, "八路军").date.as_deref(), Some("1939/1941"), "1939-41 with no end");
+    assert_eq!(r.people.len(), 2, "山田太郎、佐藤花子 split on 、, 山田太郎 once");
+    assert!(imp.problems.is_empty(), "{:?}", imp.problems);
+    written_and_valid(&imp);
+}
+
+#[test]
+fn excels_unicode_text_is_utf16_with_one_lat_lon_column() {
+    let imp = import("events-utf16.txt");
+    assert_eq!(imp.info.encoding.as_deref(), Some("UTF-16LE"));
+    assert_eq!(imp.info.delimiter, Some(b'\t'));
+    assert_eq!(imp.mapping.get(Field::LatLon), Some("lat, lon"));
+    let harbin = place_of(&imp.records, "The Soviet offensive reaches Harbin");
+    assert_eq!(harbin.lon_lat, [126.63, 45.75]);
+    assert_eq!(event(&imp.records, "The Soviet offensive reaches Harbin").date.as_deref(), Some("1945-08-09"));
+}
+
+#[test]
+fn an_xlsx_from_a_spreadsheet_library_reads_typed_dates_day_numbers_and_seasons() {
+    let imp = import("returnees.xlsx");
+    assert_eq!(imp.info.sheet.as_deref(), Some("Returnees"));
+    assert_eq!(imp.info.other_sheets, ["Notes"]);
+    assert_eq!(imp.mapping.get(Field::Place), Some("Place"));
+    assert_eq!(imp.mapping.get(Field::People), Some("Name"));
+    let r = &imp.records;
+    assert_eq!(event(r, "Lands at Maizuru").date.as_deref(), Some("1946-08-15"), "a date-typed cell");
+    assert_eq!(event(r, "Boards a repatriation ship").date.as_deref(), Some("1946-07"));
+    assert_eq!(event(r, "Interned").date.as_deref(), Some("1945-08-15"), "day number 16664");
+    assert_eq!(event(r, "Held in Manchuria, then Siberia").date.as_deref(), Some("1945-08/1949"));
+    assert!(r.events.iter().any(|e| e.date.as_deref() == Some("1946-21")), "spring 1946");
+    assert!(
+        imp.readings.iter().any(|(text, how, _)| text == "16664" && how.contains("day number")),
+        "{:?}",
+        imp.readings
+    );
+    // Maizuru on two rows is one place.
+    assert_eq!(r.places.iter().filter(|p| p.name == "Maizuru").count(), 1);
+    written_and_valid(&imp);
+
+    let notes = import::import(
+        &fixture("returnees.xlsx"),
+        &ImportOptions { sheet: Some("Notes".into()), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(notes.info.sheet.as_deref(), Some("Notes"));
+    let missing =
+        import::import(&fixture("returnees.xlsx"), &ImportOptions { sheet: Some("Nope".into()), ..Default::default() });
+    assert!(matches!(missing, Err(ImportError::NoSuchSheet { .. })));
+    assert!(missing.unwrap_err().to_string().contains("it has: Returnees, Notes"));
+}
+
+#[test]
+fn a_geopackage_from_ogr2ogr_gives_its_points_and_date_columns() {
+    let imp = import("camps.gpkg");
+    assert_eq!(imp.info.sheet.as_deref(), Some("camps"));
+    let r = &imp.records;
+    assert_eq!(r.places.len(), 2);
+    let yanan = place_of(r, "Japanese Workers' and Peasants' School");
+    assert_eq!(yanan.lon_lat, [109.4897, 36.5853]);
+    assert_eq!(event(r, "Peace Village camp").date.as_deref(), Some("1944-06-01/1945-08-15"));
+    written_and_valid(&imp);
+}
+
+#[test]
+fn kml_placemarks_keep_their_time_spans_and_a_line_is_named_not_dropped() {
+    let imp = import("placemarks.kml");
+    let r = &imp.records;
+    let harbin = r.events.iter().find(|e| e.place.as_deref() == Some("harbin")).unwrap();
+    assert_eq!(harbin.date.as_deref(), Some("1945-08-09/1945-08-20"));
+    assert_eq!(r.people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Yamada Taro"]);
+    assert!(r.events.iter().any(|e| e.date.as_deref() == Some("1946-08")));
+    let line = imp
+        .problems
+        .iter()
+        .find(|p| p.row == 3 && p.message.contains("line or polygon"))
+        .expect("the railway is named");
+    assert_eq!(line.severity, Severity::Error);
+    written_and_valid(&imp);
+}
+
+#[test]
+fn a_saved_mapping_repeats_an_import_and_one_that_does_not_fit_says_which_column() {
+    let first = import("returnees-sjis.csv");
+    let saved = Mapping::from_json(&first.mapping.to_json()).unwrap();
+    let again =
+        import::import(&fixture("returnees-sjis.csv"), &ImportOptions { mapping: Some(saved), ..Default::default() })
+            .unwrap();
+    assert!(!again.guessed);
+    assert_eq!(again.records, first.records);
+
+    let mut wrong = Mapping::default();
+    wrong.set(Field::Place, Some("place name".into()));
+    let e =
+        import::import(&fixture("returnees-sjis.csv"), &ImportOptions { mapping: Some(wrong), ..Default::default() })
+            .unwrap_err();
+    assert!(e.to_string().contains("column 'place name', which the file does not have"), "{e}");
+}
+
+/// Exports the bundled data in a format, imports that file, exports again: the same rows.
+fn round_trip(format: crossings::export::Format, name: &str) {
+    let bundled = common::bundled();
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join(name);
+    let request = |format| crossings::export::ExportRequest { format, ..Default::default() };
+    crossings::export::export_file(&first, &bundled.dataset, &request(format)).unwrap();
+    let imp = import::import(&first, &ImportOptions::default()).unwrap();
+    assert!(imp.problems.is_empty(), "{:#?}", &imp.problems[..imp.problems.len().min(5)]);
+    let folder = written_and_valid(&imp);
+    let back = common::load_dir(&folder.path().join("atlas")).unwrap();
+    let csv = crossings::export::Format::Csv;
+    let a = crossings::export::export(&bundled.dataset, &request(csv)).text;
+    let b = crossings::export::export(&back.dataset, &request(csv)).text;
+    assert_eq!(back.dataset.places.len(), bundled.dataset.places.len());
+    assert_eq!(back.dataset.events.len(), bundled.dataset.events.iter().filter(|e| e.place.is_some()).count());
+    for (x, y) in a.lines().zip(b.lines()) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a, b, "export, import, export: the same rows");
+}
+
+#[test]
+fn a_csv_export_imported_and_exported_again_is_the_same() {
+    round_trip(crossings::export::Format::Csv, "atlas.csv");
+}
+
+#[test]
+fn a_geopackage_export_imported_and_exported_again_is_the_same() {
+    round_trip(crossings::export::Format::Gpkg, "atlas.gpkg");
+}
+
+#[test]
+fn hostile_files_get_a_clear_message_and_nothing_else() {
+    let bomb = import::import(&fixture("bomb.xlsx"), &ImportOptions::default()).unwrap_err();
+    assert!(matches!(bomb, ImportError::ZipBomb { .. }), "{bomb}");
+    assert!(bomb.to_string().contains("bomb.xlsx: refused as a possible zip bomb"), "{bomb}");
+
+    let xxe = import::import(&fixture("xxe.kml"), &ImportOptions::default()).unwrap_err();
+    assert!(xxe.to_string().contains("document type declaration"), "{xxe}");
+    assert!(!xxe.to_string().contains("root:"), "{xxe}");
+
+    let fake = import::import(&fixture("not-sqlite.gpkg"), &ImportOptions::default()).unwrap_err();
+    assert!(fake.to_string().contains("not-sqlite.gpkg: not a GeoPackage"), "{fake}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.csv");
+    let header: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+    std::fs::write(&wide, format!("{}\n1,2\n", header.join(","))).unwrap();
+    let started = std::time::Instant::now();
+    let e = import::import(&wide, &ImportOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("wide.csv: 1000000 columns is more than the 4096"), "{e}");
+    assert!(started.elapsed().as_secs() < 30);
+
+    let unknown = import::import(Path::new("notes.docx"), &ImportOptions::default()).unwrap_err();
+    assert!(unknown.to_string().contains("unknown file type"), "{unknown}");
+}
+
+#[test]
+fn limits_apply_to_every_format() {
+    let small = crossings::import::ImportLimits { rows: 1, ..Default::default() };
+    for name in ["returnees-sjis.csv", "returnees.xlsx", "placemarks.kml"] {
+        let options = ImportOptions { limits: small, ..Default::default() };
+        match import::import(&fixture(name), &options) {
+            // Streamed formats stop at the limit and say so as the last problem.
+            Ok(imp) => assert!(
+                imp.problems.iter().any(|p| p.message.contains("more than 1 rows")),
+                "{name}: {:?}",
+                imp.problems
+            ),
+            Err(e) => assert!(e.to_string().contains("more than 1 rows"), "{name}: {e}"),
+        }
+    }
+    let tiny = crossings::import::ImportLimits { file_bytes: 10, ..Default::default() };
+    for name in ["returnees-sjis.csv", "returnees.xlsx", "placemarks.kml", "camps.gpkg"] {
+        let e = import::import(&fixture(name), &ImportOptions { limits: tiny, ..Default::default() }).unwrap_err();
+        assert!(matches!(e, ImportError::TooLarge { .. }), "{name}: {e}");
+    }
+}
+
+#[test]
+fn the_command_prints_the_mapping_the_readings_and_the_problems_and_fails_on_unused_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("atlas");
+    let mapping = dir.path().join("mapping.json");
+    let run = common::crossings()
+        .args([
+            "import",
+            fixture("returnees-sjis.csv").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--save-mapping",
+            mapping.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Shift_JIS (detected)"), "{stdout}");
+    assert!(stdout.contains("place           <- 地名"), "{stdout}");
+    assert!(stdout.contains("昭和21年8月 -> 1946-08 (August 1946); Shōwa 21 is 1946"), "{stdout}");
+    assert!(stdout.contains(":5:日付: '昭和70年'"), "{stdout}");
+    assert!(stdout.contains("6 rows read, 5 used"), "{stdout}");
+    assert!(stdout.contains("validate: 0 problem(s)"), "{stdout}");
+    assert!(out.join("events.json").is_file());
+
+    // Repeated with the saved mapping, into a folder that holds files: refused, kept.
+    let again = common::crossings()
+        .args([
+            "import",
+            fixture("returnees-sjis.csv").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds files"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(out.join("events.json").is_file());
+}
