@@ -866,3 +866,83 @@ fn the_animation_dialog_writes_a_gif_of_the_years_typed() {
     }
     assert_eq!(frames, 3, "1945, 1946, 1947");
 }
+
+#[test]
+fn a_gbk_table_is_imported_through_the_mapping_step_and_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("camps.csv");
+    std::fs::copy(common::fixture("import").join("camps-gbk.csv"), &file).unwrap();
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let picked = file.clone();
+    app.set_open_file_dialog(std::sync::Arc::new(move || Some(picked.clone()).into()));
+    let mut h = app_harness(app);
+    // A user's own names (点 of 地点) lie beyond the bundled font's subset: the window draws
+    // them from the system's fonts, which this headless harness does not load.
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import…").click_accesskit();
+    for _ in 0..100 {
+        h.run_steps(2);
+        if h.state().import_dialog().and_then(|d| d.mapping()).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mapping = h.state().import_dialog().expect("the dialog opens").mapping().expect("the preview is read").clone();
+    assert_eq!(mapping.get(crossings::import::Field::Start), Some("开始"));
+    // How the file was read, and each date as it will be read, are shown before anything is written.
+    h.run();
+    let labels: Vec<String> = h
+        .query_all(by().role(Role::Label))
+        .filter_map(|n| n.accesskit_node().value().or(n.accesskit_node().label()).map(|s| s.to_string()))
+        .collect();
+    let shown = |want: &str| labels.iter().any(|l| l.contains(want));
+    assert!(shown("camps.csv: delimited text, GBK/GB18030 (detected), semicolon-separated"), "{labels:?}");
+    assert!(shown("1939/1941 (1939–1941)"), "the reading of 1939-41 is shown: {labels:?}");
+    h.get_by_label("Import and open").click_accesskit();
+    let out = dir.path().join("camps-atlas");
+    for _ in 0..200 {
+        h.run_steps(2);
+        if h.state().dataset().places.len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(h.state().dataset().places.len(), 2, "the new folder is opened");
+    assert!(out.join("events.json").is_file());
+    assert!(
+        h.state().dataset().place_by_id("yan-an").is_some()
+            || h.state().dataset().places.iter().any(|p| p.name == "延安")
+    );
+    h.get_by_label("Close").click_accesskit();
+    h.run();
+    assert!(h.state().import_dialog().is_none());
+}
+
+#[test]
+fn export_selected_as_csv_writes_the_chosen_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let chosen = dir.path().join("out.csv");
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (target, seen) = (chosen.clone(), names.clone());
+    app.set_save_dialog(std::sync::Arc::new(move |name: &str| {
+        seen.lock().unwrap().push(name.to_owned());
+        Some(target.clone()).into()
+    }));
+    let mut h = app_harness(app);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export selected as").click();
+    h.run();
+    h.get_by_label("CSV (events)…").click_accesskit();
+    let status = common::wait_for_status(&mut h);
+    assert!(!status.error, "{}", status.text);
+    assert_eq!(names.lock().unwrap().as_slice(), ["crossings-export.csv"]);
+    let text = std::fs::read_to_string(&chosen).unwrap();
+    assert!(text.starts_with("\u{feff}event_id,date,"), "{}", &text[..40.min(text.len())]);
+    assert!(text.contains("harbin"));
+}

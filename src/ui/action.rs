@@ -51,8 +51,15 @@ pub enum Action {
     ShowProblems(bool),
     /// Choose a dataset folder to open.
     OpenDataset,
-    /// Export the selection (or all shown places when nothing is selected).
+    /// Export the selection (or all shown places when nothing is selected), in the format
+    /// last chosen.
     Export,
+    /// Export in this format (File > Export selected as).
+    ExportAs(crate::export::Format),
+    /// Choose a spreadsheet or GIS file to import.
+    Import,
+    /// Import this file (typed where no file dialog could be shown).
+    ImportFile(std::path::PathBuf),
     /// Open the picture export dialog (an image, or an animation).
     ExportPicture(super::pictures::Kind),
     /// Export to this file (typed where no file dialog could be shown).

@@ -138,6 +138,9 @@ pub type SaveDialog = Arc<dyn Fn(&str) -> Picked + Send + Sync>;
 /// A folder-dialog stand-in.
 pub type FolderDialog = Arc<dyn Fn() -> Picked + Send + Sync>;
 
+/// Shows a file dialog to pick a file to import.
+pub type OpenFileDialog = Arc<dyn Fn() -> Picked + Send + Sync>;
+
 /// Runs a native dialog. rfd answers `None` both when the user cancels and when it could show
 /// nothing; no one cancels a dialog within a quarter of a second, so an answer that quick
 /// means there was no dialog. `CROSSINGS_NO_NATIVE_DIALOGS` skips the dialogs altogether.
@@ -164,6 +167,8 @@ pub enum PathPurpose {
     Export,
     /// Which dataset folder to open.
     Open,
+    /// Which file to import.
+    Import,
 }
 
 /// The path field shown instead of a file dialog.
@@ -181,6 +186,12 @@ enum JobResult {
     NeedPath(PathPurpose, String),
     /// Where the picture export dialog should write (from the native save dialog).
     PicturePath(PathBuf),
+    /// The file to import (from the open dialog).
+    ImportFile(PathBuf),
+    /// The folder an import should write (from the folder dialog).
+    ImportOut(PathBuf),
+    /// A status line from a background job.
+    Status(String, bool),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -286,6 +297,10 @@ pub struct CrossingsApp {
     progress: Option<Arc<crate::dataset::Progress>>,
     save_dialog: SaveDialog,
     folder_dialog: FolderDialog,
+    open_file_dialog: OpenFileDialog,
+    /// The format File > Export selected as chose last (Ctrl+E repeats it).
+    export_format: Format,
+    import_dialog: Option<super::import::ImportDialog>,
     /// The path field shown when no file dialog could be.
     path_prompt: Option<PathPrompt>,
     /// The picture export dialog, and what its snapshot of the window was taken for.
@@ -370,13 +385,28 @@ impl CrossingsApp {
             busy: None,
             progress: None,
             save_dialog: Arc::new(|name: &str| {
+                // The filter follows the suggested name's extension (geojson, csv, gpkg, png …).
+                let ext = name.rsplit('.').next().unwrap_or("geojson").to_owned();
                 native_dialog(|| {
-                    rfd::FileDialog::new().set_file_name(name).add_filter("GeoJSON", &["geojson", "json"]).save_file()
+                    rfd::FileDialog::new().set_file_name(name).add_filter(ext.to_uppercase(), &[&ext]).save_file()
                 })
             }),
             folder_dialog: Arc::new(|| {
-                native_dialog(|| rfd::FileDialog::new().set_title("Open a Crossings dataset folder").pick_folder())
+                native_dialog(|| rfd::FileDialog::new().set_title("Choose a Crossings dataset folder").pick_folder())
             }),
+            open_file_dialog: Arc::new(|| {
+                native_dialog(|| {
+                    rfd::FileDialog::new()
+                        .set_title("Import a spreadsheet or GIS file")
+                        .add_filter(
+                            "Tables and GIS files",
+                            &["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "gpkg", "kml"],
+                        )
+                        .pick_file()
+                })
+            }),
+            export_format: Format::Geojson,
+            import_dialog: None,
             path_prompt: None,
             picture_dialog: None,
             picture_key: None,
@@ -415,6 +445,16 @@ impl CrossingsApp {
     /// Replaces the folder dialog (tests).
     pub fn set_folder_dialog(&mut self, dialog: FolderDialog) {
         self.folder_dialog = dialog;
+    }
+
+    /// Replaces the dialog that picks a file to import (tests).
+    pub fn set_open_file_dialog(&mut self, dialog: OpenFileDialog) {
+        self.open_file_dialog = dialog;
+    }
+
+    /// The import dialog, if open (tests).
+    pub fn import_dialog(&self) -> Option<&super::import::ImportDialog> {
+        self.import_dialog.as_ref()
     }
 
     /// The dataset shown.
@@ -523,6 +563,13 @@ impl CrossingsApp {
                     self.status =
                         Some(Status { text: format!("Exported {n} places to {}", path.display()), error: false });
                 }
+                JobResult::ImportFile(path) => self.import_dialog = Some(super::import::ImportDialog::new(path)),
+                JobResult::ImportOut(path) => {
+                    if let Some(d) = self.import_dialog.as_mut() {
+                        d.set_out(&path);
+                    }
+                }
+                JobResult::Status(text, error) => self.status = Some(Status { text, error }),
                 JobResult::Exported(Err(e)) => {
                     self.busy = None;
                     self.status = Some(Status { text: format!("Export failed: {e}"), error: true });
@@ -746,7 +793,28 @@ impl CrossingsApp {
             Action::OpenDataset => self.open_dataset(None),
             Action::OpenFolder(dir) => self.open_dataset(Some(dir)),
             Action::Export => self.start_export(None),
+            Action::ExportAs(format) => {
+                self.export_format = format;
+                self.start_export(None);
+            }
             Action::ExportTo(path) => self.start_export(Some(path)),
+            Action::Import => {
+                self.path_prompt = None;
+                let tx = self.jobs_tx.clone();
+                let dialog = self.open_file_dialog.clone();
+                std::thread::spawn(move || match dialog() {
+                    Picked::Path(p) => _ = tx.send(JobResult::ImportFile(p)),
+                    Picked::Cancelled => {}
+                    Picked::Unavailable => {
+                        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                        let _ = tx.send(JobResult::NeedPath(PathPurpose::Import, home.display().to_string()));
+                    }
+                });
+            }
+            Action::ImportFile(path) => {
+                self.path_prompt = None;
+                self.import_dialog = Some(super::import::ImportDialog::new(path));
+            }
             Action::ClosePathPrompt => self.path_prompt = None,
             Action::ExportPicture(kind) => {
                 let snapshot = self.picture_snapshot();
@@ -798,16 +866,17 @@ impl CrossingsApp {
         } else {
             self.selection.clone()
         };
+        let format = self.export_format;
         let request = ExportRequest {
             places: Some(places),
             time: self.state.time.filter(),
             themes: self.state.themes,
-            format: Format::Geojson,
+            format,
             base_uri: None,
         };
         let name = match self.selection.as_slice() {
-            [one] => format!("crossings-{}.geojson", self.atlas.dataset.place(*one).id),
-            _ => "crossings-export.geojson".to_owned(),
+            [one] => format!("crossings-{}.{}", self.atlas.dataset.place(*one).id, format.extension()),
+            _ => format!("crossings-export.{}", format.extension()),
         };
         self.busy = Some("Exporting…".to_owned());
         let tx = self.jobs_tx.clone();
@@ -892,6 +961,46 @@ impl CrossingsApp {
         }
     }
 
+    /// The import dialog, and what it asks for.
+    fn import_dialog_ui(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
+        let Some(dialog) = self.import_dialog.as_mut() else { return actions };
+        for event in dialog.ui(ctx, below_menu) {
+            match event {
+                super::import::ImportEvent::Close => self.import_dialog = None,
+                super::import::ImportEvent::ChooseFolder => {
+                    let (tx, dialog) = (self.jobs_tx.clone(), self.folder_dialog.clone());
+                    std::thread::spawn(move || {
+                        if let Picked::Path(p) = dialog() {
+                            let _ = tx.send(JobResult::ImportOut(p));
+                        }
+                    });
+                }
+                super::import::ImportEvent::SaveMapping(json, name) => {
+                    let (tx, dialog) = (self.jobs_tx.clone(), self.save_dialog.clone());
+                    std::thread::spawn(move || {
+                        if let Picked::Path(p) = dialog(&name) {
+                            let msg = match crate::export::write_atomic(&p, json.as_bytes()) {
+                                Ok(()) => (format!("Saved the mapping to {}", p.display()), false),
+                                Err(e) => (format!("Could not save the mapping: {e}"), true),
+                            };
+                            let _ = tx.send(JobResult::Status(msg.0, msg.1));
+                        }
+                    });
+                }
+                super::import::ImportEvent::Imported(dir, text) => {
+                    self.status = Some(Status { text, error: false });
+                    actions.push(Action::OpenFolder(dir));
+                }
+            }
+            if self.import_dialog.is_none() {
+                break;
+            }
+        }
+        actions
+    }
+
     /// The picture export dialog, if open (tests).
     pub fn picture_dialog(&self) -> Option<&super::pictures::PictureDialog> {
         self.picture_dialog.as_ref()
@@ -904,6 +1013,7 @@ impl CrossingsApp {
         let (title, what, go) = match prompt.purpose {
             PathPurpose::Export => ("Export to a file", "Where to save the export:", "Save"),
             PathPurpose::Open => ("Open a dataset folder", "The dataset folder to open:", "Open"),
+            PathPurpose::Import => ("Import a file", "The spreadsheet or GIS file to import:", "Import"),
         };
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         egui::Window::new(title).constrain_to(below_menu).collapsible(false).resizable(false).show(ctx, |ui| {
@@ -917,6 +1027,7 @@ impl CrossingsApp {
                     out.push(match prompt.purpose {
                         PathPurpose::Export => Action::ExportTo(path),
                         PathPurpose::Open => Action::OpenFolder(path),
+                        PathPurpose::Import => Action::ImportFile(path),
                     });
                 }
                 if ui.button("Cancel").clicked() {
@@ -1051,6 +1162,7 @@ impl CrossingsApp {
         }
         actions.extend(self.path_prompt_ui(&ctx));
         self.picture_dialog_ui(&ctx);
+        actions.extend(self.import_dialog_ui(&ctx));
         for a in actions {
             self.apply(a);
         }
@@ -1065,9 +1177,26 @@ impl CrossingsApp {
                 if ui.button("Open dataset…").clicked() {
                     actions.push(Action::OpenDataset);
                 }
+                if ui
+                    .button("Import…")
+                    .on_hover_text(
+                        "A spreadsheet or GIS file (CSV, XLSX, ODS, GeoJSON, GeoPackage, KML) as a new dataset",
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::Import);
+                }
+                ui.separator();
                 if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
                     actions.push(Action::Export);
                 }
+                ui.menu_button("Export selected as", |ui| {
+                    for f in Format::ALL {
+                        if ui.button(format!("{}…", f.label())).clicked() {
+                            actions.push(Action::ExportAs(f));
+                        }
+                    }
+                });
                 if ui.add(egui::Button::new("Export image…").shortcut_text("Ctrl+Shift+E")).clicked() {
                     actions.push(Action::ExportPicture(super::pictures::Kind::Image));
                 }

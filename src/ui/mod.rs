@@ -19,6 +19,7 @@ mod action;
 mod app;
 pub mod fonts;
 pub mod geometry;
+pub mod import;
 pub mod map;
 pub mod panels;
 pub mod pictures;
