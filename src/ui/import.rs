@@ -151,11 +151,19 @@ impl ImportDialog {
             .order(egui::Order::Foreground)
             .constrain_to(area)
             .collapsible(false)
-            .resizable(true)
-            .default_width(760.0)
+            // Sized to its content each frame (the content grows once the file is read), and
+            // scrolled when it is taller than the window.
+            .resizable(false)
+            .default_pos(area.left_top() + egui::vec2(16.0, 8.0))
+            .max_height(area.height() - 16.0)
             .show(ctx, |ui| {
+                ui.set_max_width((area.width() - 40.0).min(900.0));
                 egui::ScrollArea::vertical()
-                    .max_height(area.height() - 80.0)
+                    .id_salt("import-body")
+                    .max_height((area.height() - 60.0).max(200.0))
+                    // A window's content is 400 points high by default: let a long dialog use
+                    // the room there is.
+                    .min_scrolled_height((area.height() - 60.0).max(200.0))
                     .show(ui, |ui| self.body_ui(ui, &mut events));
             });
         events
@@ -203,29 +211,40 @@ impl ImportDialog {
             "Which column holds what:"
         });
         let mut mapping = preview.mapping.clone();
-        egui::Grid::new("import-mapping").num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
-            for (i, field) in Field::ALL.into_iter().enumerate() {
-                let current = mapping.get(field).map(str::to_owned);
-                let shown = current.clone().unwrap_or_else(|| "—".to_owned());
-                egui::ComboBox::from_label(field.label()).selected_text(shown).width(150.0).show_ui(ui, |ui| {
-                    if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
-                        mapping.set(field, None);
-                        changed = true;
-                    }
-                    for h in &preview.headers {
-                        if ui.selectable_label(current.as_deref() == Some(h), h).clicked()
-                            && current.as_deref() != Some(h)
-                        {
-                            mapping.set(field, Some(h.clone()));
+        // The fields most tables have first; ids, place details, bounds and bases folded.
+        let (main, more) = Field::ALL.split_at(13);
+        let mut grid = |ui: &mut egui::Ui, id: &str, fields: &[Field]| {
+            egui::Grid::new(id).num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
+                for (i, field) in fields.iter().copied().enumerate() {
+                    let current = mapping.get(field).map(str::to_owned);
+                    let shown = current.clone().unwrap_or_else(|| "—".to_owned());
+                    egui::ComboBox::from_label(field.label()).selected_text(shown).width(150.0).show_ui(ui, |ui| {
+                        if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                            mapping.set(field, None);
                             changed = true;
                         }
+                        for h in &preview.headers {
+                            if ui.selectable_label(current.as_deref() == Some(h), h).clicked()
+                                && current.as_deref() != Some(h)
+                            {
+                                mapping.set(field, Some(h.clone()));
+                                changed = true;
+                            }
+                        }
+                    });
+                    if i % 2 == 1 {
+                        ui.end_row();
                     }
-                });
-                if i % 2 == 1 {
-                    ui.end_row();
                 }
-            }
-        });
+            });
+        };
+        let mapped_more = more.iter().filter(|f| preview.mapping.get(**f).is_some()).count();
+        grid(ui, "import-mapping", main);
+        egui::CollapsingHeader::new(format!(
+            "More fields: ids, country, precision, bounds, bases ({mapped_more} mapped)"
+        ))
+        .id_salt("import-more")
+        .show(ui, |ui| grid(ui, "import-mapping-more", more));
         if sheet_changed {
             // Another sheet has other columns: guess again.
             self.mapping = None;
@@ -237,38 +256,6 @@ impl ImportDialog {
         if let Err(e) = mapping.resolve(&preview.headers) {
             ui.colored_label(Color32::from_rgb(0xb0, 0x20, 0x20), e);
         }
-        ui.add_space(6.0);
-        ui.label(format!("The first {} rows, as they will be read:", preview.rows.len()));
-        egui::ScrollArea::horizontal().id_salt("import-preview").show(ui, |ui| {
-            egui::Grid::new("import-rows").striped(true).spacing([10.0, 2.0]).show(ui, |ui| {
-                ui.strong("Row");
-                for h in &preview.headers {
-                    let field = Field::ALL.into_iter().find(|f| mapping.get(*f) == Some(h.as_str()));
-                    ui.vertical(|ui| {
-                        ui.strong(h);
-                        if let Some(f) = field {
-                            ui.small(format!("→ {}", f.label()));
-                        }
-                    });
-                }
-                ui.end_row();
-                for (number, cells) in &preview.rows {
-                    ui.label(number.to_string());
-                    for c in cells {
-                        ui.vertical(|ui| {
-                            ui.label(truncated(&c.text, 40));
-                            if let Some(r) = &c.reading {
-                                ui.small(RichText::new(truncated(r, 60)).color(Color32::from_rgb(0x20, 0x60, 0x30)));
-                            }
-                            if let Some(p) = &c.problem {
-                                ui.small(RichText::new(truncated(p, 80)).color(Color32::from_rgb(0xb0, 0x20, 0x20)));
-                            }
-                        });
-                    }
-                    ui.end_row();
-                }
-            });
-        });
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let label = ui.label("Write the dataset folder to:");
@@ -298,6 +285,39 @@ impl ImportDialog {
                 ui.spinner();
                 ui.label("Importing…");
             }
+        });
+        ui.add_space(6.0);
+        ui.label(format!("The first {} rows, as they will be read:", preview.rows.len()));
+        egui::ScrollArea::horizontal().id_salt("import-preview").show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            egui::Grid::new("import-rows").striped(true).spacing([10.0, 2.0]).show(ui, |ui| {
+                ui.strong("Row");
+                for h in &preview.headers {
+                    let field = Field::ALL.into_iter().find(|f| mapping.get(*f) == Some(h.as_str()));
+                    ui.vertical(|ui| {
+                        ui.strong(h);
+                        if let Some(f) = field {
+                            ui.small(format!("→ {}", f.label()));
+                        }
+                    });
+                }
+                ui.end_row();
+                for (number, cells) in &preview.rows {
+                    ui.label(number.to_string());
+                    for c in cells {
+                        ui.vertical(|ui| {
+                            ui.label(truncated(&c.text, 40));
+                            if let Some(r) = &c.reading {
+                                ui.small(RichText::new(truncated(r, 60)).color(Color32::from_rgb(0x20, 0x60, 0x30)));
+                            }
+                            if let Some(p) = &c.problem {
+                                ui.small(RichText::new(truncated(p, 80)).color(Color32::from_rgb(0xb0, 0x20, 0x20)));
+                            }
+                        });
+                    }
+                    ui.end_row();
+                }
+            });
         });
         if let Some(o) = &self.outcome {
             ui.separator();
