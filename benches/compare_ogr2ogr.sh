@@ -13,22 +13,10 @@ cargo build --release --quiet
 bin=target/release/crossings
 work="target/bench-data/compare-p${places}-e${events}"
 mkdir -p "$work"
-if [ ! -f "$work/data/events.json" ]; then
-  "$bin" generate --places "$places" --events "$events" --people $((places / 2)) --out "$work/data"
-fi
+# shellcheck source=benches/measure.sh
+source benches/measure.sh
+generated "$work/data" "$places" "$events"
 repeat="${REPEAT:-3}"
-measure() { # label, runs, command...
-  local label="$1" runs="$2"; shift 2
-  local all=()
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
-    all+=("$(cat "$work/time.txt")")
-  done
-  # The median run by wall clock (and its peak memory).
-  read -r secs kib < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-44s %8.2f s %9.1f MiB   (median of %d: %s)\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)" "$runs" \
-    "$(printf '%s\n' "${all[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
-}
 echo "data: $(du -sh "$work/data" | cut -f1) in $work/data ($places places, $events events)"
 measure "crossings validate (load + check)" "$repeat" "$bin" validate --data "$work/data"
 measure "crossings export (load + filter + write)" "$repeat" "$bin" export --data "$work/data" -o "$work/crossings.geojson"

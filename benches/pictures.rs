@@ -33,6 +33,7 @@ fn frame(c: &mut Criterion, name: &str, loaded: &crossings::dataset::Loaded) {
         area: Area::Fit,
         page: Page::pixels(1920, 1080),
         decorations: &decorations,
+        window: None,
     };
     let mut g = c.benchmark_group("pictures");
     g.sample_size(10).measurement_time(Duration::from_secs(8));

@@ -11,26 +11,17 @@ bin=$PWD/target/release/crossings
 work=$PWD/target/bench-data/pictures
 mkdir -p "$work"
 repeat="${REPEAT:-3}"
-measure() { # label, command...
-  local label="$1"; shift
-  local all=()
-  for _ in $(seq "$repeat"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
-    all+=("$(cat "$work/time.txt")")
-  done
-  read -r secs kib < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (repeat + 1) / 2 ))p")
-  printf '%-52s %8.2f s %9.1f MiB   (runs: %s)\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)" \
-    "$(printf '%s\n' "${all[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
-}
+# shellcheck source=benches/measure.sh
+source benches/measure.sh
 echo "== bundled data ($(nproc) cores)"
-measure "render 1920x1080 PNG, August 1945" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.png"
-measure "render 1920x1080 SVG" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.svg"
-measure "render 1920x1080 PDF" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.pdf"
-measure "render A3 300 dpi PNG (4961x3508)" "$bin" render --from 1945-08 --to 1945-08 --paper a3 --dpi 300 -o "$work/a3.png"
-measure "animate 24 monthly frames 1280x720 GIF" "$bin" animate --from 1945-01 --to 1946-12 -o "$work/24.gif"
-measure "animate 264 monthly frames 1937-1958 1280x720 GIF" "$bin" animate --from 1937-01 --to 1958-12 -o "$work/264.gif"
+measure "render 1920x1080 PNG, August 1945" "$repeat" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.png"
+measure "render 1920x1080 SVG" "$repeat" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.svg"
+measure "render 1920x1080 PDF" "$repeat" "$bin" render --from 1945-08 --to 1945-08 -o "$work/hd.pdf"
+measure "render A3 300 dpi PNG (4961x3508)" "$repeat" "$bin" render --from 1945-08 --to 1945-08 --paper a3 --dpi 300 -o "$work/a3.png"
+measure "animate 24 monthly frames 1280x720 GIF" "$repeat" "$bin" animate --from 1945-01 --to 1946-12 -o "$work/24.gif"
+measure "animate 264 monthly frames 1937-1958 1280x720 GIF" "$repeat" "$bin" animate --from 1937-01 --to 1958-12 -o "$work/264.gif"
 if command -v ffmpeg >/dev/null; then
-  measure "animate 264 monthly frames 1280x720 MP4 (ffmpeg)" "$bin" animate --from 1937-01 --to 1958-12 -o "$work/264.mp4"
+  measure "animate 264 monthly frames 1280x720 MP4 (ffmpeg)" "$repeat" "$bin" animate --from 1937-01 --to 1958-12 -o "$work/264.mp4"
 fi
 ls -l "$work"/*.png "$work"/*.gif "$work"/*.svg "$work"/*.pdf | awk '{print "  " $5 " bytes  " $9}'
 
@@ -39,14 +30,14 @@ data="$work/p100k"
 if [ ! -f "$data/events.json" ]; then
   "$bin" generate --places 100000 --events 300000 --people 1000 --out "$data" 2>/dev/null
 fi
-measure "crossings render (load, cluster, draw, write)" "$bin" --data "$data" render --no-legend -o "$work/p100k.png"
+measure "crossings render (load, cluster, draw, write)" "$repeat" "$bin" --data "$data" render --no-legend -o "$work/p100k.png"
 if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
   # QGIS reads the places as GeoJSON (what crossings export writes, events left out so the
   # file is the 25 MB of points QGIS needs, not 177 MB of events).
   [ -f "$work/p100k.geojson" ] || cp "$data/places.geojson" "$work/p100k.geojson"
   export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-qgis}"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-  measure "QGIS QgsMapRendererParallelJob (process)" /usr/bin/python3 benches/qgis/render_qgis.py "$work/p100k.geojson" "$work/p100k-qgis.png" --repeat 1
+  measure "QGIS QgsMapRendererParallelJob (process)" "$repeat" /usr/bin/python3 benches/qgis/render_qgis.py "$work/p100k.geojson" "$work/p100k-qgis.png" --repeat 1
   echo "  QGIS, inside one process (load from the file, draw from memory, median of 5):"
   /usr/bin/python3 benches/qgis/render_qgis.py "$work/p100k.geojson" "$work/p100k-qgis.png" --repeat 5 --memory | sed 's/^/  /'
 else

@@ -233,6 +233,10 @@ pub struct PictureArgs {
     /// A caption under the map listing the sources of the places shown.
     #[arg(long)]
     pub sources: bool,
+    /// A layer of lines or polygons drawn under the markers (GeoJSON, GeoPackage, KML or
+    /// Shapefile; repeatable, the first on top). Dated features follow the time window.
+    #[arg(long = "layer", value_name = "FILE")]
+    pub layers: Vec<PathBuf>,
 }
 
 impl PictureArgs {
@@ -259,6 +263,21 @@ impl PictureArgs {
             Some(b) => crate::picture::Area::Box(crate::picture::parse_bbox(b)?),
             None => crate::picture::Area::Fit,
         })
+    }
+
+    /// The --layer files read, coloured in turn.
+    fn overlays(&self, err: &mut dyn Write) -> Result<Vec<crate::overlay::StyledOverlay>, CliError> {
+        let mut out = Vec::new();
+        for (i, path) in self.layers.iter().enumerate() {
+            let overlay = crate::overlay::read_layer(path, &Default::default())?;
+            for p in overlay.problems.iter().take(20) {
+                let _ = writeln!(err, "warning: {p}");
+            }
+            let color = crate::overlay::LAYER_COLORS[i % crate::overlay::LAYER_COLORS.len()];
+            let settings = crate::overlay::LayerSettings { path: path.clone(), color, ..Default::default() };
+            out.push(crate::overlay::StyledOverlay { overlay: std::sync::Arc::new(overlay), settings });
+        }
+        Ok(out)
     }
 
     fn ids(&self, loaded: &Loaded) -> Result<(Vec<crate::model::PlaceIx>, Option<crate::model::PersonIx>), CliError> {
@@ -506,6 +525,9 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
     let _ = writeln!(out, "{}", imported.summary());
     let _ = writeln!(out, "wrote {}", args.out.display());
     let errors = imported.error_count();
+    // The records are on disk: free them before the folder is read back, so the two are
+    // never in memory at once.
+    drop(imported);
     // The folder is read back as `validate` reads it: what it says is what the app will say.
     let loaded = dataset::load(dataset::Input::Folder(&args.out), &dataset::LoadOptions::default())?;
     let (warnings, invalid): (Vec<_>, Vec<_>) = loaded.problems.iter().partition(|p| p.is_warning());
@@ -561,8 +583,9 @@ pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitC
         decorations.stamp = window.or_else(|| crate::picture::dataset_years(&loaded.dataset)).map(|w| w.describe());
     }
     let mut renderer = Renderer::new(&loaded.dataset)?;
+    renderer.set_overlays(args.picture.overlays(err)?);
     let req =
-        Request { vis: &vis, selected: &selected, person, journey_until: None, area, page, decorations: &decorations };
+        Request { vis: &vis, selected: &selected, person, journey_until: None, area, page, decorations: &decorations, window };
     renderer.check_not_empty(&req, window)?;
     let path = (args.output != "-").then(|| std::path::Path::new(&args.output));
     let stdout = std::io::stdout();
@@ -613,6 +636,7 @@ pub fn animate(cli: &Cli, args: &AnimateArgs, err: &mut dyn Write) -> Result<Exi
         person,
         area,
         themes: crate::query::Themes::default(),
+        overlays: args.picture.overlays(err)?,
     };
     let total = anim.windows().len();
     let _ = writeln!(err, "drawing {total} frames…");

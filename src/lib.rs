@@ -16,6 +16,7 @@
 //! | [`picture`] | the scene painted on the CPU: SVG (the master), PNG, PDF; animations as GIF, MP4, PNG frames | no |
 //! | [`export`] | one export view queried once, a writer of it per format (GeoJSON, LPF); atomic writes | no |
 //! | [`import`] | a user's CSV, TSV, XLSX, XLS, ODS, GeoJSON, GeoPackage or KML turned into a dataset folder, with the column mapping guessed, previewed and saved | no |
+//! | [`overlay`] | a user's lines and polygons (GeoJSON, GeoPackage, KML, Shapefile) as map layers, triangulated once, following the time slider when dated | no |
 //! | [`generate`] | synthetic datasets for benchmarks (`crossings generate`) | no |
 //! | [`icon`] | the application's icon at any size, for the window and the packages | no |
 //! | [`basemap`] | Natural Earth land, borders and countries, triangulated once | no |
@@ -37,6 +38,7 @@ pub mod geometry;
 pub mod icon;
 pub mod import;
 pub mod model;
+pub mod overlay;
 pub mod palette;
 pub mod picture;
 pub mod query;

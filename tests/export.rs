@@ -196,3 +196,20 @@ fn an_uncertain_event_exports_as_possible_with_its_bounds_in_geojson_and_linked_
     assert_eq!(span["start"], serde_json::json!({ "earliest": "1945-08-01", "latest": "1954-01-01" }), "{span}");
     assert_eq!(span["end"], serde_json::json!({ "in": "1954-12-31" }), "{span}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_export_is_readable_by_others_unless_it_replaces_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = common::bundled().dataset;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for format in [Format::Geojson, Format::Gpkg] {
+        let path = dir.path().join(format!("new.{}", format.extension()));
+        export::export_file(&path, &d, &ExportRequest { format, ..Default::default() }).unwrap();
+        assert_eq!(mode(&path), 0o644, "{format:?}: a new export can be shared, as any saved file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        export::export_file(&path, &d, &ExportRequest { format, ..Default::default() }).unwrap();
+        assert_eq!(mode(&path), 0o600, "{format:?}: a private file stays private");
+    }
+}

@@ -100,6 +100,8 @@ fn the_domain_modules_never_import_the_window_toolkit() {
         "chronology",
         "dataset",
         "export",
+        "import",
+        "overlay",
         "basemap",
         "scene",
         "picture",

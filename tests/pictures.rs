@@ -19,7 +19,7 @@ fn vis_for(d: &Dataset, from: &str, to: &str) -> Visibility {
 
 /// A picture of what `vis` shows, nothing selected.
 fn request<'a>(vis: &'a Visibility, decorations: &'a Decorations, area: Area, page: Page) -> Request<'a> {
-    Request { vis, selected: &[], person: None, journey_until: None, area, page, decorations }
+    Request { vis, selected: &[], person: None, journey_until: None, area, page, decorations, window: None }
 }
 
 /// North-east Asia, Harbin inside: one view for every render, so positions compare.
@@ -381,6 +381,7 @@ fn a_cancelled_animation_leaves_the_old_file_and_nothing_else() {
         person: None,
         area: Area::Fit,
         themes: Themes::default(),
+        overlays: Vec::new(),
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let stop_after_two = |done: usize, _total: usize| {

@@ -946,3 +946,53 @@ fn export_selected_as_csv_writes_the_chosen_format() {
     assert!(text.starts_with("\u{feff}event_id,date,"), "{}", &text[..40.min(text.len())]);
     assert!(text.contains("harbin"));
 }
+
+#[test]
+fn a_layer_is_added_shown_in_the_list_remembered_by_path_and_a_broken_one_named() {
+    let zones = common::fixture("import").join("zones.shp");
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let picked = zones.clone();
+    app.set_layer_dialog(std::sync::Arc::new(move || Some(picked.clone()).into()));
+    let mut h = app_harness(app);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Add layer…").click_accesskit();
+    for _ in 0..100 {
+        h.run_steps(2);
+        if matches!(h.state().overlay(&zones), Some(Ok(_))) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(matches!(h.state().overlay(&zones), Some(Ok(o)) if o.features == 2));
+    h.run();
+    // Listed with its controls, all labelled; hidden with its checkbox.
+    h.get_by_label("opacity of zones.shp");
+    h.get_by_label("zones.shp").click_accesskit();
+    h.run();
+    assert!(!h.state().saved_state().layers[0].visible);
+    let saved = h.state().saved_state();
+    assert_eq!(saved.layers.len(), 1);
+    assert_eq!(saved.layers[0].path, zones);
+
+    // The next start reads it again by path; a file gone since gets a message, the rest works.
+    let mut state = saved.clone();
+    state.layers.push(crossings::overlay::LayerSettings { path: "/no/such/railways.geojson".into(), ..Default::default() });
+    let mut h = app_harness(CrossingsApp::with_state(common::bundled(), state));
+    for _ in 0..100 {
+        h.run_steps(2);
+        if h.state().overlay(std::path::Path::new("/no/such/railways.geojson")).is_some() && h.state().overlay(&zones).is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(matches!(h.state().overlay(&zones), Some(Ok(_))));
+    let broken = h.state().overlay(std::path::Path::new("/no/such/railways.geojson")).unwrap().clone().unwrap_err();
+    assert!(broken.contains("railways.geojson"), "{broken}");
+    h.run();
+    assert!(h.state().dataset().places.len() > 40, "the atlas still works");
+    h.get_by_label("Remove railways.geojson").click_accesskit();
+    h.run();
+    assert_eq!(h.state().saved_state().layers.len(), 1);
+}

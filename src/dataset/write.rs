@@ -229,9 +229,16 @@ pub fn write_folder(dir: &Path, records: &Records) -> Result<(), FolderError> {
     };
     std::fs::create_dir_all(parent).map_err(io)?;
     let tmp = tempfile::Builder::new().prefix(".crossings-import-").tempdir_in(parent).map_err(io)?;
+    // A temporary folder starts private (rwx------); the dataset is for sharing.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).map_err(io)?;
+    }
     for name in super::FILES {
         let path = tmp.path().join(name);
         let file = std::fs::File::create(&path).map_err(io)?;
+        crate::export::share_like(&file, &path).map_err(io)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
         records.write_file(name, &mut w).map_err(io)?;
         let file = w.into_inner().map_err(|e| io(e.into_error()))?;

@@ -189,6 +189,7 @@ pub fn write_file(path: &Path, view: &ExportView<'_>) -> Result<(), WriteError> 
         return Err(WriteError::NoFolder(dir.display().to_string()));
     }
     let tmp = tempfile::Builder::new().prefix(".crossings-").suffix(".gpkg").tempfile_in(dir).map_err(io)?;
+    super::share_like(tmp.as_file(), path).map_err(io)?;
     {
         let mut conn = Connection::open(tmp.path()).map_err(|e| io(std::io::Error::other(e)))?;
         // The journal would be a second file beside the temporary one; one writer needs none.

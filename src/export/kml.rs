@@ -8,22 +8,8 @@ use std::io::Write;
 use super::rows::EventRow;
 use super::view::ExportView;
 
-/// XML text with `&`, `<`, `>` and quotes escaped (and control characters XML forbids
-/// dropped).
 fn esc(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => s.push(c),
-        }
-    }
-    s
+    super::xml_escape(text, true)
 }
 
 fn placemark(w: &mut dyn Write, row: &EventRow<'_>, with_time: bool) -> std::io::Result<()> {

@@ -24,6 +24,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 pub use atomic::{WriteError, write_atomic, write_atomic_with};
+pub(crate) use atomic::share_like;
 pub use rows::{EVENT_COLUMNS, EventRow, event_rows};
 pub use view::{ExportEvent, ExportPlace, ExportView};
 
@@ -178,6 +179,29 @@ pub fn export_file(path: &std::path::Path, dataset: &Dataset, request: &ExportRe
         Ok(())
     })?;
     Ok(counts)
+}
+
+/// Text for XML (SVG, KML): `&`, `<`, `>` and quotes escaped, and the control characters XML
+/// forbids dropped (line breaks too, unless `keep_newlines`).
+///
+/// ```
+/// assert_eq!(crossings::export::xml_escape("A & <B>\n", false), "A &amp; &lt;B&gt;");
+/// ```
+pub fn xml_escape(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' | '\r' if keep_newlines => out.push(c),
+            c if (c as u32) < 0x20 && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Who wrote the file, as both formats record it.

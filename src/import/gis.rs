@@ -84,7 +84,8 @@ fn point_of(g: Option<&Geometry<f64>>) -> Result<Option<(f64, f64)>, String> {
     }
 }
 
-fn json_value(v: &serde_json::Value, max: usize) -> Value {
+/// A GeoJSON property as a cell (lists and objects as their JSON text).
+pub fn json_value(v: &serde_json::Value, max: usize) -> Value {
     match v {
         serde_json::Value::Null => Value::Empty,
         serde_json::Value::Bool(b) => Value::Bool(*b),
@@ -280,7 +281,8 @@ pub fn open_gpkg(path: &Path, label: &str, limits: &ImportLimits) -> Result<rusq
     Ok(conn)
 }
 
-pub(super) fn gpkg_error(label: &str, e: rusqlite::Error) -> ImportError {
+/// A GeoPackage's SQLite error, with the file named.
+pub fn gpkg_error(label: &str, e: rusqlite::Error) -> ImportError {
     ImportError::Unreadable { file: label.to_owned(), line: None, message: format!("cannot read the GeoPackage: {e}") }
 }
 

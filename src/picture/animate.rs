@@ -87,6 +87,8 @@ pub struct Animation {
     pub area: Area,
     /// The themes shown (the window's theme filter; all by default).
     pub themes: Themes,
+    /// Overlay layers drawn under the markers (their dated features follow each frame).
+    pub overlays: Vec<crate::overlay::StyledOverlay>,
 }
 
 impl Animation {
@@ -131,6 +133,7 @@ impl Animation {
             area: self.area,
             page: self.page,
             decorations: &decorations,
+            window: Some(whole),
         };
         let layout = Layout::new(renderer.font(), self.page, &decorations, &[]);
         Ok(Area::Fixed(renderer.transform(&probe, &layout)))
@@ -153,6 +156,7 @@ impl Animation {
             area,
             page: self.page,
             decorations,
+            window: Some(window),
         }
     }
 
@@ -227,6 +231,7 @@ pub fn animate(
     };
     let whole = TimeWindow::new(first.start, last.end);
     let mut renderer = Renderer::new(dataset)?;
+    renderer.set_overlays(anim.overlays.clone());
     // One view for every frame (and Empty when no frame would show anything).
     let fixed = anim.view(&renderer)?;
     // Check the target before drawing anything.

@@ -206,6 +206,9 @@ pub struct Request<'a> {
     pub page: Page,
     /// Title, date stamp, legend and the rest.
     pub decorations: &'a Decorations,
+    /// The time window shown (`None`: every time): the dated features of overlay layers
+    /// follow it.
+    pub window: Option<crate::chronology::TimeWindow>,
 }
 
 /// Why a picture could not be made, in words a user can act on.
@@ -416,6 +419,8 @@ pub struct Composition {
     pub layout: Layout,
     /// The decorations.
     pub decorations: Decorations,
+    /// The time window the overlay layers are drawn for.
+    pub window: Option<crate::chronology::TimeWindow>,
 }
 
 /// Makes pictures of one dataset. Keeps what costs to build (places' statics, the cluster
@@ -426,6 +431,7 @@ pub struct Renderer<'a> {
     grid: ClusterGrid,
     layers: [Option<MercatorLayer>; 3],
     font: &'static Font,
+    overlays: Vec<crate::overlay::StyledOverlay>,
 }
 
 impl std::fmt::Debug for Renderer<'_> {
@@ -440,7 +446,17 @@ impl<'a> Renderer<'a> {
         let font = text::font().ok_or(PictureError::Font)?;
         let statics = PlaceStatics::build(dataset);
         let grid = ClusterGrid::build(&statics);
-        Ok(Renderer { dataset, statics, grid, layers: [None, None, None], font })
+        Ok(Renderer { dataset, statics, grid, layers: [None, None, None], font, overlays: Vec::new() })
+    }
+
+    /// Overlay layers to draw under the markers, first on top (as the window's layer list).
+    pub fn set_overlays(&mut self, overlays: Vec<crate::overlay::StyledOverlay>) {
+        self.overlays = overlays;
+    }
+
+    /// The overlay layers drawn.
+    pub fn overlays(&self) -> &[crate::overlay::StyledOverlay] {
+        &self.overlays
     }
 
     /// The dataset.
@@ -520,7 +536,7 @@ impl<'a> Renderer<'a> {
         if !req.decorations.scale_bar {
             scene.scale_bar = None;
         }
-        Composition { scene, layout, decorations: req.decorations.clone() }
+        Composition { scene, layout, decorations: req.decorations.clone(), window: req.window }
     }
 
     /// The places a request shows, or [`PictureError::Empty`] with the window in words.

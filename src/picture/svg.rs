@@ -35,19 +35,7 @@ pub enum Layers {
 }
 
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::export::xml_escape(s, false)
 }
 
 /// `fill="#rrggbb"` and its opacity when not 1.
@@ -207,6 +195,12 @@ pub fn svg(renderer: &mut Renderer<'_>, comp: &Composition, mode: TextMode, laye
     if layers == Layers::Basemap {
         out.push_str("</svg>\n");
         return out;
+    }
+    // The user's own layers, under everything of the dataset (they follow each frame's time).
+    if !renderer.overlays().is_empty() {
+        open_layer(&mut out, "layers", "Layers", true);
+        overlay_layers(&mut out, renderer, comp);
+        out.push_str("</g>\n");
     }
     // Hidden places, faintly.
     open_layer(&mut out, "ghosts", "Hidden places", clip);
@@ -430,6 +424,44 @@ fn decorations(out: &mut String, ink: Ink<'_>, comp: &Composition) {
         for (i, l) in lines.iter().enumerate() {
             let middle = r.min.y + sizes::PAD + line * (i as f32 + 0.5);
             ink.text(out, l, sizes::CAPTION, r.min.x + sizes::PAD, middle, palette::MAP_TEXT);
+        }
+        out.push_str("</g>\n");
+    }
+}
+
+/// The overlay layers' pieces in view and in the window, the last layer of the list first.
+fn overlay_layers(out: &mut String, renderer: &Renderer<'_>, comp: &Composition) {
+    let t = comp.scene.transform;
+    let view = t.visible(comp.layout.map.expand(8.0));
+    for (i, styled) in renderer.overlays().iter().enumerate().rev() {
+        if !styled.settings.visible {
+            continue;
+        }
+        let [r, g, b] = styled.settings.color;
+        let color = Rgba::rgb(r, g, b);
+        let fill_color = color.gamma_multiply(styled.settings.opacity.clamp(0.0, 1.0));
+        let (mut fills, mut lines) = (String::new(), String::new());
+        for piece in styled.overlay.pieces_in(view, comp.window) {
+            match &piece.shape {
+                crate::overlay::PieceShape::Fill { rings, .. } => {
+                    for ring in rings {
+                        let pts: Vec<ScreenPoint> = ring.iter().map(|m| t.apply(*m)).collect();
+                        push_points(&mut fills, &pts, true, 0.3);
+                    }
+                }
+                crate::overlay::PieceShape::Line(pts) => {
+                    let pts: Vec<ScreenPoint> = pts.iter().map(|m| t.apply(*m)).collect();
+                    push_points(&mut lines, &pts, false, 0.3);
+                }
+            }
+        }
+        let name = xml_escape(&styled.overlay.name);
+        let _ = writeln!(out, r#"<g class="layer-{i}" inkscape:label="{name}">"#);
+        if !fills.is_empty() {
+            let _ = writeln!(out, r#"<path d="{fills}" fill-rule="evenodd" {} {} stroke-linejoin="round"/>"#, fill(fill_color), stroke(color, 1.2));
+        }
+        if !lines.is_empty() {
+            let _ = writeln!(out, r#"<path d="{lines}" fill="none" {} stroke-linejoin="round" stroke-linecap="round"/>"#, stroke(color, 2.0));
         }
         out.push_str("</g>\n");
     }

@@ -58,6 +58,12 @@ pub enum Action {
     ExportAs(crate::export::Format),
     /// Choose a spreadsheet or GIS file to import.
     Import,
+    /// Choose a file of lines or polygons to add as a layer.
+    AddLayer,
+    /// Add this file as a layer.
+    AddLayerFile(std::path::PathBuf),
+    /// Change the layer at this place in the list.
+    Layer(usize, LayerChange),
     /// Import this file (typed where no file dialog could be shown).
     ImportFile(std::path::PathBuf),
     /// Open the picture export dialog (an image, or an animation).
@@ -68,4 +74,17 @@ pub enum Action {
     OpenFolder(std::path::PathBuf),
     /// Close the path field without doing anything.
     ClosePathPrompt,
+}
+
+/// A change to one layer of the layer list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerChange {
+    /// New settings (shown, colour, opacity).
+    Set(crate::overlay::LayerSettings),
+    /// One place up the list (drawn above the one before).
+    Up,
+    /// One place down.
+    Down,
+    /// Off the list.
+    Remove,
 }

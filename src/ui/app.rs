@@ -60,6 +60,8 @@ pub struct AppState {
     pub legend_hidden: bool,
     /// Text size in steps of 10 % from normal (View > Text size, Ctrl+= and Ctrl+-).
     pub text_size: i32,
+    /// Overlay layers, by path, first on top (File > Add layer…).
+    pub layers: Vec<crate::overlay::LayerSettings>,
 }
 
 /// The smallest and largest text size steps (about 73 % and 177 %).
@@ -192,6 +194,10 @@ enum JobResult {
     ImportOut(PathBuf),
     /// A status line from a background job.
     Status(String, bool),
+    /// A layer file chosen in the dialog.
+    LayerChosen(PathBuf),
+    /// A layer file read (or why not).
+    LayerRead(PathBuf, Result<Arc<crate::overlay::Overlay>, String>),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -301,6 +307,12 @@ pub struct CrossingsApp {
     /// The format File > Export selected as chose last (Ctrl+E repeats it).
     export_format: Format,
     import_dialog: Option<super::import::ImportDialog>,
+    /// Layers read (or their error), by path; a path in `state.layers` missing here is read
+    /// in the background.
+    layer_reads: std::collections::HashMap<PathBuf, Result<Arc<crate::overlay::Overlay>, String>>,
+    /// Layer files being read.
+    overlays_loading: std::collections::HashSet<PathBuf>,
+    layer_dialog: OpenFileDialog,
     /// The path field shown when no file dialog could be.
     path_prompt: Option<PathPrompt>,
     /// The picture export dialog, and what its snapshot of the window was taken for.
@@ -407,6 +419,16 @@ impl CrossingsApp {
             }),
             export_format: Format::Geojson,
             import_dialog: None,
+            layer_reads: Default::default(),
+            overlays_loading: Default::default(),
+            layer_dialog: Arc::new(|| {
+                native_dialog(|| {
+                    rfd::FileDialog::new()
+                        .set_title("Add a layer of lines or polygons")
+                        .add_filter("Layers", &["geojson", "json", "gpkg", "kml", "shp"])
+                        .pick_file()
+                })
+            }),
             path_prompt: None,
             picture_dialog: None,
             picture_key: None,
@@ -445,6 +467,41 @@ impl CrossingsApp {
     /// Replaces the folder dialog (tests).
     pub fn set_folder_dialog(&mut self, dialog: FolderDialog) {
         self.folder_dialog = dialog;
+    }
+
+    /// Replaces the dialog that picks a layer file (tests).
+    pub fn set_layer_dialog(&mut self, dialog: OpenFileDialog) {
+        self.layer_dialog = dialog;
+    }
+
+    /// Adds a layer file to the list (on top), coloured in turn, and reads it.
+    fn add_layer(&mut self, path: PathBuf) {
+        if self.state.layers.iter().any(|l| l.path == path) {
+            self.status = Some(Status { text: format!("{} is already a layer", path.display()), error: false });
+            return;
+        }
+        let color = crate::overlay::LAYER_COLORS[self.state.layers.len() % crate::overlay::LAYER_COLORS.len()];
+        // Read again: the file may have changed since it was last read.
+        self.layer_reads.remove(&path);
+        self.state.layers.insert(0, crate::overlay::LayerSettings { path, color, ..Default::default() });
+    }
+
+    /// Applies a change from the layer list.
+    fn change_layer(&mut self, i: usize, change: super::action::LayerChange) {
+        use super::action::LayerChange;
+        if i >= self.state.layers.len() {
+            return;
+        }
+        match change {
+            LayerChange::Set(settings) => self.state.layers[i] = settings,
+            LayerChange::Up if i > 0 => self.state.layers.swap(i, i - 1),
+            LayerChange::Down if i + 1 < self.state.layers.len() => self.state.layers.swap(i, i + 1),
+            LayerChange::Remove => {
+                let gone = self.state.layers.remove(i);
+                self.layer_reads.remove(&gone.path);
+            }
+            LayerChange::Up | LayerChange::Down => {}
+        }
     }
 
     /// Replaces the dialog that picks a file to import (tests).
@@ -570,6 +627,24 @@ impl CrossingsApp {
                     }
                 }
                 JobResult::Status(text, error) => self.status = Some(Status { text, error }),
+                JobResult::LayerChosen(path) => self.add_layer(path),
+                JobResult::LayerRead(path, result) => {
+                    self.overlays_loading.remove(&path);
+                    match &result {
+                        Ok(o) => {
+                            let skipped = o.problems.len();
+                            let text = format!(
+                                "Layer {}: {} features{}",
+                                o.name,
+                                o.features,
+                                if skipped > 0 { format!(", {skipped} left out (see the layer list)") } else { String::new() }
+                            );
+                            self.status = Some(Status { text, error: false });
+                        }
+                        Err(e) => self.status = Some(Status { text: format!("Layer not read: {e}"), error: true }),
+                    }
+                    self.layer_reads.insert(path, result);
+                }
                 JobResult::Exported(Err(e)) => {
                     self.busy = None;
                     self.status = Some(Status { text: format!("Export failed: {e}"), error: true });
@@ -811,6 +886,17 @@ impl CrossingsApp {
                     }
                 });
             }
+            Action::AddLayer => {
+                let tx = self.jobs_tx.clone();
+                let dialog = self.layer_dialog.clone();
+                std::thread::spawn(move || {
+                    if let Picked::Path(p) = dialog() {
+                        let _ = tx.send(JobResult::LayerChosen(p));
+                    }
+                });
+            }
+            Action::AddLayerFile(path) => self.add_layer(path),
+            Action::Layer(i, change) => self.change_layer(i, change),
             Action::ImportFile(path) => {
                 self.path_prompt = None;
                 self.import_dialog = Some(super::import::ImportDialog::new(path));
@@ -917,7 +1003,42 @@ impl CrossingsApp {
             playback: self.state.timeline.map_or(self.atlas.bounds, |t| (t.first, t.last)),
             months_per_second: self.state.time.speed,
             themes: self.state.themes,
+            overlays: self.styled_overlays(),
         }
+    }
+
+    /// The layers read and shown, with their colours, first on top.
+    fn styled_overlays(&self) -> Vec<crate::overlay::StyledOverlay> {
+        self.state
+            .layers
+            .iter()
+            .filter(|l| l.visible)
+            .filter_map(|l| match self.layer_reads.get(&l.path) {
+                Some(Ok(o)) => Some(crate::overlay::StyledOverlay { overlay: o.clone(), settings: l.clone() }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Reads, off the UI thread, every layer of the state not read yet.
+    fn read_missing_layers(&mut self, ctx: &egui::Context) {
+        for l in &self.state.layers {
+            if self.layer_reads.contains_key(&l.path) || self.overlays_loading.contains(&l.path) {
+                continue;
+            }
+            self.overlays_loading.insert(l.path.clone());
+            let (tx, path, ctx) = (self.jobs_tx.clone(), l.path.clone(), ctx.clone());
+            std::thread::spawn(move || {
+                let result = crate::overlay::read_layer(&path, &Default::default()).map(Arc::new).map_err(|e| e.to_string());
+                let _ = tx.send(JobResult::LayerRead(path, result));
+                ctx.request_repaint();
+            });
+        }
+    }
+
+    /// Layers as read (tests).
+    pub fn overlay(&self, path: &std::path::Path) -> Option<&Result<Arc<crate::overlay::Overlay>, String>> {
+        self.layer_reads.get(path)
     }
 
     /// The picture export dialog, kept in step with the map, and what it asks for.
@@ -1072,6 +1193,7 @@ impl CrossingsApp {
             self.fonts_installed = true;
         }
         self.poll_jobs(&ctx);
+        self.read_missing_layers(&ctx);
         // The text size the user chose scales the whole window (egui's own Ctrl+/- is off).
         let scale = text_scale(self.state.text_size);
         if (ctx.zoom_factor() - scale).abs() > 1e-4 {
@@ -1099,6 +1221,7 @@ impl CrossingsApp {
         let menu = egui::Panel::top("menu").exact_size(menu_size).show(ui, reserve);
         let timeline = egui::Panel::bottom("timeline").resizable(false).exact_size(timeline_size).show(ui, reserve);
         egui::Panel::left("places").resizable(true).default_size(280.0).size_range(200.0..=420.0).show(ui, |ui| {
+            actions.extend(super::layers::layers_ui(ui, &self.state.layers, &self.layer_reads));
             let (vis, generation, list) = self.view.list_parts();
             actions.extend(panels::place_list_ui(
                 ui,
@@ -1185,6 +1308,9 @@ impl CrossingsApp {
                     .clicked()
                 {
                     actions.push(Action::Import);
+                }
+                if ui.button("Add layer…").on_hover_text("Lines or polygons (GeoJSON, GeoPackage, KML, Shapefile) drawn under the markers").clicked() {
+                    actions.push(Action::AddLayer);
                 }
                 ui.separator();
                 if ui.add(egui::Button::new("Export selected…").shortcut_text("Ctrl+E")).clicked() {
@@ -1296,6 +1422,8 @@ impl CrossingsApp {
         let anchor =
             ui.input(|i| i.pointer.hover_pos()).filter(|p| self.map_rect.contains(*p)).map(|p| (p, self.lon_lat_at(p)));
         let highlight = self.highlight.as_ref().map(|(_, search, places)| (search.as_str(), places.as_slice()));
+        let overlays = self.styled_overlays();
+        let window = self.state.time.filter().window;
         let mut actions = Vec::new();
         let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
             // The wheel zooms around the pointer, as in every desktop map.
@@ -1303,6 +1431,7 @@ impl CrossingsApp {
             // Shift+drag draws a selection box instead of panning.
             .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
             .with_plugin(BasemapPlugin { layer })
+            .with_plugin(super::map::OverlayPlugin { overlays: &overlays, window })
             .with_plugin(ScenePlugin {
                 dataset: &self.atlas.dataset,
                 statics: &self.atlas.statics,

@@ -62,6 +62,71 @@ impl Plugin for BasemapPlugin<'_> {
     }
 }
 
+/// The shapes of the overlay layers in view and in the time window, the last of the list
+/// first (so the first is drawn on top): fills as meshes at the layer's opacity with an
+/// outline, lines two points wide.
+pub fn overlay_shapes(
+    overlays: &[crate::overlay::StyledOverlay],
+    window: Option<crate::chronology::TimeWindow>,
+    t: &ScreenTransform,
+    canvas: Rect,
+) -> Vec<Shape> {
+    let view = t.visible(screen_rect(canvas.expand(4.0)));
+    let at = |m: &crate::geometry::Mercator| pos2(t.apply(*m));
+    let mut shapes = Vec::new();
+    for styled in overlays.iter().rev().filter(|o| o.settings.visible) {
+        let [r, g, b] = styled.settings.color;
+        let color = egui::Color32::from_rgb(r, g, b);
+        let fill = color.gamma_multiply(styled.settings.opacity.clamp(0.0, 1.0));
+        let mut mesh = Mesh::default();
+        let mut outlines = Vec::new();
+        for piece in styled.overlay.pieces_in(view, window) {
+            match &piece.shape {
+                crate::overlay::PieceShape::Fill { vertices, indices, rings } => {
+                    if mesh.vertices.len() + vertices.len() > 60_000 {
+                        shapes.push(Shape::mesh(std::mem::take(&mut mesh)));
+                    }
+                    let base = mesh.vertices.len() as u32;
+                    for v in vertices {
+                        mesh.colored_vertex(at(v), fill);
+                    }
+                    mesh.indices.extend(indices.iter().map(|i| base + i));
+                    for ring in rings {
+                        outlines.push(Shape::line(ring.iter().map(at).collect(), Stroke::new(1.2, color)));
+                    }
+                }
+                crate::overlay::PieceShape::Line(points) => {
+                    outlines.push(Shape::line(points.iter().map(at).collect(), Stroke::new(2.0, color)));
+                }
+            }
+        }
+        if !mesh.is_empty() {
+            shapes.push(Shape::mesh(mesh));
+        }
+        shapes.extend(outlines);
+    }
+    shapes
+}
+
+/// Paints the overlay layers, above the basemap and under the markers.
+pub struct OverlayPlugin<'a> {
+    /// The layers shown, first on top.
+    pub overlays: &'a [crate::overlay::StyledOverlay],
+    /// The time window (dated features follow it).
+    pub window: Option<crate::chronology::TimeWindow>,
+}
+
+impl Plugin for OverlayPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _response: &Response, projector: &Projector, _memory: &MapMemory) {
+        if self.overlays.is_empty() {
+            return;
+        }
+        let canvas = ui.max_rect();
+        let t = transform_of(projector);
+        ui.painter().with_clip_rect(canvas).extend(overlay_shapes(self.overlays, self.window, &t, canvas));
+    }
+}
+
 fn dashed_circle(center: Pos2, radius: f32, stroke: Stroke) -> Vec<Shape> {
     let n = 16;
     (0..n)

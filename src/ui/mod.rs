@@ -20,6 +20,7 @@ mod app;
 pub mod fonts;
 pub mod geometry;
 pub mod import;
+pub mod layers;
 pub mod map;
 pub mod panels;
 pub mod pictures;

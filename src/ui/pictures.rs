@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub vis: Arc<Visibility>,
     /// The time window, if one is set.
     pub window: Option<TimeWindow>,
+    /// The overlay layers the map shows, first on top.
+    pub overlays: Vec<crate::overlay::StyledOverlay>,
     /// The selected places.
     pub selected: Vec<PlaceIx>,
     /// The person whose journey is drawn.
@@ -51,7 +53,7 @@ impl Snapshot {
         page: Page,
         decorations: &'a Decorations,
     ) -> Request<'a> {
-        Request { vis: &self.vis, selected, person: self.person, journey_until: None, area, page, decorations }
+        Request { vis: &self.vis, selected, person: self.person, journey_until: None, area, page, decorations, window: self.window }
     }
 }
 
@@ -323,6 +325,7 @@ impl PictureDialog {
             person: self.snapshot.person,
             area: self.area(),
             themes: self.snapshot.themes,
+            overlays: self.snapshot.overlays.clone(),
         })
     }
 
@@ -347,6 +350,7 @@ impl PictureDialog {
                     let result = (|| -> Result<String, picture::PictureError> {
                         page.check()?;
                         let mut r = Renderer::new(&snap.dataset)?;
+                        r.set_overlays(snap.overlays.clone());
                         let req = snap.request(&selected, area, page, &decorations);
                         r.check_not_empty(&req, snap.window)?;
                         let mut bytes = Vec::new();
@@ -410,6 +414,7 @@ impl PictureDialog {
                     return Err("the size is too small".to_owned());
                 }
                 let mut r = Renderer::new(&snap.dataset).map_err(|e| e.to_string())?;
+                r.set_overlays(snap.overlays.clone());
                 let comp = match kind {
                     Kind::Image => {
                         let req = snap.request(&selected, area, small, &decorations);
