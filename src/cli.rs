@@ -157,7 +157,7 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Geojson)]
     pub format: Format,
-    /// Linked Places only: the base of permanent ids, such as https://example.org/atlas/
+    /// Linked Places only: the base of permanent ids, such as `https://example.org/atlas/`
     /// (places become BASE/place/ID). Default: urn:crossings: ids, which are not permanent.
     #[arg(long, value_name = "URI")]
     pub base_uri: Option<String>,
@@ -584,8 +584,16 @@ pub fn render(cli: &Cli, args: &RenderArgs, err: &mut dyn Write) -> Result<ExitC
     }
     let mut renderer = Renderer::new(&loaded.dataset)?;
     renderer.set_overlays(args.picture.overlays(err)?);
-    let req =
-        Request { vis: &vis, selected: &selected, person, journey_until: None, area, page, decorations: &decorations, window };
+    let req = Request {
+        vis: &vis,
+        selected: &selected,
+        person,
+        journey_until: None,
+        area,
+        page,
+        decorations: &decorations,
+        window,
+    };
     renderer.check_not_empty(&req, window)?;
     let path = (args.output != "-").then(|| std::path::Path::new(&args.output));
     let stdout = std::io::stdout();

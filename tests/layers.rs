@@ -15,7 +15,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn world() -> Bbox<Mercator> {
-    Bbox::of([Mercator::from(LonLat { lon: 60.0, lat: -10.0 }), Mercator::from(LonLat { lon: 180.0, lat: 80.0 })]).unwrap()
+    Bbox::of([Mercator::from(LonLat { lon: 60.0, lat: -10.0 }), Mercator::from(LonLat { lon: 180.0, lat: 80.0 })])
+        .unwrap()
 }
 
 fn shown(o: &Overlay, window: &str) -> Vec<u32> {
@@ -33,7 +34,9 @@ fn a_shapefile_and_a_geopackage_of_dated_zones_follow_the_time_slider() {
         assert_eq!(shown(&o, "1948"), [1], "{name}: Zone B in 1948");
         assert!(shown(&o, "1960").is_empty(), "{name}: nothing in 1960");
         assert_eq!(o.pieces_in(world(), None).count(), 2, "{name}: both without a window");
-        let crossings::overlay::PieceShape::Fill { indices, .. } = &o.pieces[0].shape else { panic!("{name}: a polygon") };
+        let crossings::overlay::PieceShape::Fill { indices, .. } = &o.pieces[0].shape else {
+            panic!("{name}: a polygon")
+        };
         assert_eq!(indices.len(), 6, "{name}: a rectangle is two triangles");
     }
 }
@@ -58,7 +61,19 @@ fn a_picture_draws_the_layer_under_the_markers_and_only_in_its_time() {
     let render = |from: &str, name: &str| -> String {
         let out = dir.path().join(name);
         let run = common::crossings()
-            .args(["render", "--from", from, "--to", from, "--bbox", "115,35,140,50", "--width", "800", "--height", "500"])
+            .args([
+                "render",
+                "--from",
+                from,
+                "--to",
+                from,
+                "--bbox",
+                "115,35,140,50",
+                "--width",
+                "800",
+                "--height",
+                "500",
+            ])
             .arg("--layer")
             .arg(fixture("zones.shp"))
             .arg("-o")
@@ -73,9 +88,10 @@ fn a_picture_draws_the_layer_under_the_markers_and_only_in_its_time() {
     let layers = doc.descendants().find(|n| n.attribute("id") == Some("layers")).expect("a layers group");
     let markers = doc.descendants().find(|n| n.attribute("id") == Some("markers")).expect("markers");
     assert!(layers.range().start < markers.range().start, "the layer is drawn under the markers");
-    let fills: Vec<_> = layers.descendants().filter(|n| n.has_tag_name("path") && n.attribute("fill-opacity").is_some()).collect();
+    let fills: Vec<_> =
+        layers.descendants().filter(|n| n.has_tag_name("path") && n.attribute("fill-opacity").is_some()).collect();
     assert_eq!(fills.len(), 1, "Zone A only in August 1945");
-    assert_eq!(fills[0].attribute("fill"), Some("#8c2d04"), "the first layer colour");
+    assert_eq!(fills[0].attribute("stroke"), Some("#8c2d04"), "the first layer colour");
     let later = render("1952", "late.svg");
     let doc = roxmltree::Document::parse(&later).unwrap();
     let layers = doc.descendants().find(|n| n.attribute("id") == Some("layers")).unwrap();

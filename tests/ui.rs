@@ -978,11 +978,15 @@ fn a_layer_is_added_shown_in_the_list_remembered_by_path_and_a_broken_one_named(
 
     // The next start reads it again by path; a file gone since gets a message, the rest works.
     let mut state = saved.clone();
-    state.layers.push(crossings::overlay::LayerSettings { path: "/no/such/railways.geojson".into(), ..Default::default() });
+    state
+        .layers
+        .push(crossings::overlay::LayerSettings { path: "/no/such/railways.geojson".into(), ..Default::default() });
     let mut h = app_harness(CrossingsApp::with_state(common::bundled(), state));
     for _ in 0..100 {
         h.run_steps(2);
-        if h.state().overlay(std::path::Path::new("/no/such/railways.geojson")).is_some() && h.state().overlay(&zones).is_some() {
+        if h.state().overlay(std::path::Path::new("/no/such/railways.geojson")).is_some()
+            && h.state().overlay(&zones).is_some()
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -992,7 +996,8 @@ fn a_layer_is_added_shown_in_the_list_remembered_by_path_and_a_broken_one_named(
     assert!(broken.contains("railways.geojson"), "{broken}");
     h.run();
     assert!(h.state().dataset().places.len() > 40, "the atlas still works");
-    h.get_by_label("Remove railways.geojson").click_accesskit();
+    // The second layer of the list is the broken one.
+    h.query_all_by_label("Remove").nth(1).expect("a remove button per layer").click_accesskit();
     h.run();
     assert_eq!(h.state().saved_state().layers.len(), 1);
 }

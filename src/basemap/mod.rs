@@ -356,7 +356,10 @@ mod tests {
     fn the_banded_test_agrees_with_geos_contains() {
         // A grid over East Asia and its seas: the bands must say what geo's exact test says.
         let mut checked = 0;
-        for c in countries().iter().filter(|c| ["China", "Japan", "Russia", "Vietnam", "North Korea", "Indonesia"].contains(&c.name.as_str())) {
+        for c in countries()
+            .iter()
+            .filter(|c| ["China", "Japan", "Russia", "Vietnam", "North Korea", "Indonesia"].contains(&c.name.as_str()))
+        {
             for i in 0..120 {
                 for j in 0..90 {
                     let p = Point::new(60.0 + i as f64 * 1.0 + 0.37, -12.0 + j as f64 * 1.0 + 0.21);

@@ -196,6 +196,21 @@ impl Records {
     }
 }
 
+/// Gives a temporary file the permissions its target should have: the old file's when it is
+/// replaced, else readable by all (`rw-r--r--`), as a file saved by any program would be.
+/// (A temporary file starts private, `rw-------`, and a rename keeps that.)
+pub(crate) fn share_like(tmp: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+    Ok(())
+}
+
 /// Why a folder could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {
@@ -238,7 +253,7 @@ pub fn write_folder(dir: &Path, records: &Records) -> Result<(), FolderError> {
     for name in super::FILES {
         let path = tmp.path().join(name);
         let file = std::fs::File::create(&path).map_err(io)?;
-        crate::export::share_like(&file, &path).map_err(io)?;
+        share_like(&file, &path).map_err(io)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
         records.write_file(name, &mut w).map_err(io)?;
         let file = w.into_inner().map_err(|e| io(e.into_error()))?;

@@ -33,20 +33,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
 
-/// Gives a temporary file the permissions its target should have: the old file's when it is
-/// replaced, else readable by all (`rw-r--r--`), as a file saved by any program would be.
-/// (A temporary file starts private, `rw-------`, and a rename keeps that.)
-pub(crate) fn share_like(tmp: &std::fs::File, target: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (tmp, target);
-    Ok(())
-}
+pub(crate) use crate::dataset::write::share_like;
 
 /// Writes to `path` atomically through `fill`, which streams into a buffered writer.
 pub fn write_atomic_with(

@@ -23,8 +23,8 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-pub use atomic::{WriteError, write_atomic, write_atomic_with};
 pub(crate) use atomic::share_like;
+pub use atomic::{WriteError, write_atomic, write_atomic_with};
 pub use rows::{EVENT_COLUMNS, EventRow, event_rows};
 pub use view::{ExportEvent, ExportPlace, ExportView};
 

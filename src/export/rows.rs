@@ -206,7 +206,7 @@ pub fn write_csv_events(w: &mut dyn Write, view: &ExportView<'_>) -> std::io::Re
     out.flush()
 }
 
-/// The columns of [`write_csv_events`], in order (the header of an empty export).
+/// The columns of the events CSV, in order (the header row).
 pub const EVENT_COLUMNS: [&str; 27] = [
     "event_id",
     "date",

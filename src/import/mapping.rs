@@ -408,7 +408,8 @@ fn normalise(h: &str) -> String {
 
 /// Guesses a mapping from the headers and some first rows.
 ///
-/// Headers are matched first exactly (after [`normalise`]), then by containing a longer
+/// Headers are matched first exactly (lowercase, without spaces, `_`, `-` or a unit in
+/// brackets), then by containing a longer
 /// synonym ("Date of arrival"); a field no header names is looked for in the values (a
 /// column of "lat, lon" pairs, a column of dates).
 pub fn guess(headers: &[String], sample: &[Row]) -> Mapping {

@@ -91,10 +91,13 @@ impl Overlay {
                 self.pieces.push(Piece { feature, shape, bbox, span });
             }
         };
-        let merc = |c: &geo::Coord<f64>| Mercator::from(LonLat { lon: c.x.clamp(-180.0, 180.0), lat: c.y.clamp(-85.05, 85.05) });
+        let merc = |c: &geo::Coord<f64>| {
+            Mercator::from(LonLat { lon: c.x.clamp(-180.0, 180.0), lat: c.y.clamp(-85.05, 85.05) })
+        };
         let polygon = |p: &geo::Polygon<f64>, push: &mut dyn FnMut(PieceShape, &mut dyn Iterator<Item = Mercator>)| {
             let tri = p.earcut_triangles_raw();
-            let vertices: Vec<Mercator> = tri.vertices.iter().map(|[x, y]| merc(&geo::Coord { x: *x, y: *y })).collect();
+            let vertices: Vec<Mercator> =
+                tri.vertices.iter().map(|[x, y]| merc(&geo::Coord { x: *x, y: *y })).collect();
             let indices: Vec<u32> = tri.triangle_indices.iter().map(|&i| i as u32).collect();
             let mut rings = vec![p.exterior().coords().map(merc).collect::<Vec<_>>()];
             rings.extend(p.interiors().iter().map(|r| r.coords().map(merc).collect::<Vec<_>>()));
@@ -160,8 +163,14 @@ impl Default for LayerSettings {
 
 /// Colours given to new layers in turn: dark and muted, apart from the themes' colours, so
 /// markers stay readable above them.
-pub const LAYER_COLORS: [[u8; 3]; 6] =
-    [[0x8c, 0x2d, 0x04], [0x54, 0x27, 0x88], [0x4d, 0x6b, 0x1f], [0x1f, 0x4e, 0x79], [0x7a, 0x1f, 0x4a], [0x5c, 0x5c, 0x3d]];
+pub const LAYER_COLORS: [[u8; 3]; 6] = [
+    [0x8c, 0x2d, 0x04],
+    [0x54, 0x27, 0x88],
+    [0x4d, 0x6b, 0x1f],
+    [0x1f, 0x4e, 0x79],
+    [0x7a, 0x1f, 0x4a],
+    [0x5c, 0x5c, 0x3d],
+];
 
 /// A layer read, with how to draw it.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,7 +187,13 @@ mod tests {
 
     fn square(lon: f64, lat: f64) -> Geometry<f64> {
         Geometry::Polygon(geo::Polygon::new(
-            geo::LineString::from(vec![(lon, lat), (lon + 1.0, lat), (lon + 1.0, lat + 1.0), (lon, lat + 1.0), (lon, lat)]),
+            geo::LineString::from(vec![
+                (lon, lat),
+                (lon + 1.0, lat),
+                (lon + 1.0, lat + 1.0),
+                (lon, lat + 1.0),
+                (lon, lat),
+            ]),
             vec![],
         ))
     }
@@ -190,8 +205,16 @@ mod tests {
         o.add(0, &square(120.0, 40.0), Some((d(1945, 8, 9), d(1945, 9, 2))));
         o.add(1, &square(130.0, 40.0), None);
         assert_eq!(o.pieces.len(), 2);
-        let world = Bbox::of([Mercator::from(LonLat { lon: 100.0, lat: 30.0 }), Mercator::from(LonLat { lon: 140.0, lat: 50.0 })]).unwrap();
-        let west = Bbox::of([Mercator::from(LonLat { lon: 119.0, lat: 39.0 }), Mercator::from(LonLat { lon: 122.0, lat: 42.0 })]).unwrap();
+        let world = Bbox::of([
+            Mercator::from(LonLat { lon: 100.0, lat: 30.0 }),
+            Mercator::from(LonLat { lon: 140.0, lat: 50.0 }),
+        ])
+        .unwrap();
+        let west = Bbox::of([
+            Mercator::from(LonLat { lon: 119.0, lat: 39.0 }),
+            Mercator::from(LonLat { lon: 122.0, lat: 42.0 }),
+        ])
+        .unwrap();
         let aug = TimeWindow::parse("1945-08").ok();
         let y1950 = TimeWindow::parse("1950").ok();
         assert_eq!(o.pieces_in(world, aug).count(), 2);

@@ -73,7 +73,8 @@ fn build(label: &str, name: String, raws: Vec<Raw>) -> Overlay {
         }
         Row { number: i + 1, cells, problem: None }
     };
-    let sample: Vec<Row> = raws.iter().take(crate::import::SAMPLE_ROWS).enumerate().map(|(i, r)| row_of(i, r)).collect();
+    let sample: Vec<Row> =
+        raws.iter().take(crate::import::SAMPLE_ROWS).enumerate().map(|(i, r)| row_of(i, r)).collect();
     let mapping = guess(&headers, &sample);
     let col = |f: Field| mapping.get(f).and_then(|c| headers.iter().position(|h| h == c));
     let (start, end) = match (col(Field::Start), col(Field::Date), col(Field::End)) {
@@ -106,7 +107,11 @@ fn build(label: &str, name: String, raws: Vec<Raw>) -> Overlay {
                 Ok(Some(r)) => r.date.span().map(|(a, b)| if first { a } else { b }),
                 Ok(None) => None,
                 Err(e) => {
-                    overlay.problems.push(format!("{label}:{}:{}: {e}; the feature shows at every time", i + 1, headers[ix?]));
+                    overlay.problems.push(format!(
+                        "{label}:{}:{}: {e}; the feature shows at every time",
+                        i + 1,
+                        headers[ix?]
+                    ));
                     None
                 }
             }
@@ -119,7 +124,9 @@ fn build(label: &str, name: String, raws: Vec<Raw>) -> Overlay {
             (a, b) => Some((a.unwrap_or(Day::MIN), b.unwrap_or(Day::MAX))),
         };
         if overlay.add(i as u32, geometry, span) == 0 {
-            overlay.problems.push(format!("{label}:{}: a point, not a line or polygon; left out (import points as places)", i + 1));
+            overlay
+                .problems
+                .push(format!("{label}:{}: a point, not a line or polygon; left out (import points as places)", i + 1));
         }
     }
     overlay
@@ -171,10 +178,7 @@ fn kml_geometry(node: roxmltree::Node<'_, '_>) -> Option<Geometry<f64>> {
         "LineString" | "LinearRing" => Some(Geometry::LineString(geo::LineString::new(text_of(node)))),
         "Polygon" => {
             let ring = |which: &str| -> Vec<geo::LineString<f64>> {
-                node.children()
-                    .filter(|c| c.has_tag_name(which))
-                    .map(|b| geo::LineString::new(text_of(b)))
-                    .collect()
+                node.children().filter(|c| c.has_tag_name(which)).map(|b| geo::LineString::new(text_of(b))).collect()
             };
             let outer = ring("outerBoundaryIs").into_iter().next()?;
             Some(Geometry::Polygon(geo::Polygon::new(outer, ring("innerBoundaryIs"))))
@@ -189,13 +193,20 @@ fn kml_geometry(node: roxmltree::Node<'_, '_>) -> Option<Geometry<f64>> {
 
 fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(label, format!("KML must be UTF-8 text: {e}")))?;
-    let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: u32::try_from(limits.rows.saturating_mul(64)).unwrap_or(u32::MAX) };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::try_from(limits.rows.saturating_mul(64)).unwrap_or(u32::MAX),
+    };
     let doc = roxmltree::Document::parse_with_options(&text, options).map_err(|e| match e {
         roxmltree::Error::DtdDetected => unreadable(label, "the file has a document type declaration (<!DOCTYPE>); it is refused, since it can make a reader fetch other files, and KML needs none".into()),
         other => unreadable(label, format!("not well-formed XML: {other}")),
     })?;
     let child = |n: roxmltree::Node<'_, '_>, name: &str| {
-        n.descendants().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+        n.descendants()
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
     };
     let mut out = Vec::new();
     for pm in doc.descendants().filter(|n| n.has_tag_name("Placemark")) {
@@ -203,7 +214,12 @@ fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, Impo
             return Err(ImportError::TooManyRows { file: label.to_owned(), limit: limits.rows });
         }
         let mut props = Vec::new();
-        for (k, v) in [("name", child(pm, "name")), ("begin", child(pm, "begin")), ("end", child(pm, "end")), ("when", child(pm, "when"))] {
+        for (k, v) in [
+            ("name", child(pm, "name")),
+            ("begin", child(pm, "begin")),
+            ("end", child(pm, "end")),
+            ("when", child(pm, "when")),
+        ] {
             if let Some(v) = v {
                 props.push((k.to_owned(), Value::Text(v)));
             }
@@ -226,7 +242,8 @@ fn gpkg(path: &Path, label: &str, limits: &ImportLimits) -> Result<(String, Vec<
     to_wgs84(Geometry::Point(geo::Point::new(0.0, 0.0)), layer.epsg, &layer.table).map_err(|e| unreadable(label, e))?;
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let columns: Vec<String> = {
-        let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", quote(&layer.table))).map_err(|e| gpkg_error(label, e))?;
+        let mut stmt =
+            conn.prepare(&format!("PRAGMA table_info({})", quote(&layer.table))).map_err(|e| gpkg_error(label, e))?;
         let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
         names.filter_map(Result::ok).filter(|n| *n != layer.column).collect()
     };
@@ -269,13 +286,25 @@ fn shp(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, Impo
     let epsg = match std::fs::read_to_string(path.with_extension("prj")) {
         Err(_) => Some(4326),
         Ok(wkt) if !wkt.contains("PROJCS") => Some(4326),
-        Ok(wkt) if wkt.contains("Pseudo-Mercator") || wkt.contains("Mercator_Auxiliary_Sphere") || wkt.contains("Popular Visualisation") => Some(3857),
+        Ok(wkt)
+            if wkt.contains("Pseudo-Mercator")
+                || wkt.contains("Mercator_Auxiliary_Sphere")
+                || wkt.contains("Popular Visualisation") =>
+        {
+            Some(3857)
+        }
         Ok(wkt) => {
             let name = wkt.split('"').nth(1).unwrap_or("a projected system").to_owned();
-            return Err(unreadable(label, format!("the layer is in {name}; reproject it to longitude/latitude first (ogr2ogr -t_srs EPSG:4326 out.shp in.shp)")));
+            return Err(unreadable(
+                label,
+                format!(
+                    "the layer is in {name}; reproject it to longitude/latitude first (ogr2ogr -t_srs EPSG:4326 out.shp in.shp)"
+                ),
+            ));
         }
     };
-    let mut reader = ::shapefile::Reader::from_path(path).map_err(|e| unreadable(label, format!("not a readable Shapefile: {e}")))?;
+    let mut reader = ::shapefile::Reader::from_path(path)
+        .map_err(|e| unreadable(label, format!("not a readable Shapefile: {e}")))?;
     let mut out = Vec::new();
     for item in reader.iter_shapes_and_records() {
         if out.len() >= limits.rows {
@@ -292,7 +321,9 @@ fn shp(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, Impo
                     F::Float(Some(n)) => Value::Number(f64::from(n)),
                     F::Integer(n) => Value::Number(f64::from(n)),
                     F::Logical(Some(b)) => Value::Bool(b),
-                    F::Date(Some(d)) => Day::from_ymd(d.year() as i32, d.month(), d.day()).map_or(Value::Empty, Value::Date),
+                    F::Date(Some(d)) => {
+                        Day::from_ymd(d.year() as i32, d.month(), d.day()).map_or(Value::Empty, Value::Date)
+                    }
                     _ => Value::Empty,
                 };
                 (k, value)
@@ -312,7 +343,9 @@ fn shp(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, Impo
 fn shape_geometry(shape: ::shapefile::Shape) -> Result<Geometry<f64>, String> {
     use ::shapefile::{PolygonRing, Shape};
     fn lines<P>(parts: &[Vec<P>], xy: impl Fn(&P) -> geo::Coord<f64>) -> Geometry<f64> {
-        Geometry::MultiLineString(geo::MultiLineString(parts.iter().map(|p| geo::LineString::new(p.iter().map(&xy).collect())).collect()))
+        Geometry::MultiLineString(geo::MultiLineString(
+            parts.iter().map(|p| geo::LineString::new(p.iter().map(&xy).collect())).collect(),
+        ))
     }
     fn polygons<P>(rings: &[PolygonRing<P>], xy: impl Fn(&P) -> geo::Coord<f64>) -> Geometry<f64> {
         let mut out: Vec<geo::Polygon<f64>> = Vec::new();

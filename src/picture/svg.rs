@@ -458,10 +458,19 @@ fn overlay_layers(out: &mut String, renderer: &Renderer<'_>, comp: &Composition)
         let name = xml_escape(&styled.overlay.name);
         let _ = writeln!(out, r#"<g class="layer-{i}" inkscape:label="{name}">"#);
         if !fills.is_empty() {
-            let _ = writeln!(out, r#"<path d="{fills}" fill-rule="evenodd" {} {} stroke-linejoin="round"/>"#, fill(fill_color), stroke(color, 1.2));
+            let _ = writeln!(
+                out,
+                r#"<path d="{fills}" fill-rule="evenodd" {} {} stroke-linejoin="round"/>"#,
+                fill(fill_color),
+                stroke(color, 1.2)
+            );
         }
         if !lines.is_empty() {
-            let _ = writeln!(out, r#"<path d="{lines}" fill="none" {} stroke-linejoin="round" stroke-linecap="round"/>"#, stroke(color, 2.0));
+            let _ = writeln!(
+                out,
+                r#"<path d="{lines}" fill="none" {} stroke-linejoin="round" stroke-linecap="round"/>"#,
+                stroke(color, 2.0)
+            );
         }
         out.push_str("</g>\n");
     }

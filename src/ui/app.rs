@@ -637,7 +637,11 @@ impl CrossingsApp {
                                 "Layer {}: {} features{}",
                                 o.name,
                                 o.features,
-                                if skipped > 0 { format!(", {skipped} left out (see the layer list)") } else { String::new() }
+                                if skipped > 0 {
+                                    format!(", {skipped} left out (see the layer list)")
+                                } else {
+                                    String::new()
+                                }
                             );
                             self.status = Some(Status { text, error: false });
                         }
@@ -1029,7 +1033,8 @@ impl CrossingsApp {
             self.overlays_loading.insert(l.path.clone());
             let (tx, path, ctx) = (self.jobs_tx.clone(), l.path.clone(), ctx.clone());
             std::thread::spawn(move || {
-                let result = crate::overlay::read_layer(&path, &Default::default()).map(Arc::new).map_err(|e| e.to_string());
+                let result =
+                    crate::overlay::read_layer(&path, &Default::default()).map(Arc::new).map_err(|e| e.to_string());
                 let _ = tx.send(JobResult::LayerRead(path, result));
                 ctx.request_repaint();
             });
@@ -1309,7 +1314,11 @@ impl CrossingsApp {
                 {
                     actions.push(Action::Import);
                 }
-                if ui.button("Add layer…").on_hover_text("Lines or polygons (GeoJSON, GeoPackage, KML, Shapefile) drawn under the markers").clicked() {
+                if ui
+                    .button("Add layer…")
+                    .on_hover_text("Lines or polygons (GeoJSON, GeoPackage, KML, Shapefile) drawn under the markers")
+                    .clicked()
+                {
                     actions.push(Action::AddLayer);
                 }
                 ui.separator();

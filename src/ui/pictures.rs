@@ -53,7 +53,16 @@ impl Snapshot {
         page: Page,
         decorations: &'a Decorations,
     ) -> Request<'a> {
-        Request { vis: &self.vis, selected, person: self.person, journey_until: None, area, page, decorations, window: self.window }
+        Request {
+            vis: &self.vis,
+            selected,
+            person: self.person,
+            journey_until: None,
+            area,
+            page,
+            decorations,
+            window: self.window,
+        }
     }
 }
 
