@@ -723,6 +723,25 @@ fn without_a_file_dialog_a_path_field_takes_its_place() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(h.state().dataset().places.len(), 2, "the typed folder was opened");
+    // A layer the same way (found missing in the real window: Add layer did nothing there).
+    h.state_mut().set_layer_dialog(std::sync::Arc::new(|| crossings::ui::Picked::Unavailable));
+    h.state_mut().apply(crossings::ui::Action::AddLayer);
+    wait_for_label(&mut h, "The file of lines or polygons (GeoJSON, GeoPackage, KML, Shapefile):");
+    let zones = common::fixture("import").join("zones.shp");
+    replace_text(
+        &mut h,
+        "The file of lines or polygons (GeoJSON, GeoPackage, KML, Shapefile):",
+        &zones.display().to_string(),
+    );
+    h.get_by_label("Add").click_accesskit();
+    // The layer is read in the background (a spinner repaints meanwhile).
+    h.run_steps(3);
+    assert_eq!(h.state().saved_state().layers.first().map(|l| l.path.clone()), Some(zones));
+    assert!(h.query_by_label("Add").is_none(), "the field closes once the layer is added");
+    // And a file to import.
+    h.state_mut().set_open_file_dialog(std::sync::Arc::new(|| crossings::ui::Picked::Unavailable));
+    h.state_mut().apply(crossings::ui::Action::Import);
+    wait_for_label(&mut h, "The spreadsheet or GIS file to import:");
 }
 
 /// The label of the widget with the keyboard focus, if any.

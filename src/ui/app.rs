@@ -171,6 +171,8 @@ pub enum PathPurpose {
     Open,
     /// Which file to import.
     Import,
+    /// Which file to add as a layer.
+    Layer,
 }
 
 /// The path field shown instead of a file dialog.
@@ -893,13 +895,19 @@ impl CrossingsApp {
             Action::AddLayer => {
                 let tx = self.jobs_tx.clone();
                 let dialog = self.layer_dialog.clone();
-                std::thread::spawn(move || {
-                    if let Picked::Path(p) = dialog() {
-                        let _ = tx.send(JobResult::LayerChosen(p));
+                std::thread::spawn(move || match dialog() {
+                    Picked::Path(p) => _ = tx.send(JobResult::LayerChosen(p)),
+                    Picked::Cancelled => {}
+                    Picked::Unavailable => {
+                        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                        let _ = tx.send(JobResult::NeedPath(PathPurpose::Layer, home.display().to_string()));
                     }
                 });
             }
-            Action::AddLayerFile(path) => self.add_layer(path),
+            Action::AddLayerFile(path) => {
+                self.path_prompt = None;
+                self.add_layer(path);
+            }
             Action::Layer(i, change) => self.change_layer(i, change),
             Action::ImportFile(path) => {
                 self.path_prompt = None;
@@ -1140,6 +1148,9 @@ impl CrossingsApp {
             PathPurpose::Export => ("Export to a file", "Where to save the export:", "Save"),
             PathPurpose::Open => ("Open a dataset folder", "The dataset folder to open:", "Open"),
             PathPurpose::Import => ("Import a file", "The spreadsheet or GIS file to import:", "Import"),
+            PathPurpose::Layer => {
+                ("Add a layer", "The file of lines or polygons (GeoJSON, GeoPackage, KML, Shapefile):", "Add")
+            }
         };
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         egui::Window::new(title).constrain_to(below_menu).collapsible(false).resizable(false).show(ctx, |ui| {
@@ -1154,6 +1165,7 @@ impl CrossingsApp {
                         PathPurpose::Export => Action::ExportTo(path),
                         PathPurpose::Open => Action::OpenFolder(path),
                         PathPurpose::Import => Action::ImportFile(path),
+                        PathPurpose::Layer => Action::AddLayerFile(path),
                     });
                 }
                 if ui.button("Cancel").clicked() {
