@@ -313,3 +313,39 @@ fn the_command_prints_the_mapping_the_readings_and_the_problems_and_fails_on_unu
     );
     assert!(out.join("events.json").is_file());
 }
+
+#[test]
+fn a_cell_longer_than_the_limit_is_cut_and_said_to_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, format!("place,lat,lon,date,summary\nHarbin,45.75,126.63,1945-08,{}\n", "x".repeat(500)))
+        .unwrap();
+    let limits = crossings::import::ImportLimits { string_bytes: 100, ..Default::default() };
+    let imp = import::import(&path, &ImportOptions { limits, ..Default::default() }).unwrap();
+    assert_eq!(imp.records.events[0].summary.len(), 100);
+    let said = imp.problems.iter().find(|p| p.row == 2).expect("the cut is named");
+    assert!(said.message.contains("column E holds 500 bytes; only the first 100 are kept"), "{said}");
+}
+
+#[test]
+fn geojson_points_with_date_properties_become_places_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("camps.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "id": "zhenyuan", "properties": {"name": "Zhenyuan", "start": "1944-06", "end": "1945-08-15", "title": "Peace Village"},
+           "geometry": {"type": "Point", "coordinates": [108.43, 27.05]}},
+          {"type": "Feature", "properties": {"name": "Front", "when": "1945"},
+           "geometry": {"type": "LineString", "coordinates": [[110, 30], [112, 31]]}}]}"#,
+    )
+    .unwrap();
+    let imp = import::import(&path, &ImportOptions::default()).unwrap();
+    assert_eq!(imp.mapping.get(Field::Place), Some("name"));
+    assert_eq!(imp.mapping.get(Field::Longitude), Some("longitude"));
+    let e = event(&imp.records, "Peace Village");
+    assert_eq!(e.date.as_deref(), Some("1944-06/1945-08-15"));
+    assert_eq!(place_of(&imp.records, "Peace Village").lon_lat, [108.43, 27.05]);
+    assert!(imp.problems.iter().any(|p| p.row == 2 && p.message.contains("a line")), "{:?}", imp.problems);
+    written_and_valid(&imp);
+}

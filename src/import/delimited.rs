@@ -155,11 +155,14 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
             }
             // csv counts a CRLF's line at the next record; the file's own newlines do not lie.
             let number = record.position().map_or(0, |p| lines.line_at(p.byte()));
+            let mut problem = None;
             let mut cells: Vec<Value> = record
                 .iter()
                 .take(width.max(1))
-                .map(|c| {
+                .enumerate()
+                .map(|(i, c)| {
                     if c.len() > max_string {
+                        problem = Some(cut_message(i, c.len(), max_string));
                         Value::Text(truncate(c, max_string))
                     } else if c.trim().is_empty() {
                         Value::Empty
@@ -169,7 +172,7 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
                 })
                 .collect();
             cells.resize(width, Value::Empty);
-            return Some(Ok(Row { number, cells, problem: None }));
+            return Some(Ok(Row { number, cells, problem }));
         }
     });
     Ok(Table {
@@ -236,6 +239,14 @@ fn encoding_name(e: &'static Encoding) -> &'static str {
         "GBK" | "gb18030" => "GBK/GB18030",
         other => other,
     }
+}
+
+/// What is said of a cell cut to the length limit (the row is used with the cut text).
+pub(super) fn cut_message(column: usize, bytes: usize, max: usize) -> String {
+    format!(
+        "the cell in column {} holds {bytes} bytes; only the first {max} are kept",
+        super::table::column_letter(column)
+    )
 }
 
 /// The first `max` bytes of a text, cut at a character boundary.

@@ -112,7 +112,14 @@ pub fn open(path: &Path, label: &str, sheet: Option<&str>, limits: &ImportLimits
     let headers = clean_headers(header.iter().map(|c| value(c, max_string).text().unwrap_or_default()));
     let body: Vec<Row> = rows
         .filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty)))
-        .map(|(number, r)| Row { number, cells: r.iter().map(|c| value(c, max_string)).collect(), problem: None })
+        .map(|(number, r)| {
+            let long = r.iter().position(|c| matches!(c, Data::String(s) if s.len() > max_string));
+            let problem = long.map(|i| {
+                let bytes = if let Data::String(s) = &r[i] { s.len() } else { 0 };
+                super::delimited::cut_message(i, bytes, max_string)
+            });
+            Row { number, cells: r.iter().map(|c| value(c, max_string)).collect(), problem }
+        })
         .collect();
     let other_sheets = names.into_iter().filter(|n| *n != name).collect();
     Ok(Table {
