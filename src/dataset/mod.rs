@@ -20,7 +20,7 @@
 //! texts) is in `file`; reading the files' bytes is [`Texts`].
 
 mod events;
-mod file;
+pub(crate) mod file;
 mod ids;
 mod people;
 mod places;

@@ -7,8 +7,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::view::{ExportEvent, ExportPlace, ExportView};
-use super::{filter_meta, round6};
-use crate::chronology::{Day, Match, TimeWindow};
+use super::{certainty, day_or_null, filter_meta, round6};
+use crate::chronology::{Day, TimeWindow};
 use crate::model::Dataset;
 
 #[derive(Serialize)]
@@ -76,20 +76,8 @@ struct FeatureOut<'a> {
     properties: PropertiesOut<'a>,
 }
 
-fn day_or_null(d: Day) -> Option<String> {
-    (!d.is_open()).then(|| d.iso())
-}
-
 fn ts_or_null(d: Day, time: &str) -> Option<String> {
     (!d.is_open()).then(|| format!("{} {time}", d.iso()))
-}
-
-fn certainty(m: Match) -> &'static str {
-    match m {
-        Match::Certain => "certain",
-        Match::Possible => "possible",
-        Match::Hidden => "hidden",
-    }
 }
 
 fn event_out<'a>(dataset: &'a Dataset, shown: &ExportEvent<'a>) -> EventOut<'a> {

@@ -8,8 +8,9 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 
 use super::WriteError;
-use super::rows::{EventRow, certainty};
+use super::rows::EventRow;
 use super::view::ExportView;
+use super::{certainty, day_or_null as day};
 use crate::chronology::Day;
 
 /// WGS 84 as the GeoPackage specification writes it in `gpkg_spatial_ref_sys`.
@@ -54,10 +55,6 @@ CREATE TABLE people (fid INTEGER PRIMARY KEY AUTOINCREMENT, person_id TEXT NOT N
 CREATE TABLE sources (fid INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL UNIQUE, title TEXT, file TEXT,
   url TEXT, note TEXT);
 "#;
-
-fn day(d: Day) -> Option<String> {
-    (!d.is_open()).then(|| d.iso())
-}
 
 fn fill(conn: &mut Connection, view: &ExportView<'_>) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;

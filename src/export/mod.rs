@@ -207,6 +207,20 @@ pub fn xml_escape(text: &str, keep_newlines: bool) -> String {
 /// Who wrote the file, as both formats record it.
 const GENERATOR: &str = concat!("crossings ", env!("CARGO_PKG_VERSION"));
 
+/// A day as ISO text, or `None` for an open side (every writer's start and end).
+fn day_or_null(d: crate::chronology::Day) -> Option<String> {
+    (!d.is_open()).then(|| d.iso())
+}
+
+/// `certain`, `possible` or `hidden`: how the filter shows a place or event.
+fn certainty(m: crate::chronology::Match) -> &'static str {
+    match m {
+        crate::chronology::Match::Certain => "certain",
+        crate::chronology::Match::Possible => "possible",
+        crate::chronology::Match::Hidden => "hidden",
+    }
+}
+
 /// A coordinate rounded to six decimals (about 10 cm), as RFC 7946 advises.
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6

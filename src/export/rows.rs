@@ -6,9 +6,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::round6;
 use super::view::{ExportEvent, ExportPlace, ExportView};
-use crate::chronology::{Day, Match};
+use super::{certainty, day_or_null as day, round6};
+use crate::chronology::Day;
 use crate::model::Dataset;
 
 /// An event at its place, every field flattened to text or numbers.
@@ -68,19 +68,6 @@ pub struct EventRow<'a> {
     pub place_category: &'static str,
     /// The event's note.
     pub note: Option<&'a str>,
-}
-
-fn day(d: Day) -> Option<String> {
-    (!d.is_open()).then(|| d.iso())
-}
-
-/// `certain` or `possible`.
-pub(super) fn certainty(m: Match) -> &'static str {
-    match m {
-        Match::Certain => "certain",
-        Match::Possible => "possible",
-        Match::Hidden => "hidden",
-    }
 }
 
 impl<'a> EventRow<'a> {

@@ -12,6 +12,7 @@ use super::mapping::{Field, Resolved};
 use super::table::Row;
 use crate::chronology::FuzzyDate;
 use crate::dataset::Severity;
+use crate::dataset::file::valid_id;
 use crate::dataset::write::{EventRecord, PersonRecord, PlaceRecord, Records, SourceRecord};
 use crate::model::{Basis, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
 
@@ -102,10 +103,6 @@ impl Ids {
     fn is_free(&self, id: &str) -> bool {
         !self.used.contains_key(id)
     }
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 200 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Names compared without case, spaces at the ends or Unicode form differences.
