@@ -94,11 +94,8 @@ fn count_outside_quotes(line: &str, d: u8) -> usize {
 /// returns the rest as a stream.
 pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, ImportError> {
     let io = |e| ImportError::io(label, e);
+    let len = super::check_file_size(path, label, limits)?;
     let file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > limits.file_bytes {
-        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
-    }
     let mut sample = Vec::with_capacity(SAMPLE_BYTES.min(len as usize));
     (&file).take(SAMPLE_BYTES as u64).read_to_end(&mut sample).map_err(io)?;
     let whole = sample.len() as u64 == len;

@@ -97,26 +97,54 @@ pub fn json_value(v: &serde_json::Value, max: usize) -> Value {
     }
 }
 
-fn read_limited(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<u8>, ImportError> {
-    let io = |e| ImportError::io(label, e);
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > limits.file_bytes {
-        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
-    }
-    std::fs::read(path).map_err(io)
+/// A GeoJSON file read whole (within the size limit) and parsed; shared with the overlay
+/// layers' reader.
+pub fn parse_geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<geojson::GeoJson, ImportError> {
+    super::check_file_size(path, label, limits)?;
+    let bytes = std::fs::read(path).map_err(|e| ImportError::io(label, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| ImportError::Unreadable {
+        file: label.to_owned(),
+        line: Some(e.line()),
+        message: format!("not GeoJSON: {e}"),
+    })
+}
+
+/// A KML file read (within the size limit) as UTF-8 text; [`parse_kml`] parses it.
+pub fn kml_text(path: &Path, label: &str, limits: &ImportLimits) -> Result<String, ImportError> {
+    super::check_file_size(path, label, limits)?;
+    let bytes = std::fs::read(path).map_err(|e| ImportError::io(label, e))?;
+    String::from_utf8(bytes).map_err(|e| ImportError::Unreadable {
+        file: label.to_owned(),
+        line: None,
+        message: format!("KML must be UTF-8: {e}"),
+    })
+}
+
+/// KML parsed with no document type declaration allowed (it can declare entities that would
+/// read other files, and KML never needs one) and a node limit from the row limit; shared
+/// with the overlay layers' reader.
+pub fn parse_kml<'t>(
+    text: &'t str,
+    label: &str,
+    limits: &ImportLimits,
+) -> Result<roxmltree::Document<'t>, ImportError> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::try_from(limits.rows.saturating_mul(64)).unwrap_or(u32::MAX),
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        let message = match e {
+            roxmltree::Error::DtdDetected => "the file has a document type declaration (<!DOCTYPE>); it is refused, since it can make a reader fetch other files, and KML needs none".to_owned(),
+            other => format!("not well-formed XML: {other}"),
+        };
+        ImportError::Unreadable { file: label.to_owned(), line: None, message }
+    })
 }
 
 /// A GeoJSON FeatureCollection (or a single Feature).
 pub fn geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, ImportError> {
-    let bytes = read_limited(path, label, limits)?;
     let bad = |message: String| ImportError::Unreadable { file: label.to_owned(), line: None, message };
-    let gj: geojson::GeoJson = serde_json::from_slice(&bytes).map_err(|e| ImportError::Unreadable {
-        file: label.to_owned(),
-        line: Some(e.line()),
-        message: format!("not GeoJSON: {e}"),
-    })?;
-    drop(bytes);
-    let features = match gj {
+    let features = match parse_geojson(path, label, limits)? {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
         geojson::GeoJson::Feature(f) => vec![f],
         geojson::GeoJson::Geometry(_) => {
@@ -167,23 +195,8 @@ pub fn geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table,
 /// ExtendedData. A document type declaration is refused: it can declare entities that would
 /// read other files, and KML never needs one.
 pub fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, ImportError> {
-    let bytes = read_limited(path, label, limits)?;
-    let text = String::from_utf8(bytes).map_err(|e| ImportError::Unreadable {
-        file: label.to_owned(),
-        line: None,
-        message: format!("KML must be UTF-8: {e}"),
-    })?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: u32::try_from(limits.rows.saturating_mul(64)).unwrap_or(u32::MAX),
-    };
-    let doc = roxmltree::Document::parse_with_options(&text, options).map_err(|e| {
-        let message = match e {
-            roxmltree::Error::DtdDetected => "the file has a document type declaration (<!DOCTYPE>); it is refused, since it can make a reader fetch other files, and KML needs none".to_owned(),
-            other => format!("not well-formed XML: {other}"),
-        };
-        ImportError::Unreadable { file: label.to_owned(), line: None, message }
-    })?;
+    let text = kml_text(path, label, limits)?;
+    let doc = parse_kml(&text, label, limits)?;
     let child_text = |n: roxmltree::Node<'_, '_>, name: &str| -> Option<String> {
         n.children()
             .find(|c| c.has_tag_name(name))
@@ -260,11 +273,8 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub fn open_gpkg(path: &Path, label: &str, limits: &ImportLimits) -> Result<rusqlite::Connection, ImportError> {
     use std::io::Read;
     let io = |e| ImportError::io(label, e);
+    super::check_file_size(path, label, limits)?;
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > limits.file_bytes {
-        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
-    }
     let mut magic = [0u8; 16];
     if file.read_exact(&mut magic).is_err() || &magic != SQLITE_MAGIC {
         return Err(ImportError::Unreadable {
@@ -328,6 +338,21 @@ pub fn gpkg_layers(conn: &rusqlite::Connection, label: &str) -> Result<Vec<GpkgL
     rows.collect::<Result<Vec<_>, _>>().map_err(|e| gpkg_error(label, e))
 }
 
+/// A layer's columns other than its geometry, in table order.
+pub fn gpkg_columns(conn: &rusqlite::Connection, layer: &GpkgLayer, label: &str) -> Result<Vec<String>, ImportError> {
+    let mut stmt =
+        conn.prepare(&format!("PRAGMA table_info({})", quote_ident(&layer.table))).map_err(|e| gpkg_error(label, e))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
+    let mut columns = Vec::new();
+    for n in names {
+        let n = n.map_err(|e| gpkg_error(label, e))?;
+        if n != layer.column {
+            columns.push(n);
+        }
+    }
+    Ok(columns)
+}
+
 /// Degrees from web-mercator metres (EPSG:3857), the other system GIS files often use.
 pub fn from_web_mercator(x: f64, y: f64) -> (f64, f64) {
     const R: f64 = 6_378_137.0;
@@ -352,7 +377,8 @@ pub fn to_wgs84(g: Geometry<f64>, epsg: Option<i64>, layer: &str) -> Result<Geom
     }
 }
 
-fn quote_ident(name: &str) -> String {
+/// An SQL identifier quoted (a table or column name from the file).
+pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -541,19 +567,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
     if let Err(e) = to_wgs84(Geometry::Point(geo::Point::new(0.0, 0.0)), chosen.epsg, &chosen.table) {
         return Err(ImportError::Unreadable { file: label.to_owned(), line: None, message: e });
     }
-    let mut columns: Vec<String> = Vec::new();
-    {
-        let mut stmt = conn
-            .prepare(&format!("PRAGMA table_info({})", quote_ident(&chosen.table)))
-            .map_err(|e| gpkg_error(label, e))?;
-        let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
-        for n in names {
-            let n = n.map_err(|e| gpkg_error(label, e))?;
-            if n != chosen.column {
-                columns.push(n);
-            }
-        }
-    }
+    let columns = gpkg_columns(&conn, &chosen, label)?;
     if columns.len() > limits.columns {
         return Err(ImportError::TooManyColumns {
             file: label.to_owned(),

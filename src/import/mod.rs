@@ -65,6 +65,15 @@ impl Default for ImportLimits {
     }
 }
 
+/// The size of a file to read, refused when it is larger than the limit (every reader asks).
+pub fn check_file_size(path: &Path, label: &str, limits: &ImportLimits) -> Result<u64, ImportError> {
+    let len = std::fs::metadata(path).map_err(|e| ImportError::io(label, e))?.len();
+    if len > limits.file_bytes {
+        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
+    }
+    Ok(len)
+}
+
 /// Why a file could not be imported at all (a row's problem is a [`RowProblem`] instead).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

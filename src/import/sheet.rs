@@ -73,11 +73,7 @@ fn value(cell: &Data, max_string: usize) -> Value {
 /// Opens a sheet (the first, or the one named) of a workbook; its first non-empty row is the
 /// header row.
 pub fn open(path: &Path, label: &str, sheet: Option<&str>, limits: &ImportLimits) -> Result<Table, ImportError> {
-    let io = |e| ImportError::io(label, e);
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > limits.file_bytes {
-        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
-    }
+    super::check_file_size(path, label, limits)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext != "xls" {
         check_zip(path, label, limits)?;

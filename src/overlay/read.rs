@@ -8,22 +8,16 @@ use geo::Geometry;
 
 use super::Overlay;
 use crate::chronology::Day;
-use crate::import::gis::{gpkg_error, gpkg_layers, open_gpkg, to_wgs84};
+use crate::import::gis::{
+    gpkg_columns, gpkg_error, gpkg_layers, kml_text, open_gpkg, parse_geojson, parse_kml, quote_ident, to_wgs84,
+};
 use crate::import::mapping::{Field, guess};
-use crate::import::{ImportError, ImportLimits, Row, Value, read_date};
+use crate::import::{ImportError, ImportLimits, Row, Value, check_file_size, read_date};
 
 /// A feature before its time is known: its properties and its geometry (or why it has none).
 struct Raw {
     props: Vec<(String, Value)>,
     geometry: Result<Option<Geometry<f64>>, String>,
-}
-
-fn too_large(path: &Path, label: &str, limits: &ImportLimits) -> Result<(), ImportError> {
-    let len = std::fs::metadata(path).map_err(|source| ImportError::Io { file: label.to_owned(), source })?.len();
-    if len > limits.file_bytes {
-        return Err(ImportError::TooLarge { file: label.to_owned(), bytes: len, limit: limits.file_bytes });
-    }
-    Ok(())
 }
 
 fn unreadable(label: &str, message: String) -> ImportError {
@@ -38,7 +32,7 @@ fn unreadable(label: &str, message: String) -> ImportError {
 /// problem in [`Overlay::problems`] instead.
 pub fn read_layer(path: &Path, limits: &ImportLimits) -> Result<Overlay, ImportError> {
     let label = path.display().to_string();
-    too_large(path, &label, limits)?;
+    check_file_size(path, &label, limits)?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let file_name = path.file_name().map_or(label.clone(), |n| n.to_string_lossy().into_owned());
     let (name, raws) = match ext.as_str() {
@@ -133,12 +127,7 @@ fn build(label: &str, name: String, raws: Vec<Raw>) -> Overlay {
 }
 
 fn geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: label.to_owned(), source })?;
-    let gj: geojson::GeoJson = serde_json::from_slice(&bytes).map_err(|e| ImportError::Unreadable {
-        file: label.to_owned(),
-        line: Some(e.line()),
-        message: format!("not GeoJSON: {e}"),
-    })?;
+    let gj = parse_geojson(path, label, limits)?;
     let features = match gj {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
         geojson::GeoJson::Feature(f) => vec![f],
@@ -192,15 +181,8 @@ fn kml_geometry(node: roxmltree::Node<'_, '_>) -> Option<Geometry<f64>> {
 }
 
 fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| unreadable(label, format!("KML must be UTF-8 text: {e}")))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: u32::try_from(limits.rows.saturating_mul(64)).unwrap_or(u32::MAX),
-    };
-    let doc = roxmltree::Document::parse_with_options(&text, options).map_err(|e| match e {
-        roxmltree::Error::DtdDetected => unreadable(label, "the file has a document type declaration (<!DOCTYPE>); it is refused, since it can make a reader fetch other files, and KML needs none".into()),
-        other => unreadable(label, format!("not well-formed XML: {other}")),
-    })?;
+    let text = kml_text(path, label, limits)?;
+    let doc = parse_kml(&text, label, limits)?;
     let child = |n: roxmltree::Node<'_, '_>, name: &str| {
         n.descendants()
             .find(|c| c.has_tag_name(name))
@@ -240,15 +222,9 @@ fn gpkg(path: &Path, label: &str, limits: &ImportLimits) -> Result<(String, Vec<
         .cloned()
         .ok_or_else(|| unreadable(label, "the GeoPackage has no feature layer".into()))?;
     to_wgs84(Geometry::Point(geo::Point::new(0.0, 0.0)), layer.epsg, &layer.table).map_err(|e| unreadable(label, e))?;
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let columns: Vec<String> = {
-        let mut stmt =
-            conn.prepare(&format!("PRAGMA table_info({})", quote(&layer.table))).map_err(|e| gpkg_error(label, e))?;
-        let names = stmt.query_map([], |r| r.get::<_, String>(1)).map_err(|e| gpkg_error(label, e))?;
-        names.filter_map(Result::ok).filter(|n| *n != layer.column).collect()
-    };
-    let select: Vec<String> = columns.iter().map(|c| quote(c)).chain([quote(&layer.column)]).collect();
-    let sql = format!("SELECT {} FROM {} LIMIT ?1", select.join(", "), quote(&layer.table));
+    let columns = gpkg_columns(&conn, &layer, label)?;
+    let select: Vec<String> = columns.iter().map(|c| quote_ident(c)).chain([quote_ident(&layer.column)]).collect();
+    let sql = format!("SELECT {} FROM {} LIMIT ?1", select.join(", "), quote_ident(&layer.table));
     let mut stmt = conn.prepare(&sql).map_err(|e| gpkg_error(label, e))?;
     let mut rows = stmt.query([limits.rows as i64 + 1]).map_err(|e| gpkg_error(label, e))?;
     let mut out = Vec::new();
@@ -280,7 +256,7 @@ fn gpkg(path: &Path, label: &str, limits: &ImportLimits) -> Result<(String, Vec<
 fn shp(path: &Path, label: &str, limits: &ImportLimits) -> Result<Vec<Raw>, ImportError> {
     let dbf = path.with_extension("dbf");
     if dbf.exists() {
-        too_large(&dbf, &dbf.display().to_string(), limits)?;
+        check_file_size(&dbf, &dbf.display().to_string(), limits)?;
     }
     // The coordinate system, from the .prj beside it: longitude/latitude, or web mercator.
     let epsg = match std::fs::read_to_string(path.with_extension("prj")) {

@@ -476,6 +476,20 @@ impl CrossingsApp {
         self.layer_dialog = dialog;
     }
 
+    /// Shows a file dialog off the UI thread: the file chosen comes back as `chosen(path)`; with
+    /// no dialog on this system, the path field for `purpose` opens instead.
+    fn pick_file(&self, dialog: OpenFileDialog, purpose: PathPurpose, chosen: fn(PathBuf) -> JobResult) {
+        let tx = self.jobs_tx.clone();
+        std::thread::spawn(move || match dialog() {
+            Picked::Path(p) => _ = tx.send(chosen(p)),
+            Picked::Cancelled => {}
+            Picked::Unavailable => {
+                let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                let _ = tx.send(JobResult::NeedPath(purpose, home.display().to_string()));
+            }
+        });
+    }
+
     /// Adds a layer file to the list (on top), coloured in turn, and reads it.
     fn add_layer(&mut self, path: PathBuf) {
         if self.state.layers.iter().any(|l| l.path == path) {
@@ -881,29 +895,9 @@ impl CrossingsApp {
             Action::ExportTo(path) => self.start_export(Some(path)),
             Action::Import => {
                 self.path_prompt = None;
-                let tx = self.jobs_tx.clone();
-                let dialog = self.open_file_dialog.clone();
-                std::thread::spawn(move || match dialog() {
-                    Picked::Path(p) => _ = tx.send(JobResult::ImportFile(p)),
-                    Picked::Cancelled => {}
-                    Picked::Unavailable => {
-                        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-                        let _ = tx.send(JobResult::NeedPath(PathPurpose::Import, home.display().to_string()));
-                    }
-                });
+                self.pick_file(self.open_file_dialog.clone(), PathPurpose::Import, JobResult::ImportFile);
             }
-            Action::AddLayer => {
-                let tx = self.jobs_tx.clone();
-                let dialog = self.layer_dialog.clone();
-                std::thread::spawn(move || match dialog() {
-                    Picked::Path(p) => _ = tx.send(JobResult::LayerChosen(p)),
-                    Picked::Cancelled => {}
-                    Picked::Unavailable => {
-                        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-                        let _ = tx.send(JobResult::NeedPath(PathPurpose::Layer, home.display().to_string()));
-                    }
-                });
-            }
+            Action::AddLayer => self.pick_file(self.layer_dialog.clone(), PathPurpose::Layer, JobResult::LayerChosen),
             Action::AddLayerFile(path) => {
                 self.path_prompt = None;
                 self.add_layer(path);
