@@ -325,6 +325,37 @@ fn a_cell_longer_than_the_limit_is_cut_and_said_to_be() {
     assert_eq!(imp.records.events[0].summary.len(), 100);
     let said = imp.problems.iter().find(|p| p.row == 2).expect("the cut is named");
     assert!(said.message.contains("column E holds 500 bytes; only the first 100 are kept"), "{said}");
+
+    // The GIS formats name the property cut: a GeoJSON property, a KML ExtendedData value
+    // and a GeoPackage column.
+    let long = "y".repeat(500);
+    let geojson = dir.path().join("long.geojson");
+    std::fs::write(
+        &geojson,
+        format!(
+            r#"{{"type": "FeatureCollection", "features": [{{"type": "Feature", "properties": {{"name": "Harbin", "date": "1945-08", "story": "{long}"}},
+               "geometry": {{"type": "Point", "coordinates": [126.63, 45.75]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let kml = dir.path().join("long.kml");
+    std::fs::write(
+        &kml,
+        format!(
+            r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>Harbin</name>
+               <TimeStamp><when>1945-08</when></TimeStamp><ExtendedData><Data name="story"><value>{long}</value></Data></ExtendedData>
+               <Point><coordinates>126.63,45.75</coordinates></Point></Placemark></Document></kml>"#
+        ),
+    )
+    .unwrap();
+    for (path, row) in [(geojson, 1), (kml, 1), (fixture("camps.gpkg"), 1)] {
+        let limits = crossings::import::ImportLimits { string_bytes: 20, ..Default::default() };
+        let imp = import::import(&path, &ImportOptions { limits, ..Default::default() }).unwrap();
+        let said = imp.problems.iter().find(|p| p.row == row).unwrap_or_else(|| panic!("{path:?}: {:?}", imp.problems));
+        let (name, bytes) = if path.ends_with("camps.gpkg") { ("title", 38) } else { ("story", 500) };
+        let want = format!("the '{name}' value holds {bytes} bytes; only the first 20 are kept");
+        assert!(said.message.contains(&want), "{path:?}: {said}");
+    }
 }
 
 #[test]
@@ -348,4 +379,72 @@ fn geojson_points_with_date_properties_become_places_and_events() {
     assert_eq!(place_of(&imp.records, "Peace Village").lon_lat, [108.43, 27.05]);
     assert!(imp.problems.iter().any(|p| p.row == 2 && p.message.contains("a line")), "{:?}", imp.problems);
     written_and_valid(&imp);
+}
+
+/// A file that is UTF-8 for its first megabyte (so read as UTF-8, without a decoding pass) and
+/// then holds a Windows-1252 byte: that row is used, with U+FFFD, and said to be on its own
+/// line. Its 30,000 rows also cross many of the batches the reading thread hands over.
+#[test]
+fn a_stray_byte_deep_in_a_utf8_file_is_named_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    let mut text = b"place,lat,lon,date,title\n".to_vec();
+    let rows = 30_000;
+    for i in 0..rows {
+        text.extend_from_slice(format!("Harbin {i},45.75,126.63,1945-08,Event number {i:08} at Harbin\n").as_bytes());
+    }
+    assert!(text.len() > (1 << 20) + 4096);
+    text.extend_from_slice(b"Mukden,41.8,123.4,1945-08,Caf\xe9\n");
+    std::fs::write(&path, &text).unwrap();
+    let imp = import::import(&path, &ImportOptions::default()).unwrap();
+    assert_eq!(imp.info.encoding.as_deref(), Some("UTF-8"));
+    assert_eq!(imp.rows_read, rows + 1);
+    assert_eq!(imp.records.events.len(), rows + 1);
+    assert_eq!(event(&imp.records, "Caf\u{FFFD}").date.as_deref(), Some("1945-08"));
+    let said = imp.problems.iter().find(|p| p.row == rows + 2).expect("the stray byte is named on its line");
+    assert!(said.message.contains("column E holds bytes that are not UTF-8"), "{said}");
+    assert_eq!(imp.problems.len(), 1, "{:?}", imp.problems);
+}
+
+/// The other legacy encodings the issue names, each saved by iconv as Excel would: Big5
+/// (Traditional Chinese, Taiwan) and Windows-1252 (western Europe, with decimal commas).
+#[test]
+fn big5_and_windows_1252_tables_are_detected_and_read() {
+    let tw = import("taiwan-big5.csv");
+    assert_eq!(tw.info.encoding.as_deref(), Some("Big5"));
+    assert_eq!(tw.info.encoding_by, Some("detected"));
+    assert_eq!(tw.mapping.get(Field::Place), Some("地點"));
+    assert_eq!(tw.mapping.get(Field::Latitude), Some("緯度"));
+    let keelung = tw.records.places.iter().find(|p| p.name == "基隆").expect("基隆 read from Big5");
+    assert_eq!(keelung.lon_lat, [121.7419, 25.1283]);
+    assert_eq!(event(&tw.records, "日本人由基隆港遣返").date.as_deref(), Some("1946-03"));
+    written_and_valid(&tw);
+
+    let fr = import("musee-cp1252.csv");
+    assert_eq!(fr.info.encoding.as_deref(), Some("windows-1252"));
+    assert_eq!(fr.info.delimiter, Some(b';'));
+    assert_eq!(fr.mapping.get(Field::Title), Some("Événement"));
+    let e = event(&fr.records, "Arrivée à Maizuru");
+    assert!(e.summary.starts_with("Débarquement des rapatriés"), "{}", e.summary);
+    assert_eq!(place_of(&fr.records, "Arrivée à Maizuru").lon_lat, [135.3956, 35.4675], "decimal commas");
+    assert!(fr.problems.is_empty(), "{:?}", fr.problems);
+    written_and_valid(&fr);
+}
+
+/// The XLSX fixture's first sheet as Excel 97-2003 writes it (xlwt) and as OpenDocument
+/// (odfpy): the date-typed cell is a day, the typed text a month.
+#[test]
+fn xls_and_ods_sheets_read_like_the_xlsx() {
+    for name in ["returnees.xls", "returnees.ods"] {
+        let imp = import(name);
+        assert_eq!(imp.info.sheet.as_deref(), Some("Returnees"), "{name}");
+        assert_eq!(imp.mapping.get(Field::Place), Some("Place"), "{name}");
+        let r = &imp.records;
+        assert_eq!(event(r, "Lands at Maizuru").date.as_deref(), Some("1946-08-15"), "{name}: a date-typed cell");
+        assert_eq!(event(r, "Boards a repatriation ship").date.as_deref(), Some("1946-07"), "{name}");
+        assert_eq!(place_of(r, "Held in Manchuria").lon_lat, [126.63, 45.75], "{name}");
+        assert_eq!(r.people.len(), 3, "{name}");
+        assert!(imp.problems.is_empty(), "{name}: {:?}", imp.problems);
+        written_and_valid(&imp);
+    }
 }

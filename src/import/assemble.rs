@@ -107,7 +107,14 @@ impl Ids {
 
 /// Names compared without case, spaces at the ends or Unicode form differences.
 fn key(name: &str) -> String {
-    name.trim().nfc().flat_map(char::to_lowercase).collect()
+    let name = name.trim();
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
+    if unicode_normalization::is_nfc_quick(name.chars()) == unicode_normalization::IsNormalized::Yes {
+        return name.chars().flat_map(char::to_lowercase).collect();
+    }
+    name.nfc().flat_map(char::to_lowercase).collect()
 }
 
 /// Rows turned into records as they are read.
@@ -183,6 +190,11 @@ impl Assembler {
         self.map.cell(row, f).text()
     }
 
+    /// A field's text without a copy, for cells that are looked at, not kept.
+    fn str<'r>(&self, row: &'r Row, f: Field) -> Option<std::borrow::Cow<'r, str>> {
+        self.map.cell(row, f).as_text()
+    }
+
     /// The point of a row, if it has a readable one.
     fn point(&mut self, row: &Row) -> Option<LonLat> {
         let read = if self.map.get(Field::LatLon).is_some() {
@@ -228,7 +240,7 @@ impl Assembler {
 
     fn source_ids_of(&mut self, row: &Row) -> Vec<String> {
         let mut ids = Vec::new();
-        let Some(text) = self.text(row, Field::Source) else {
+        let Some(text) = self.str(row, Field::Source) else {
             return vec![self.default_source()];
         };
         for title in text.split([';', '；', '|', '\n']).map(str::trim).filter(|t| !t.is_empty()) {
@@ -282,7 +294,7 @@ impl Assembler {
     }
 
     fn place(&mut self, row: &Row, name: Option<&str>, at: LonLat, sources: &[String]) -> usize {
-        let given_id = self.text(row, Field::PlaceId).filter(|id| valid_id(id));
+        let given_id = self.str(row, Field::PlaceId).filter(|id| valid_id(id)).map(|id| id.into_owned());
         let k = (key(name.unwrap_or("")), (at.lat * 1e6).round() as i64, (at.lon * 1e6).round() as i64);
         let found = match &given_id {
             Some(id) => self.place_by_id.get(id).copied(),
@@ -464,9 +476,10 @@ impl Assembler {
 
     /// A basis column: `stated` (also when empty) or `inferred`.
     fn basis(&mut self, row: &Row, f: Field) -> Basis {
-        match self.text(row, f).map(|t| t.to_lowercase()).as_deref() {
-            None | Some("stated") => Basis::Stated,
-            Some("inferred") => Basis::Inferred,
+        match self.str(row, f) {
+            None => Basis::Stated,
+            Some(t) if t.eq_ignore_ascii_case("stated") => Basis::Stated,
+            Some(t) if t.eq_ignore_ascii_case("inferred") => Basis::Inferred,
             Some(other) => {
                 let msg = format!("'{other}' is neither stated nor inferred; read as stated");
                 self.problem(row.number, Some(f), Severity::Warning, msg);
@@ -520,7 +533,7 @@ impl Assembler {
         }
         let (date, date_note) = self.date(row);
         let mut people = Vec::new();
-        if let Some(cell) = self.text(row, Field::People) {
+        if let Some(cell) = self.str(row, Field::People) {
             for n in cell.split([';', '；', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
                 let id = self.person(n, &sources);
                 if !people.contains(&id) {
@@ -528,7 +541,7 @@ impl Assembler {
                 }
             }
         }
-        let category = match self.text(row, Field::Theme) {
+        let category = match self.str(row, Field::Theme) {
             None => Theme::Context,
             Some(t) => theme(&t).unwrap_or_else(|| {
                 let msg = format!(
@@ -626,7 +639,6 @@ impl Assembler {
                 }
             }
         }
-        self.records.sort();
         (self.records, self.problems, self.problems_dropped)
     }
 }

@@ -104,11 +104,19 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
     let delimiter = detect_delimiter(&decoded, path);
     drop(decoded);
 
-    let file = std::fs::File::open(path).map_err(io)?;
-    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .bom_override(true)
-        .build(std::io::BufReader::with_capacity(1 << 16, file));
+    let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
+    // UTF-8 is read as it is, without a decoding pass (a stray invalid byte further on becomes
+    // U+FFFD, as the decoder would make it); any other encoding is decoded while read.
+    let decoded: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {
+        if sample.starts_with(b"\xef\xbb\xbf") {
+            std::io::copy(&mut (&mut file).take(3), &mut std::io::sink()).map_err(io)?;
+        }
+        Box::new(file)
+    } else {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding)).bom_override(true).build(file),
+        )
+    };
     let lines = Lines::default();
     let reader = LineCounter { inner: decoded, at: 0, lines: lines.clone() };
     let mut csv = csv::ReaderBuilder::new()
@@ -117,8 +125,8 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(reader);
-    let mut record = csv::StringRecord::new();
-    let got = csv.read_record(&mut record).map_err(|e| csv_error(label, e))?;
+    let mut record = csv::ByteRecord::new();
+    let got = csv.read_byte_record(&mut record).map_err(|e| csv_error(label, e))?;
     if !got {
         return Err(ImportError::Empty { file: label.to_owned() });
     }
@@ -129,7 +137,7 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
             limit: limits.columns,
         });
     }
-    let headers = clean_headers(record.iter().map(str::to_owned));
+    let headers = clean_headers(record.iter().map(|c| String::from_utf8_lossy(c).into_owned()));
     let width = headers.len();
     let label_owned = label.to_owned();
     let max_string = limits.string_bytes;
@@ -137,13 +145,12 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
     let mut rows_read = 0usize;
     let rows = std::iter::from_fn(move || {
         loop {
-            let mut record = csv::StringRecord::new();
-            match csv.read_record(&mut record) {
+            match csv.read_byte_record(&mut record) {
                 Ok(false) => return None,
                 Err(e) => return Some(Err(csv_error(&label_owned, e))),
                 Ok(true) => {}
             }
-            if record.iter().all(|c| c.trim().is_empty()) {
+            if record.iter().all(|c| String::from_utf8_lossy(c).trim().is_empty()) {
                 continue;
             }
             rows_read += 1;
@@ -158,13 +165,21 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
                 .take(width.max(1))
                 .enumerate()
                 .map(|(i, c)| {
+                    let c = String::from_utf8_lossy(c);
+                    if matches!(c, std::borrow::Cow::Owned(_)) {
+                        let col = super::table::column_letter(i);
+                        problem = Some(format!(
+                            "the cell in column {col} holds bytes that are not {}; they are read as \u{FFFD}",
+                            encoding_name(encoding)
+                        ));
+                    }
                     if c.len() > max_string {
                         problem = Some(cut_message(i, c.len(), max_string));
-                        Value::Text(truncate(c, max_string))
+                        Value::Text(truncate(&c, max_string))
                     } else if c.trim().is_empty() {
                         Value::Empty
                     } else {
-                        Value::Text(c.to_owned())
+                        Value::Text(c.into_owned())
                     }
                 })
                 .collect();

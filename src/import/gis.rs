@@ -25,6 +25,8 @@ type FeaturePoint = Result<Option<(f64, f64)>, String>;
 struct Features {
     headers: Vec<String>,
     rows: Vec<(Vec<(String, Value)>, FeaturePoint)>,
+    /// The longest text kept in a cell; a longer one is cut, and the cut said on its row.
+    max_string: usize,
 }
 
 impl Features {
@@ -36,26 +38,39 @@ impl Features {
         let headers = clean_headers(names);
         let width = headers.len();
         let cols = headers.clone();
+        let max = self.max_string;
         let rows = self.rows.into_iter().enumerate().map(move |(i, (props, point))| {
             let mut cells = vec![Value::Empty; width];
+            let mut problems = Vec::new();
             for (k, v) in props {
                 if let Some(ix) = cols.iter().position(|h| *h == k) {
-                    cells[ix] = v;
+                    cells[ix] = match v {
+                        Value::Text(t) if t.len() > max => {
+                            problems.push(cut_property(&k, t.len(), max));
+                            Value::Text(super::delimited::truncate(&t, max))
+                        }
+                        v => v,
+                    };
                 }
             }
-            let mut problem = None;
             match point {
                 Ok(Some((x, y))) => {
                     cells[width - 2] = Value::Number(x);
                     cells[width - 1] = Value::Number(y);
                 }
                 Ok(None) => {}
-                Err(e) => problem = Some(e),
+                Err(e) => problems.push(e),
             }
+            let problem = (!problems.is_empty()).then(|| problems.join("; "));
             Ok(Row { number: i + 1, cells, problem })
         });
         Table { info, headers, rows: Box::new(rows) }
     }
+}
+
+/// What is said of a property cut to the length limit (the row is used with the cut text).
+fn cut_property(name: &str, bytes: usize, max: usize) -> String {
+    format!("the '{name}' value holds {bytes} bytes; only the first {max} are kept")
 }
 
 /// `longitude`, or `longitude (point)` when a property has that name already.
@@ -154,7 +169,8 @@ pub fn geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table,
     if features.len() > limits.rows {
         return Err(ImportError::TooManyRows { file: label.to_owned(), limit: limits.rows });
     }
-    let mut f = Features { headers: Vec::new(), rows: Vec::with_capacity(features.len()) };
+    let mut f =
+        Features { headers: Vec::new(), rows: Vec::with_capacity(features.len()), max_string: limits.string_bytes };
     for feat in features {
         let mut props = Vec::new();
         if let Some(id) = &feat.id {
@@ -178,7 +194,8 @@ pub fn geojson(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table,
                 }
                 f.headers.push(k.clone());
             }
-            props.push((k.clone(), json_value(v, limits.string_bytes)));
+            // Cut (and said to be) where the table is made.
+            props.push((k.clone(), json_value(v, usize::MAX)));
         }
         let geometry = feat.geometry.map(|g| Geometry::<f64>::try_from(g).map_err(|e| e.to_string()));
         let point = match geometry {
@@ -207,6 +224,7 @@ pub fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Imp
     let mut f = Features {
         headers: ["name", "description", "when", "begin", "end"].map(String::from).to_vec(),
         rows: Vec::new(),
+        max_string: limits.string_bytes,
     };
     for pm in doc.descendants().filter(|n| n.has_tag_name("Placemark")) {
         if f.rows.len() >= limits.rows {
@@ -215,7 +233,7 @@ pub fn kml(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Imp
         let mut props: Vec<(String, Value)> = Vec::new();
         let mut put = |k: &str, v: Option<String>| {
             if let Some(v) = v {
-                props.push((k.to_owned(), Value::Text(super::delimited::truncate(&v, limits.string_bytes))));
+                props.push((k.to_owned(), Value::Text(v)));
             }
         };
         put("name", child_text(pm, "name"));
@@ -423,6 +441,8 @@ struct Paged {
     conn: rusqlite::Connection,
     queries: Vec<String>,
     width: usize,
+    /// The `width` values' column names (to name a cut value).
+    names: Vec<String>,
     epsg: Option<i64>,
     layer: String,
     label: String,
@@ -432,7 +452,7 @@ struct Paged {
 
 impl Paged {
     fn rows(self) -> impl Iterator<Item = Result<Row, ImportError>> + Send {
-        let Paged { conn, queries, width, epsg, layer, label, max_string, max_rows } = self;
+        let Paged { conn, queries, width, names, epsg, layer, label, max_string, max_rows } = self;
         let mut query = 0usize;
         let mut last: i64 = i64::MIN;
         let mut page: std::vec::IntoIter<Row> = Vec::new().into_iter();
@@ -455,6 +475,7 @@ impl Paged {
                         let key: i64 = r.get(0)?;
                         last = key;
                         let mut cells = Vec::with_capacity(width + 2);
+                        let mut problems = Vec::new();
                         for i in 0..width {
                             cells.push(match r.get_ref(i + 1)? {
                                 rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Empty,
@@ -465,6 +486,10 @@ impl Paged {
                                     if s.trim().is_empty() {
                                         Value::Empty
                                     } else {
+                                        if s.len() > max_string {
+                                            let name = names.get(i).map_or("", String::as_str);
+                                            problems.push(cut_property(name, s.len(), max_string));
+                                        }
                                         Value::Text(super::delimited::truncate(&s, max_string))
                                     }
                                 }
@@ -475,15 +500,15 @@ impl Paged {
                         let point = geometry
                             .and_then(|g| g.map(|g| to_wgs84(g, epsg, &layer)).transpose())
                             .and_then(|g| point_of(g.as_ref()));
-                        let mut problem = None;
                         match point {
                             Ok(Some((x, y))) => cells.extend([Value::Number(x), Value::Number(y)]),
                             Ok(None) => cells.extend([Value::Empty, Value::Empty]),
                             Err(e) => {
-                                problem = Some(e);
+                                problems.push(e);
                                 cells.extend([Value::Empty, Value::Empty]);
                             }
                         }
+                        let problem = (!problems.is_empty()).then(|| problems.join("; "));
                         out.push(Row { number: usize::try_from(key).unwrap_or(0), cells, problem });
                     }
                     Ok(out)
@@ -541,6 +566,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
             conn,
             queries,
             width: CROSSINGS_EVENT_COLUMNS.len(),
+            names: headers.clone(),
             epsg,
             layer: "places".into(),
             label: label.to_owned(),
@@ -589,6 +615,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
         conn,
         queries: vec![sql],
         width: columns.len(),
+        names: columns.clone(),
         epsg: chosen.epsg,
         layer: chosen.table.clone(),
         label: label.to_owned(),

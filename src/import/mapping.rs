@@ -168,11 +168,28 @@ impl Field {
                 "地点",
                 "地點",
                 "所在地",
+                "lieu",
+                "ort",
                 "場所名",
                 "地名称",
             ],
-            Field::Latitude => &["lat", "latitude", "y", "latdd", "latitudedd", "緯度", "纬度"],
-            Field::Longitude => &["lon", "lng", "long", "longitude", "x", "londd", "longitudedd", "経度", "经度"],
+            Field::Latitude => {
+                &["lat", "latitude", "y", "latdd", "latitudedd", "緯度", "纬度", "breite", "breitengrad"]
+            }
+            Field::Longitude => &[
+                "lon",
+                "lng",
+                "long",
+                "longitude",
+                "x",
+                "londd",
+                "longitudedd",
+                "経度",
+                "经度",
+                "經度",
+                "länge",
+                "längengrad",
+            ],
             Field::LatLon => &[
                 "latlon",
                 "latlng",
@@ -184,12 +201,13 @@ impl Field {
                 "point",
                 "座標",
                 "坐标",
+                "坐標",
                 "位置",
             ],
             Field::Country => &["country", "countryname", "国", "国名", "国家", "國家"],
             Field::Precision => &["precision", "locationprecision", "accuracy", "精度"],
             Field::Category => &["placecategory", "placetype", "kind", "featuretype", "種別"],
-            Field::Names => &["names", "othernames", "nativename", "nativenames", "別名", "别名"],
+            Field::Names => &["names", "othernames", "nativename", "nativenames", "別名", "别名", "其他名稱"],
             Field::EventId => &["eventid", "id", "recordid", "事件id"],
             Field::Date => &[
                 "date",
@@ -221,6 +239,7 @@ impl Field {
                 "开始",
                 "開始日",
                 "开始日期",
+                "開始日期",
                 "起",
                 "自",
             ],
@@ -234,8 +253,10 @@ impl Field {
                 "endts",
                 "終了",
                 "结束",
+                "結束",
                 "終了日",
                 "结束日期",
+                "結束日期",
                 "至",
                 "迄",
             ],
@@ -244,12 +265,40 @@ impl Field {
             Field::DateBasis => &["datebasis"],
             Field::BoundsBasis => &["boundsbasis"],
             Field::PlaceBasis => &["placebasis", "locationbasis"],
-            Field::Title => {
-                &["title", "event", "eventtitle", "what", "headline", "事件", "出来事", "件名", "標題", "标题", "事項"]
-            }
-            Field::Summary => {
-                &["summary", "description", "desc", "details", "text", "概要", "説明", "说明", "描述", "内容"]
-            }
+            Field::Title => &[
+                "title",
+                "event",
+                "eventtitle",
+                "what",
+                "headline",
+                "事件",
+                "出来事",
+                "件名",
+                "標題",
+                "标题",
+                "事項",
+                "事件名稱",
+                "événement",
+                "evenement",
+                "ereignis",
+            ],
+            Field::Summary => &[
+                "summary",
+                "description",
+                "desc",
+                "details",
+                "text",
+                "概要",
+                "説明",
+                "说明",
+                "說明",
+                "描述",
+                "内容",
+                "內容",
+                "résumé",
+                "resume",
+                "beschreibung",
+            ],
             Field::People => &[
                 "people",
                 "person",
@@ -275,9 +324,26 @@ impl Field {
                 "资料",
                 "史料",
                 "出處",
+                "來源",
+                "资料来源",
+                "資料來源",
+                "quelle",
             ],
             Field::Theme => &["theme", "category", "topic", "主題", "主题", "テーマ", "分類", "分类"],
-            Field::Note => &["note", "notes", "remark", "remarks", "comment", "comments", "備考", "备注", "注"],
+            Field::Note => &[
+                "note",
+                "notes",
+                "remark",
+                "remarks",
+                "comment",
+                "comments",
+                "備考",
+                "备注",
+                "備註",
+                "注",
+                "remarque",
+                "bemerkung",
+            ],
         }
     }
 }
@@ -376,17 +442,21 @@ impl Mapping {
 /// A mapping resolved to column indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resolved {
-    ix: std::collections::HashMap<&'static str, usize>,
+    /// Each field's column, by the field's place in the enum (looked up for every cell of a
+    /// million rows: an array, not a map).
+    ix: [Option<usize>; Field::ALL.len()],
 }
 
 impl Resolved {
     /// The column index of a field.
     pub fn get(&self, f: Field) -> Option<usize> {
-        self.ix.get(f.key()).copied()
+        self.ix.get(f as usize).copied().flatten()
     }
 
     fn set(&mut self, f: Field, ix: usize) {
-        self.ix.insert(f.key(), ix);
+        if let Some(slot) = self.ix.get_mut(f as usize) {
+            *slot = Some(ix);
+        }
     }
 
     /// The cell of a field in a row (empty when unmapped).
@@ -486,6 +556,17 @@ pub fn guess(headers: &[String], sample: &[Row]) -> Mapping {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_field_has_its_own_slot_in_a_resolved_mapping() {
+        let mut r = Resolved::default();
+        for (col, f) in Field::ALL.into_iter().enumerate() {
+            r.set(f, col);
+        }
+        for (col, f) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(r.get(f), Some(col), "{f:?}");
+        }
+    }
+
     fn h(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
     }
@@ -511,6 +592,22 @@ mod tests {
         assert_eq!(m.get(Field::Latitude), Some("纬度"));
         assert_eq!(m.get(Field::Start), Some("开始"));
         assert_eq!(m.get(Field::End), Some("结束"));
+
+        // Traditional characters (Taiwan, Hong Kong).
+        let m = guess(&h(&["地點", "緯度", "經度", "開始", "結束", "來源", "備註"]), &[]);
+        assert_eq!(m.get(Field::Longitude), Some("經度"));
+        assert_eq!(m.get(Field::End), Some("結束"));
+        assert_eq!(m.get(Field::Source), Some("來源"));
+        assert_eq!(m.get(Field::Note), Some("備註"));
+
+        // A few French and German headers, for tables saved in Windows-1252.
+        let m = guess(&h(&["Lieu", "Breite", "Länge", "Date", "Événement", "Résumé", "Quelle"]), &[]);
+        assert_eq!(m.get(Field::Place), Some("Lieu"));
+        assert_eq!(m.get(Field::Latitude), Some("Breite"));
+        assert_eq!(m.get(Field::Longitude), Some("Länge"));
+        assert_eq!(m.get(Field::Title), Some("Événement"));
+        assert_eq!(m.get(Field::Summary), Some("Résumé"));
+        assert_eq!(m.get(Field::Source), Some("Quelle"));
     }
 
     #[test]

@@ -371,7 +371,8 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
         feed(&mut asm, row);
     }
     if stopped.is_none() {
-        for r in table.rows.by_ref() {
+        let rest = std::mem::replace(&mut table.rows, Box::new(std::iter::empty()));
+        for r in table::read_ahead(rest) {
             match r {
                 Ok(row) => feed(&mut asm, row),
                 Err(e) => {

@@ -33,9 +33,21 @@ impl Value {
         }
     }
 
+    /// The value as text without copying a text cell (`None` when empty).
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Value::Text(t) => Some(t.trim()).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed),
+            other => other.text().map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// True for an empty cell or one holding only spaces.
     pub fn is_empty(&self) -> bool {
-        self.text().is_none()
+        match self {
+            Value::Empty => true,
+            Value::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
     }
 }
 
@@ -148,6 +160,35 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The rows, streamed; an error ends the table (an unreadable file part).
     pub rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>,
+}
+
+/// The rows read on a thread of their own, a batch ahead of the caller, so parsing the file
+/// and making records from it run at once on two cores. The thread stops at the end, after an
+/// error, or as soon as the caller drops the iterator.
+pub fn read_ahead(
+    rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>,
+) -> impl Iterator<Item = Result<Row, super::ImportError>> {
+    const BATCH: usize = 1024;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Row, super::ImportError>>>(8);
+    std::thread::spawn(move || {
+        let mut rows = rows;
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut end = false;
+            for r in rows.by_ref() {
+                end = r.is_err();
+                batch.push(r);
+                if end || batch.len() == BATCH {
+                    break;
+                }
+            }
+            end |= batch.len() < BATCH;
+            if tx.send(batch).is_err() || end {
+                return;
+            }
+        }
+    });
+    rx.into_iter().flatten()
 }
 
 impl fmt::Debug for Table {
