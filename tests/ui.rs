@@ -940,6 +940,77 @@ fn a_gbk_table_is_imported_through_the_mapping_step_and_opened() {
     assert!(h.state().import_dialog().is_none());
 }
 
+/// Opens the import dialog on a file and waits for its preview.
+fn import_dialog_on(h: &mut Harness<'_, CrossingsApp>) -> crossings::import::Mapping {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import…").click_accesskit();
+    wait_for_mapping(h, |_| true)
+}
+
+/// Steps the window until the import dialog's mapping passes `ok`, and returns it.
+fn wait_for_mapping(
+    h: &mut Harness<'_, CrossingsApp>,
+    ok: impl Fn(&crossings::import::Mapping) -> bool,
+) -> crossings::import::Mapping {
+    for _ in 0..100 {
+        h.run_steps(2);
+        let dialog = h.state().import_dialog();
+        if !dialog.is_some_and(|d| d.is_busy()) && dialog.and_then(|d| d.mapping()).is_some_and(&ok) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    h.state().import_dialog().expect("the dialog is open").mapping().expect("the preview is read").clone()
+}
+
+#[test]
+fn a_saved_mapping_is_loaded_into_the_import_dialog_and_a_broken_one_named() {
+    use crossings::import::{Field, Mapping};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("camps.csv");
+    std::fs::copy(common::fixture("import").join("camps-gbk.csv"), &file).unwrap();
+    // Saved from an earlier import: the titles are in 人物, not in 事件 as the guess has it.
+    let mut saved = Mapping::default();
+    saved.set(Field::Place, Some("地点".into()));
+    saved.set(Field::Title, Some("人物".into()));
+    let saved_path = dir.path().join("camps.mapping.json");
+    std::fs::write(&saved_path, saved.to_json()).unwrap();
+    let broken_path = dir.path().join("broken.mapping.json");
+    std::fs::write(&broken_path, "{\"crossings_mapping\": 1, \"columns\": ").unwrap();
+    let chosen = std::sync::Arc::new(std::sync::Mutex::new(saved_path.clone()));
+
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    app.set_open_file_dialog(std::sync::Arc::new(move || Some(file.clone()).into()));
+    let next = chosen.clone();
+    app.set_mapping_dialog(std::sync::Arc::new(move || Some(next.lock().unwrap().clone()).into()));
+    let mut h = app_harness(app);
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.run();
+    let guessed = import_dialog_on(&mut h);
+    assert_eq!(guessed.get(Field::Title), Some("事件"));
+
+    h.get_by_label("Load mapping…").click_accesskit();
+    let loaded = wait_for_mapping(&mut h, |m| m.get(Field::Title) == Some("人物"));
+    assert_eq!(loaded, saved, "the saved mapping replaces the guess");
+    let status = h.state().status.clone().expect("a status line");
+    assert!(status.text.contains("camps.mapping.json") && !status.error, "{}", status.text);
+
+    *chosen.lock().unwrap() = broken_path;
+    h.get_by_label("Load mapping…").click_accesskit();
+    for _ in 0..50 {
+        h.run_steps(2);
+        if h.state().status.as_ref().is_some_and(|s| s.error) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = h.state().status.clone().expect("a status line");
+    assert!(status.error && status.text.contains("broken.mapping.json"), "{}", status.text);
+    assert_eq!(h.state().import_dialog().unwrap().mapping(), Some(&saved), "the mapping in use is kept");
+}
+
 #[test]
 fn export_selected_as_csv_writes_the_chosen_format() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,6 +66,8 @@ pub enum Action {
     Layer(usize, LayerChange),
     /// Import this file (typed where no file dialog could be shown).
     ImportFile(std::path::PathBuf),
+    /// Use this saved mapping in the import dialog (typed where no file dialog could be shown).
+    LoadMappingFile(std::path::PathBuf),
     /// Open the picture export dialog (an image, or an animation).
     ExportPicture(super::pictures::Kind),
     /// Export to this file (typed where no file dialog could be shown).

@@ -173,6 +173,8 @@ pub enum PathPurpose {
     Import,
     /// Which file to add as a layer.
     Layer,
+    /// Which saved mapping the import should use.
+    Mapping,
 }
 
 /// The path field shown instead of a file dialog.
@@ -198,6 +200,8 @@ enum JobResult {
     Status(String, bool),
     /// A layer file chosen in the dialog.
     LayerChosen(PathBuf),
+    /// A saved import mapping chosen in the dialog.
+    MappingChosen(PathBuf),
     /// A layer file read (or why not).
     LayerRead(PathBuf, Result<Arc<crate::overlay::Overlay>, String>),
 }
@@ -315,6 +319,8 @@ pub struct CrossingsApp {
     /// Layer files being read.
     overlays_loading: std::collections::HashSet<PathBuf>,
     layer_dialog: OpenFileDialog,
+    /// Picks a saved import mapping (replaceable in tests).
+    mapping_dialog: OpenFileDialog,
     /// The path field shown when no file dialog could be.
     path_prompt: Option<PathPrompt>,
     /// The picture export dialog, and what its snapshot of the window was taken for.
@@ -431,6 +437,14 @@ impl CrossingsApp {
                         .pick_file()
                 })
             }),
+            mapping_dialog: Arc::new(|| {
+                native_dialog(|| {
+                    rfd::FileDialog::new()
+                        .set_title("Load a saved import mapping")
+                        .add_filter("Mappings", &["json"])
+                        .pick_file()
+                })
+            }),
             path_prompt: None,
             picture_dialog: None,
             picture_key: None,
@@ -474,6 +488,26 @@ impl CrossingsApp {
     /// Replaces the dialog that picks a layer file (tests).
     pub fn set_layer_dialog(&mut self, dialog: OpenFileDialog) {
         self.layer_dialog = dialog;
+    }
+
+    /// Replaces the dialog that picks a saved import mapping (tests).
+    pub fn set_mapping_dialog(&mut self, dialog: OpenFileDialog) {
+        self.mapping_dialog = dialog;
+    }
+
+    /// Reads a saved mapping into the import dialog, or says why it cannot.
+    fn load_mapping(&mut self, path: &std::path::Path) {
+        let Some(dialog) = self.import_dialog.as_mut() else { return };
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| crate::import::Mapping::from_json(&text));
+        self.status = Some(match read {
+            Ok(mapping) => {
+                dialog.set_mapping(mapping);
+                Status { text: format!("Mapping read from {}", path.display()), error: false }
+            }
+            Err(e) => Status { text: format!("Could not read the mapping {}: {e}", path.display()), error: true },
+        });
     }
 
     /// Shows a file dialog off the UI thread: the file chosen comes back as `chosen(path)`; with
@@ -644,6 +678,7 @@ impl CrossingsApp {
                 }
                 JobResult::Status(text, error) => self.status = Some(Status { text, error }),
                 JobResult::LayerChosen(path) => self.add_layer(path),
+                JobResult::MappingChosen(path) => self.load_mapping(&path),
                 JobResult::LayerRead(path, result) => {
                     self.overlays_loading.remove(&path);
                     match &result {
@@ -907,6 +942,10 @@ impl CrossingsApp {
                 self.path_prompt = None;
                 self.import_dialog = Some(super::import::ImportDialog::new(path));
             }
+            Action::LoadMappingFile(path) => {
+                self.path_prompt = None;
+                self.load_mapping(&path);
+            }
             Action::ClosePathPrompt => self.path_prompt = None,
             Action::ExportPicture(kind) => {
                 let snapshot = self.picture_snapshot();
@@ -1117,6 +1156,9 @@ impl CrossingsApp {
                         }
                     });
                 }
+                super::import::ImportEvent::LoadMapping => {
+                    self.pick_file(self.mapping_dialog.clone(), PathPurpose::Mapping, JobResult::MappingChosen);
+                }
                 super::import::ImportEvent::Imported(dir, text) => {
                     self.status = Some(Status { text, error: false });
                     actions.push(Action::OpenFolder(dir));
@@ -1145,6 +1187,7 @@ impl CrossingsApp {
             PathPurpose::Layer => {
                 ("Add a layer", "The file of lines or polygons (GeoJSON, GeoPackage, KML, Shapefile):", "Add")
             }
+            PathPurpose::Mapping => ("Load a mapping", "The mapping file (saved by Save mapping…):", "Load"),
         };
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         egui::Window::new(title).constrain_to(below_menu).collapsible(false).resizable(false).show(ctx, |ui| {
@@ -1160,6 +1203,7 @@ impl CrossingsApp {
                         PathPurpose::Open => Action::OpenFolder(path),
                         PathPurpose::Import => Action::ImportFile(path),
                         PathPurpose::Layer => Action::AddLayerFile(path),
+                        PathPurpose::Mapping => Action::LoadMappingFile(path),
                     });
                 }
                 if ui.button("Cancel").clicked() {

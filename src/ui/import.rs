@@ -25,6 +25,8 @@ pub enum ImportEvent {
     ChooseFolder,
     /// Save this mapping (JSON) where a save dialog says; the name suggested.
     SaveMapping(String, String),
+    /// Ask the user for a saved mapping to use (an open dialog).
+    LoadMapping,
     /// The folder is written: open it, and say this in the status line.
     Imported(PathBuf, String),
 }
@@ -76,6 +78,14 @@ impl ImportDialog {
     /// The mapping in use (the guess until the user changes it), once the preview is read.
     pub fn mapping(&self) -> Option<&Mapping> {
         self.mapping.as_ref().or(self.preview.as_ref().and_then(|p| p.as_ref().ok()).map(|p| &p.mapping))
+    }
+
+    /// Uses a saved mapping: the preview is read again with it (a column it names that the
+    /// file lacks is said under the mapping).
+    pub fn set_mapping(&mut self, mapping: Mapping) {
+        self.mapping = Some(mapping);
+        self.outcome = None;
+        self.reload();
     }
 
     /// True while the preview or the import runs.
@@ -277,6 +287,13 @@ impl ImportDialog {
             {
                 let stem = self.path.file_stem().map_or("import".into(), |s| s.to_string_lossy().into_owned());
                 events.push(ImportEvent::SaveMapping(mapping.to_json(), format!("{stem}.mapping.json")));
+            }
+            if ui
+                .button("Load mapping…")
+                .on_hover_text("Use a mapping saved from an earlier import of a file with the same columns")
+                .clicked()
+            {
+                events.push(ImportEvent::LoadMapping);
             }
             if ui.button("Close").clicked() {
                 events.push(ImportEvent::Close);
