@@ -41,6 +41,9 @@ pub enum Command {
     /// Turn a spreadsheet or GIS file (CSV, TSV, XLSX, XLS, ODS, GeoJSON, GeoPackage, KML)
     /// into a dataset folder; prints the column mapping used and every row it could not use.
     Import(ImportArgs),
+    /// Rewrite a dataset folder in the canonical format (records sorted by id, two-space
+    /// indentation), as the app saves it; with --check, only say which files are not in it.
+    Fmt(FmtArgs),
     /// Draw the map as a picture: PNG, SVG (layers, for Inkscape or Illustrator) or PDF.
     Render(RenderArgs),
     /// Draw the years as an animation: GIF, MP4 (through ffmpeg) or a folder of PNG frames.
@@ -97,6 +100,15 @@ pub struct ValidateArgs {
     /// Fail on warnings too (exit status 1).
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `crossings fmt` options.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Change nothing: list the files not in the canonical format, and fail (exit status 1)
+    /// if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `crossings generate` options.
@@ -350,6 +362,9 @@ pub struct AnimateArgs {
 /// Errors that stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    /// `crossings fmt` could not format the folder (nothing was written).
+    #[error("{0} (nothing was written)")]
+    Fmt(String),
     /// The dataset folder could not be read.
     #[error(transparent)]
     Load(#[from] dataset::LoadError),
@@ -540,6 +555,24 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
         let _ = writeln!(out, "{errors} row or cell problem(s): the rows above were not used, or only in part");
     }
     Ok(if errors > 0 || !invalid.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `crossings fmt`: the folder given with `--data` (the bundled dataset is built in, so
+/// there is nothing to format without one).
+pub fn fmt(cli: &Cli, args: &FmtArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let Some(dir) = &cli.data else {
+        return Err(CliError::Fmt("give the folder to format with --data DIR".to_owned()));
+    };
+    let files = crate::dataset::fmt::format_folder(dir, args.check).map_err(|e| CliError::Fmt(e.to_string()))?;
+    let changed: Vec<&str> = files.iter().filter(|f| f.changed).map(|f| f.name).collect();
+    for name in &changed {
+        let path = dir.join(name);
+        let _ = writeln!(out, "{}{}", if args.check { "not formatted: " } else { "formatted " }, path.display());
+    }
+    if changed.is_empty() {
+        let _ = writeln!(out, "{}: all {} files are in the canonical format", dir.display(), files.len());
+    }
+    Ok(if args.check && !changed.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `crossings generate`.

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => cli::validate(&cli, args, &mut std::io::stdout()),
         Some(Command::Export(args)) => cli::export(&cli, args, &mut std::io::stderr()),
         Some(Command::Import(args)) => cli::import(args, &mut std::io::stdout()),
+        Some(Command::Fmt(args)) => cli::fmt(&cli, args, &mut std::io::stdout()),
         Some(Command::Render(args)) => cli::render(&cli, args, &mut std::io::stderr()),
         Some(Command::Animate(args)) => cli::animate(&cli, args, &mut std::io::stderr()),
         Some(Command::Generate(args)) => cli::generate(args, &mut std::io::stderr()),

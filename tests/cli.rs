@@ -241,3 +241,92 @@ fn the_man_page_renders_and_the_bash_completions_parse() {
     let check = std::process::Command::new("bash").arg("-n").arg(&script).output().expect("bash");
     assert!(check.status.success(), "bash rejects the completions: {}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// The bundled data's files, each scrambled as a hand edit might leave them: records in
+/// reverse order, each on one line, fields still in their order.
+fn scrambled_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in crossings::dataset::FILES {
+        let text = std::fs::read_to_string(common::root().join("geodata").join(name)).unwrap();
+        let compact = |raw: &serde_json::value::RawValue| {
+            let mut out = Vec::new();
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let scrambled = if name == "places.geojson" {
+            #[derive(serde::Deserialize)]
+            struct Fc<'a> {
+                #[serde(borrow)]
+                features: Vec<&'a serde_json::value::RawValue>,
+            }
+            let fc: Fc<'_> = serde_json::from_str(&text).unwrap();
+            let features: Vec<String> = fc.features.iter().rev().map(|f| compact(f)).collect();
+            format!("{{\"type\":\"FeatureCollection\",\n\"features\":[{}]}}", features.join(",\n"))
+        } else {
+            let records: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).unwrap();
+            let records: Vec<String> = records.iter().rev().map(|r| compact(r)).collect();
+            format!("[{}]", records.join(",\n"))
+        };
+        assert_ne!(scrambled, text);
+        std::fs::write(dir.path().join(name), scrambled).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn fmt_puts_a_scrambled_folder_back_byte_for_byte_and_check_says_which_files_differ() {
+    // The bundled data is kept in the canonical format.
+    let geodata = common::root().join("geodata");
+    let out = crossings().args(["fmt", "--check", "--data"]).arg(&geodata).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let dir = scrambled_copy();
+    let out = crossings().args(["fmt", "--check", "--data"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    for name in crossings::dataset::FILES {
+        assert!(said.contains(&format!("not formatted: {}", dir.path().join(name).display())), "{said}");
+    }
+    let out = crossings().args(["fmt", "--data"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for name in crossings::dataset::FILES {
+        let want = std::fs::read(geodata.join(name)).unwrap();
+        assert!(std::fs::read(dir.path().join(name)).unwrap() == want, "{name} differs from geodata/{name}");
+    }
+    // A second run writes nothing: the files keep their modification times.
+    let before = std::fs::metadata(dir.path().join("events.json")).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = crossings().args(["fmt", "--data"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("all 4 files are in the canonical format"));
+    assert_eq!(std::fs::metadata(dir.path().join("events.json")).unwrap().modified().unwrap(), before);
+}
+
+#[test]
+fn fmt_of_a_broken_file_names_it_and_writes_nothing() {
+    let dir = scrambled_copy();
+    let people = std::fs::read(dir.path().join("people.json")).unwrap();
+    std::fs::write(dir.path().join("events.json"), "[\n  {\"id\": \"a\", \"title\": \"T\",}\n]\n").unwrap();
+    let out = crossings().args(["fmt", "--data"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&format!("{}:2:", dir.path().join("events.json").display())), "{said}");
+    assert!(said.contains("nothing was written"), "{said}");
+    assert_eq!(std::fs::read(dir.path().join("people.json")).unwrap(), people, "people.json is left as it was");
+}
+
+#[test]
+fn an_imported_folder_is_already_in_the_canonical_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("atlas");
+    let out = crossings()
+        .arg("import")
+        .arg(common::fixture("import").join("returnees.xlsx"))
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out_dir.join("events.json").is_file(), "{}", String::from_utf8_lossy(&out.stdout));
+    let files = crossings::dataset::fmt::format_folder(&out_dir, true).unwrap();
+    assert!(files.iter().all(|f| !f.changed), "{files:?}");
+}

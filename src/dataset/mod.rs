@@ -21,6 +21,7 @@
 
 mod events;
 pub(crate) mod file;
+pub mod fmt;
 mod ids;
 mod people;
 mod places;
