@@ -9,6 +9,7 @@
 //! | [`model`] | places, people, events, sources; ids and names with language tags | no |
 //! | [`chronology`] | fuzzy EDTF dates, time windows, the overlap rule, histograms | no |
 //! | [`dataset`] | reading `geodata/` (or a user's folder), one reader per file kind, and reporting every problem | no |
+//! | [`edit`] | record-level edits of a folder with undo and redo, a synced journal of unsaved steps, saves that merge or name conflicts | no |
 //! | [`query`] | the filtered view of a dataset that the map, the lists and exports share | no |
 //! | [`geometry`] | lon/lat, web-mercator and canvas points, one bounding-box type, the transform between them | no |
 //! | [`scene`] | what the map shows for a view (markers, clusters, labels placed, journey, legend), for every painter | no |
@@ -32,6 +33,7 @@ pub mod basemap;
 pub mod chronology;
 pub mod cli;
 pub mod dataset;
+pub mod edit;
 pub mod export;
 pub mod generate;
 pub mod geometry;

@@ -99,6 +99,7 @@ fn the_domain_modules_never_import_the_window_toolkit() {
         "model",
         "chronology",
         "dataset",
+        "edit",
         "export",
         "import",
         "overlay",

@@ -1,0 +1,419 @@
+//! Editing a dataset folder with nothing lost: record-level changes with undo and redo, a
+//! journal synced after every change (so a crash or `kill -9` loses nothing), and saving that
+//! never overwrites someone else's change unseen. No UI here: the window's edit mode builds
+//! [`Edit`]s and hands them to a [`Session`].
+//!
+//! - A [`Change`] replaces one record of one file by id: its text before (`None` when it is
+//!   new) and after (`None` when it is deleted), each as compact JSON. An [`Edit`] is what the
+//!   user did in one step (a move, a delete with its references). Undo applies the inverse;
+//!   no copy of the dataset is kept for any step.
+//! - The journal (`journal.rs`) holds one line per step applied (done, undone or redone) and
+//!   is synced each time; a line cut off by a crash is ignored, the ones before it are kept.
+//! - [`Session::save`] re-reads each file it changes: when the file is as it was opened, the
+//!   changes are applied; when someone else changed it meanwhile, the changes are still
+//!   applied if every record they touch is, on disk, as this session last saw it (a merge of
+//!   what does not conflict); otherwise nothing is written and the records in conflict are
+//!   named, with both versions. Files are written in the canonical format
+//!   ([`crate::dataset::fmt`]), each atomically.
+
+mod journal;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use journal::{Journal, JournalError, read_journal};
+
+use crate::dataset::FILES;
+
+/// One record of one file replaced: by id, from `before` to `after` (compact JSON; `None`
+/// for a record that does not exist on that side).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The file: `places.geojson`, `events.json`, `people.json` or `sources.json`.
+    pub file: String,
+    /// The record's id.
+    pub id: String,
+    /// The record before, or `None` when the change adds it.
+    pub before: Option<String>,
+    /// The record after, or `None` when the change deletes it.
+    pub after: Option<String>,
+}
+
+impl Change {
+    /// The change that undoes this one.
+    pub fn inverse(&self) -> Change {
+        Change { file: self.file.clone(), id: self.id.clone(), before: self.after.clone(), after: self.before.clone() }
+    }
+}
+
+/// What the user did in one step: one or more changes, undone and redone together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// What to call it in the menu: "Move Harbin", "Delete event ...".
+    pub label: String,
+    /// The changes, applied in order.
+    pub changes: Vec<Change>,
+}
+
+impl Edit {
+    /// The edit that undoes this one (its changes inverted, in reverse order).
+    pub fn inverse(&self) -> Edit {
+        Edit { label: self.label.clone(), changes: self.changes.iter().rev().map(Change::inverse).collect() }
+    }
+}
+
+/// Why an edit, a save or an open could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The OS refused.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file is not a dataset file Crossings can edit.
+    #[error("{0}")]
+    Format(String),
+    /// An edit's `before` is not what the record is now (a bug in the caller, or a stale form).
+    #[error("{file}: record '{id}' is not as the edit expects; nothing was changed")]
+    Stale {
+        /// The file.
+        file: String,
+        /// The record.
+        id: String,
+    },
+    /// The journal could not be written: the edit is not applied, so nothing unsynced exists.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+/// A record changed on disk by someone else since this session read it, that this session
+/// changed too: both versions, for the user to choose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The file.
+    pub file: String,
+    /// The record.
+    pub id: String,
+    /// The record as this session would write it (`None`: deleted here).
+    pub mine: Option<String>,
+    /// The record on disk now (`None`: deleted there).
+    pub theirs: Option<String>,
+}
+
+/// What a save did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Written: these files, of which these had been changed on disk meanwhile (merged).
+    Written {
+        /// The files written.
+        files: Vec<String>,
+        /// The files someone else had changed, whose changes are kept beside these.
+        merged: Vec<String>,
+    },
+    /// Nothing written: these records were changed both here and on disk.
+    Conflicts(Vec<Conflict>),
+}
+
+/// Per file, per record id: the record's text before the steps and after them.
+type NetChanges = HashMap<String, HashMap<String, (Option<String>, Option<String>)>>;
+
+/// One file's records as this session sees them: id to compact JSON text, in file order.
+#[derive(Clone, Debug, Default)]
+struct FileRecords {
+    /// The hash of the file's bytes when read (to notice a change by someone else).
+    hash: u64,
+    /// Each record's id and text, in the order read.
+    order: Vec<String>,
+    texts: HashMap<String, String>,
+}
+
+/// An editing session on a dataset folder.
+pub struct Session {
+    dir: PathBuf,
+    files: HashMap<String, FileRecords>,
+    /// Steps done (the last is undone first).
+    done: Vec<Edit>,
+    /// Steps undone (the last is redone first).
+    undone: Vec<Edit>,
+    /// Every step applied since the last save (done, undone or redone), in order: what a save
+    /// writes is their net effect, so undo and redo work across saves.
+    pending: Vec<Edit>,
+    journal: Option<Journal>,
+}
+
+impl Session {
+    /// Opens a folder for editing: reads its four files' records. With a journal path, every
+    /// step is appended there and synced before it counts.
+    pub fn open(dir: &Path, journal: Option<&Path>) -> Result<Session, EditError> {
+        let mut files = HashMap::new();
+        for name in FILES {
+            files.insert(name.to_owned(), read_records(&dir.join(name), name)?);
+        }
+        let journal = journal.map(|p| Journal::create(p, dir)).transpose()?;
+        Ok(Session { dir: dir.to_owned(), files, done: Vec::new(), undone: Vec::new(), pending: Vec::new(), journal })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A record's text as it is now in this session (edits applied).
+    pub fn record(&self, file: &str, id: &str) -> Option<&str> {
+        self.files.get(file)?.texts.get(id).map(String::as_str)
+    }
+
+    /// The ids of a file's records, in order (new ones last).
+    pub fn ids(&self, file: &str) -> Vec<&str> {
+        self.files.get(file).map_or_else(Vec::new, |f| {
+            f.order.iter().filter(|id| f.texts.contains_key(*id)).map(String::as_str).collect()
+        })
+    }
+
+    /// True when there are changes not saved (steps undone back to the saved state leave none).
+    pub fn is_dirty(&self) -> bool {
+        self.net().values().any(|changes| !changes.is_empty())
+    }
+
+    /// The net effect of the steps since the last save, per file: id to (before, after),
+    /// without the records changed and changed back.
+    fn net(&self) -> NetChanges {
+        let mut net = NetChanges::new();
+        for step in &self.pending {
+            for c in &step.changes {
+                let e = net.entry(c.file.clone()).or_default().entry(c.id.clone()).or_insert((c.before.clone(), None));
+                e.1 = c.after.clone();
+            }
+        }
+        for changes in net.values_mut() {
+            changes.retain(|_, (before, after)| before != after);
+        }
+        net
+    }
+
+    /// The label of the step Undo would undo.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.done.last().map(|e| e.label.as_str())
+    }
+
+    /// The label of the step Redo would redo.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.undone.last().map(|e| e.label.as_str())
+    }
+
+    /// Applies a new step: checked against the records as they are, journaled, then applied.
+    /// Redo is no longer possible after it.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.check(&edit)?;
+        if let Some(j) = &mut self.journal {
+            j.append(&edit)?;
+        }
+        self.put(&edit);
+        self.pending.push(edit.clone());
+        self.done.push(edit);
+        self.undone.clear();
+        Ok(())
+    }
+
+    /// Undoes the last step; `None` when there is none.
+    pub fn undo(&mut self) -> Result<Option<Edit>, EditError> {
+        let Some(edit) = self.done.last() else { return Ok(None) };
+        let inverse = edit.inverse();
+        if let Some(j) = &mut self.journal {
+            j.append(&inverse)?;
+        }
+        self.put(&inverse);
+        self.pending.push(inverse.clone());
+        let edit = self.done.pop();
+        self.undone.extend(edit);
+        Ok(Some(inverse))
+    }
+
+    /// Redoes the last step undone; `None` when there is none.
+    pub fn redo(&mut self) -> Result<Option<Edit>, EditError> {
+        let Some(edit) = self.undone.last().cloned() else { return Ok(None) };
+        if let Some(j) = &mut self.journal {
+            j.append(&edit)?;
+        }
+        self.put(&edit);
+        self.pending.push(edit.clone());
+        self.undone.pop();
+        self.done.push(edit.clone());
+        Ok(Some(edit))
+    }
+
+    /// Replays steps read back from a journal (after a crash), as new steps to save.
+    pub fn restore(&mut self, steps: Vec<Edit>) -> Result<usize, EditError> {
+        let n = steps.len();
+        for edit in steps {
+            self.apply(edit)?;
+        }
+        Ok(n)
+    }
+
+    fn check(&self, edit: &Edit) -> Result<(), EditError> {
+        // Each change is checked against the state the earlier changes of the step leave.
+        let mut seen: HashMap<(&str, &str), Option<&str>> = HashMap::new();
+        for c in &edit.changes {
+            let Some(f) = self.files.get(&c.file) else {
+                return Err(EditError::Format(format!("{} is not a dataset file", c.file)));
+            };
+            let now = seen
+                .get(&(c.file.as_str(), c.id.as_str()))
+                .copied()
+                .unwrap_or_else(|| f.texts.get(&c.id).map(String::as_str));
+            if now != c.before.as_deref() {
+                return Err(EditError::Stale { file: c.file.clone(), id: c.id.clone() });
+            }
+            seen.insert((c.file.as_str(), c.id.as_str()), c.after.as_deref());
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, edit: &Edit) {
+        for c in &edit.changes {
+            let Some(f) = self.files.get_mut(&c.file) else { continue };
+            match &c.after {
+                Some(text) => {
+                    if !f.texts.contains_key(&c.id) && !f.order.contains(&c.id) {
+                        f.order.push(c.id.clone());
+                    }
+                    f.texts.insert(c.id.clone(), text.clone());
+                }
+                None => {
+                    f.texts.remove(&c.id);
+                }
+            }
+        }
+    }
+
+    /// Writes every file this session changed, in the canonical format, each atomically.
+    /// A file changed on disk since it was read is merged when none of the records changed
+    /// here were changed there; otherwise nothing at all is written and the conflicts are
+    /// returned (the session's changes are kept, to save elsewhere or after a reload).
+    pub fn save(&mut self) -> Result<Saved, EditError> {
+        // What this session changed since the last save, per file: id to (before, after).
+        let mine = self.net();
+        let mut writes = Vec::new();
+        let mut merged = Vec::new();
+        let mut conflicts = Vec::new();
+        for name in FILES {
+            let Some(changes) = mine.get(name).filter(|c| !c.is_empty()) else { continue };
+            let path = self.dir.join(name);
+            let disk = read_records(&path, name)?;
+            let ours = &self.files[name];
+            let moved = disk.hash != ours.hash;
+            let mut out = disk.clone();
+            for (id, (before, after)) in changes {
+                let theirs = disk.texts.get(id);
+                if moved && theirs.map(String::as_str) != before.as_deref() {
+                    conflicts.push(Conflict {
+                        file: name.to_owned(),
+                        id: id.clone(),
+                        mine: after.clone(),
+                        theirs: theirs.cloned(),
+                    });
+                    continue;
+                }
+                match after {
+                    Some(t) => {
+                        if !out.texts.contains_key(id) {
+                            out.order.push(id.clone());
+                        }
+                        out.texts.insert(id.clone(), t.clone());
+                    }
+                    None => {
+                        out.texts.remove(id);
+                    }
+                }
+            }
+            if moved {
+                merged.push(name.to_owned());
+            }
+            writes.push((name, path, out));
+        }
+        if !conflicts.is_empty() {
+            conflicts.sort_by(|a, b| (&a.file, &a.id).cmp(&(&b.file, &b.id)));
+            return Ok(Saved::Conflicts(conflicts));
+        }
+        let mut files = Vec::new();
+        for (name, path, out) in writes {
+            let text = canonical_text(name, &out, &path)?;
+            crate::dataset::write::replace_file(&path, &text)
+                .map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
+            let fresh = read_records(&path, name)?;
+            self.files.insert(name.to_owned(), fresh);
+            files.push(name.to_owned());
+        }
+        // The other files may have moved on disk too: what this session holds of them is
+        // what it read, and it wrote nothing there. Undo and redo stay possible.
+        self.pending.clear();
+        if let Some(j) = &mut self.journal {
+            j.clear()?;
+        }
+        Ok(Saved::Written { files, merged })
+    }
+}
+
+/// A file's text from its records, in the canonical format.
+fn canonical_text(name: &str, records: &FileRecords, path: &Path) -> Result<Vec<u8>, EditError> {
+    let items: Vec<&str> = records.order.iter().filter_map(|id| records.texts.get(id)).map(String::as_str).collect();
+    let joined = if name == "places.geojson" {
+        format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", items.join(","))
+    } else {
+        format!("[{}]", items.join(","))
+    };
+    crate::dataset::fmt::canonical(name, &joined, &path.display().to_string())
+        .map_err(|e| EditError::Format(e.to_string()))
+}
+
+/// Reads one file's records: each as compact JSON, by id.
+fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| EditError::Io { path: shown.clone(), source })?;
+    let hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| EditError::Format(format!("{shown}: not UTF-8 text")))?;
+    let bad = |e: serde_json::Error| EditError::Format(format!("{shown}:{}:{}: {e}", e.line(), e.column()));
+    let raw: Vec<&serde_json::value::RawValue> = if name == "places.geojson" {
+        #[derive(Deserialize)]
+        struct Fc<'a> {
+            #[serde(borrow)]
+            features: Vec<&'a serde_json::value::RawValue>,
+        }
+        serde_json::from_str::<Fc<'_>>(text).map_err(bad)?.features
+    } else {
+        serde_json::from_str(text).map_err(bad)?
+    };
+    let mut out = FileRecords { hash, order: Vec::with_capacity(raw.len()), texts: HashMap::with_capacity(raw.len()) };
+    for r in raw {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: Option<String>,
+        }
+        let id = serde_json::from_str::<IdOnly>(r.get())
+            .ok()
+            .and_then(|i| i.id)
+            .ok_or_else(|| EditError::Format(format!("{shown}: a record without a text id cannot be edited")))?;
+        out.texts.insert(id.clone(), compact(r.get()).map_err(bad)?);
+        out.order.push(id);
+    }
+    Ok(out)
+}
+
+/// A record's compact text, its fields in the order written.
+pub fn compact(text: &str) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out))?;
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
+}

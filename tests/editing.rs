@@ -1,0 +1,253 @@
+//! Editing a dataset folder: undo and redo, saving in the canonical format, the journal that
+//! survives a `kill -9`, and a file changed on disk by someone else caught at save. These
+//! drive `crossings::edit` directly; the window's edit mode builds the same edits.
+
+mod common;
+
+use std::path::Path;
+
+use crossings::edit::{Change, Edit, Saved, Session, read_journal};
+
+/// A copy of the bundled data to edit.
+fn geodata_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in crossings::dataset::FILES {
+        std::fs::copy(common::root().join("geodata").join(name), dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+fn read_all(dir: &Path) -> Vec<Vec<u8>> {
+    crossings::dataset::FILES.iter().map(|n| std::fs::read(dir.join(n)).unwrap()).collect()
+}
+
+/// Moves Harbin a little (its coordinates replaced in its record's text).
+fn move_harbin(s: &Session) -> Edit {
+    let before = s.record("places.geojson", "harbin").unwrap().to_owned();
+    assert!(before.contains("[126.64,45.76]"), "{before}");
+    let after = before.replace("[126.64,45.76]", "[126.7,45.8]");
+    Edit {
+        label: "Move Harbin".into(),
+        changes: vec![Change {
+            file: "places.geojson".into(),
+            id: "harbin".into(),
+            before: Some(before),
+            after: Some(after),
+        }],
+    }
+}
+
+/// Adds an event at Harbin.
+fn add_event() -> Edit {
+    let text = r#"{"id":"zz-test-event","date":"1945-08-20","date_basis":"stated","place":"harbin","place_basis":"stated","people":[],"title":"A test event","summary":"Added in a test.","figures":[],"category":"soviet","sources":["src-kwantung-surrender"]}"#;
+    Edit {
+        label: "Add event".into(),
+        changes: vec![Change {
+            file: "events.json".into(),
+            id: "zz-test-event".into(),
+            before: None,
+            after: Some(text.into()),
+        }],
+    }
+}
+
+/// Renames the first person.
+fn rename_person(s: &Session) -> Edit {
+    let before = s.record("people.json", "abe-shinzo").unwrap().to_owned();
+    let after = before.replacen("\"name\":\"", "\"name\":\"(renamed) ", 1);
+    Edit {
+        label: "Rename".into(),
+        changes: vec![Change {
+            file: "people.json".into(),
+            id: "abe-shinzo".into(),
+            before: Some(before),
+            after: Some(after),
+        }],
+    }
+}
+
+#[test]
+fn undo_and_redo_then_save_reload_and_compare() {
+    let dir = geodata_copy();
+    let original = read_all(dir.path());
+    let mut s = Session::open(dir.path(), None).unwrap();
+    assert!(!s.is_dirty());
+    s.apply(move_harbin(&s)).unwrap();
+    s.apply(add_event()).unwrap();
+    s.apply(rename_person(&s)).unwrap();
+    assert_eq!(s.undo_label(), Some("Rename"));
+    for _ in 0..3 {
+        s.undo().unwrap().expect("a step to undo");
+    }
+    assert!(s.undo().unwrap().is_none());
+    assert!(!s.is_dirty(), "undone back to the file");
+    assert!(s.record("events.json", "zz-test-event").is_none());
+    s.redo().unwrap();
+    s.redo().unwrap();
+    assert_eq!(s.redo_label(), Some("Rename"));
+    assert!(s.is_dirty());
+    let saved = s.save().unwrap();
+    assert_eq!(saved, Saved::Written { files: vec!["places.geojson".into(), "events.json".into()], merged: vec![] });
+    assert!(!s.is_dirty());
+
+    // The folder is canonical, loads without problems, and holds the two edits only.
+    let files = crossings::dataset::fmt::format_folder(dir.path(), true).unwrap();
+    assert!(files.iter().all(|f| !f.changed), "{files:?}");
+    let loaded = common::load_dir(dir.path()).unwrap();
+    assert!(loaded.problems.iter().all(|p| p.is_warning()), "{:?}", loaded.problems);
+    let harbin = loaded.dataset.place(loaded.dataset.place_by_id("harbin").unwrap());
+    assert_eq!((harbin.lon_lat.lon, harbin.lon_lat.lat), (126.7, 45.8));
+    assert!(loaded.dataset.events.iter().any(|e| e.title == "A test event"));
+    let now = read_all(dir.path());
+    assert_eq!(now[0], original[0], "sources.json untouched");
+    assert_eq!(now[2], original[2], "people.json untouched: the rename was undone");
+    // The diff of a change is the change's lines only.
+    let (was, is) = (String::from_utf8_lossy(&original[1]), String::from_utf8_lossy(&now[1]));
+    let differing = was.lines().zip(is.lines()).filter(|(a, b)| a != b).count();
+    assert_eq!(differing, 2, "the two coordinate lines");
+
+    // Undo still works after the save, and a save with no net change writes nothing.
+    s.undo().unwrap();
+    s.undo().unwrap();
+    assert!(s.is_dirty());
+    s.save().unwrap();
+    assert_eq!(read_all(dir.path()), original, "back to the bundled bytes");
+    let before = std::fs::metadata(dir.path().join("events.json")).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(s.save().unwrap(), Saved::Written { files: vec![], merged: vec![] });
+    assert_eq!(std::fs::metadata(dir.path().join("events.json")).unwrap().modified().unwrap(), before);
+}
+
+#[test]
+fn a_stale_edit_is_refused_and_changes_nothing() {
+    let dir = geodata_copy();
+    let mut s = Session::open(dir.path(), None).unwrap();
+    let edit = move_harbin(&s);
+    s.apply(edit.clone()).unwrap();
+    // The same edit again: Harbin is no longer where it says it was.
+    assert!(s.apply(edit).is_err());
+    assert_eq!(s.undo_label(), Some("Move Harbin"));
+    s.undo().unwrap();
+    assert!(s.undo().unwrap().is_none());
+}
+
+#[test]
+fn a_change_on_disk_is_merged_when_apart_and_named_when_it_collides() {
+    let dir = geodata_copy();
+    let mut mine = Session::open(dir.path(), None).unwrap();
+    mine.apply(move_harbin(&mine)).unwrap();
+
+    // Someone else adds an event and renames Aizu, and saves first: no record in common, so
+    // both are kept (places.geojson is merged record by record).
+    let mut theirs = Session::open(dir.path(), None).unwrap();
+    theirs.apply(add_event()).unwrap();
+    let aizu = theirs.record("places.geojson", "aizu").unwrap().to_owned();
+    let renamed = aizu.replacen("\"name\":\"", "\"name\":\"(theirs) ", 1);
+    assert_ne!(aizu, renamed);
+    let change = Change { file: "places.geojson".into(), id: "aizu".into(), before: Some(aizu), after: Some(renamed) };
+    theirs.apply(Edit { label: "Rename Aizu".into(), changes: vec![change] }).unwrap();
+    theirs.save().unwrap();
+    let saved = mine.save().unwrap();
+    assert_eq!(saved, Saved::Written { files: vec!["places.geojson".into()], merged: vec!["places.geojson".into()] });
+    assert!(Session::open(dir.path(), None).unwrap().record("places.geojson", "aizu").unwrap().contains("(theirs)"));
+    let mut third = Session::open(dir.path(), None).unwrap();
+    assert!(third.record("events.json", "zz-test-event").is_some());
+    assert!(third.record("places.geojson", "harbin").unwrap().contains("[126.7,45.8]"));
+
+    // Now both change Harbin: the second save writes nothing and names the record.
+    let before = third.record("places.geojson", "harbin").unwrap().to_owned();
+    let edit = |to: &str| Edit {
+        label: "Move".into(),
+        changes: vec![Change {
+            file: "places.geojson".into(),
+            id: "harbin".into(),
+            before: Some(before.clone()),
+            after: Some(before.replace("[126.7,45.8]", to)),
+        }],
+    };
+    let mut other = Session::open(dir.path(), None).unwrap();
+    other.apply(edit("[126.9,45.9]")).unwrap();
+    third.apply(edit("[127.0,46.0]")).unwrap();
+    other.save().unwrap();
+    let on_disk = read_all(dir.path());
+    match third.save().unwrap() {
+        Saved::Conflicts(c) => {
+            assert_eq!(c.len(), 1);
+            assert_eq!((c[0].file.as_str(), c[0].id.as_str()), ("places.geojson", "harbin"));
+            assert!(c[0].mine.as_deref().unwrap().contains("[127.0,46.0]"));
+            assert!(c[0].theirs.as_deref().unwrap().contains("[126.9,45.9]"));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(read_all(dir.path()), on_disk, "nothing written");
+    assert!(third.is_dirty(), "the edit is kept");
+}
+
+/// The child half of the kill -9 test: applies edits with a journal, says so, then waits to
+/// be killed. Does nothing unless run by the parent.
+#[test]
+fn journal_child_applies_edits_then_waits() {
+    let (Ok(dir), Ok(journal)) = (std::env::var("CROSSINGS_EDIT_DIR"), std::env::var("CROSSINGS_JOURNAL")) else {
+        return;
+    };
+    let mut s = Session::open(Path::new(&dir), Some(Path::new(&journal))).unwrap();
+    s.apply(move_harbin(&s)).unwrap();
+    s.apply(add_event()).unwrap();
+    s.apply(rename_person(&s)).unwrap();
+    s.undo().unwrap();
+    println!("EDITS APPLIED");
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn edits_survive_kill_9_and_a_journal_cut_mid_line_is_read_to_its_last_whole_step() {
+    let dir = geodata_copy();
+    let original = read_all(dir.path());
+    let journal = dir.path().join("state").join("journal.jsonl");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "journal_child_applies_edits_then_waits", "--nocapture", "--test-threads=1"])
+        .env("CROSSINGS_EDIT_DIR", dir.path())
+        .env("CROSSINGS_JOURNAL", &journal)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("EDITS APPLIED") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "the child ended early");
+    }
+    // SIGKILL: no destructor, no flush, nothing saved.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(read_all(dir.path()), original, "the folder is untouched");
+
+    let (folder, steps, cut) = read_journal(&journal).unwrap();
+    assert_eq!(folder, std::fs::canonicalize(dir.path()).unwrap());
+    assert_eq!(steps.len(), 4, "three edits and an undo");
+    assert!(!cut);
+    // The next start restores them, as new unsaved steps, and saves.
+    let mut s = Session::open(dir.path(), Some(&journal)).unwrap();
+    s.restore(steps.clone()).unwrap();
+    assert!(s.record("places.geojson", "harbin").unwrap().contains("[126.7,45.8]"));
+    assert!(s.record("events.json", "zz-test-event").is_some());
+    assert!(!s.record("people.json", "abe-shinzo").unwrap().contains("(renamed)"), "the undo is replayed too");
+    assert_eq!(read_journal(&journal).unwrap().1.len(), 4, "the restored steps are journaled again");
+    s.save().unwrap();
+    assert!(read_journal(&journal).unwrap().1.is_empty(), "a save empties the journal");
+    assert_eq!(read_all(dir.path())[2], original[2]);
+
+    // A journal cut off in the middle of its last line: the whole steps before it are read.
+    let mut bytes = b"{\"crossings_journal\":1,\"folder\":\"/x\"}\n".to_vec();
+    for edit in &steps[..2] {
+        bytes.extend(serde_json::to_vec(edit).unwrap());
+        bytes.push(b'\n');
+    }
+    let third = serde_json::to_vec(&steps[2]).unwrap();
+    bytes.extend(&third[..third.len() / 2]);
+    let cut_path = dir.path().join("cut.jsonl");
+    std::fs::write(&cut_path, &bytes).unwrap();
+    let (_, read, cut) = read_journal(&cut_path).unwrap();
+    assert_eq!(read, steps[..2]);
+    assert!(cut);
+}
