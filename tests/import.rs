@@ -448,3 +448,19 @@ fn xls_and_ods_sheets_read_like_the_xlsx() {
         written_and_valid(&imp);
     }
 }
+
+/// A KML written by GDAL's LIBKML driver (Google's libkml): its TimeSpans become the events'
+/// dates, its SchemaData the other columns, its CDATA names are read as text.
+#[test]
+fn a_kml_written_by_libkml_keeps_its_time_spans() {
+    let imp = import("camps-libkml.kml");
+    assert_eq!(imp.mapping.get(Field::Title), Some("title"));
+    let r = &imp.records;
+    assert_eq!(event(r, "Peace Village camp").date.as_deref(), Some("1944-06-01/1945-08-15"));
+    let school = event(r, "Japanese Workers' and Peasants' School");
+    assert_eq!(school.date.as_deref(), Some("1940-05-01/1945-08-31"));
+    assert_eq!(place_of(r, "Japanese Workers' and Peasants' School").name, "Yan'an");
+    assert_eq!(place_of(r, "Peace Village camp").lon_lat, [108.4297, 27.0497]);
+    assert!(imp.problems.is_empty(), "{:?}", imp.problems);
+    written_and_valid(&imp);
+}
