@@ -286,15 +286,26 @@ pub(crate) fn share_like(tmp: &std::fs::File, target: &Path) -> std::io::Result<
 /// Replaces one file atomically: the bytes go to a temporary file beside it (with the old
 /// file's permissions), which is synced and renamed over it; the folder is synced after.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace_file_with(path, |w| w.write_all(bytes))
+}
+
+/// [`replace_file`], the bytes streamed by `fill` into a buffered writer. A crash or kill at
+/// any point leaves the old file whole: never a truncated one.
+pub fn replace_file_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new().prefix(".crossings-").suffix(".tmp").tempfile_in(dir)?;
     share_like(tmp.as_file(), path)?;
-    tmp.as_file_mut().write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        fill(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();

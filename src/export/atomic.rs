@@ -40,8 +40,6 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
-    let display = path.display().to_string();
-    let io = |source| WriteError::Io { path: display.clone(), source };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -49,19 +47,6 @@ pub fn write_atomic_with(
     if !dir.is_dir() {
         return Err(WriteError::NoFolder(dir.display().to_string()));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".crossings-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-    share_like(tmp.as_file(), path).map_err(io)?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        fill(&mut w).map_err(io)?;
-        w.flush().map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    // Make the rename itself durable.
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::dataset::write::replace_file_with(path, fill)
+        .map_err(|source| WriteError::Io { path: path.display().to_string(), source })
 }
