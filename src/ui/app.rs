@@ -1190,27 +1190,33 @@ impl CrossingsApp {
             PathPurpose::Mapping => ("Load a mapping", "The mapping file (saved by Save mapping…):", "Load"),
         };
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
-        egui::Window::new(title).constrain_to(below_menu).collapsible(false).resizable(false).show(ctx, |ui| {
-            ui.label("No file dialog can be shown on this system (no desktop portal or file chooser).");
-            let label = ui.label(what);
-            let field = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0)).labelled_by(label.id);
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            ui.horizontal(|ui| {
-                let path = PathBuf::from(prompt.text.trim());
-                if (ui.button(go).clicked() || enter) && !prompt.text.trim().is_empty() {
-                    out.push(match prompt.purpose {
-                        PathPurpose::Export => Action::ExportTo(path),
-                        PathPurpose::Open => Action::OpenFolder(path),
-                        PathPurpose::Import => Action::ImportFile(path),
-                        PathPurpose::Layer => Action::AddLayerFile(path),
-                        PathPurpose::Mapping => Action::LoadMappingFile(path),
-                    });
-                }
-                if ui.button("Cancel").clicked() {
-                    out.push(Action::ClosePathPrompt);
-                }
+        egui::Window::new(title)
+            .order(egui::Order::Foreground)
+            .constrain_to(below_menu)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label("No file dialog can be shown on this system (no desktop portal or file chooser).");
+                let label = ui.label(what);
+                let field =
+                    ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0)).labelled_by(label.id);
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                ui.horizontal(|ui| {
+                    let path = PathBuf::from(prompt.text.trim());
+                    if (ui.button(go).clicked() || enter) && !prompt.text.trim().is_empty() {
+                        out.push(match prompt.purpose {
+                            PathPurpose::Export => Action::ExportTo(path),
+                            PathPurpose::Open => Action::OpenFolder(path),
+                            PathPurpose::Import => Action::ImportFile(path),
+                            PathPurpose::Layer => Action::AddLayerFile(path),
+                            PathPurpose::Mapping => Action::LoadMappingFile(path),
+                        });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Action::ClosePathPrompt);
+                    }
+                });
             });
-        });
         out
     }
 
