@@ -12,6 +12,8 @@ mod read;
 use std::path::Path;
 
 use geo::{Geometry, TriangulateEarcut};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 
 use crate::chronology::{Day, TimeWindow};
 use crate::geometry::{Bbox, LonLat, Mercator};
@@ -62,18 +64,45 @@ pub struct Overlay {
     pub problems: Vec<String>,
     /// The box of every piece.
     pub bbox: Option<Bbox<Mercator>>,
+    /// The pieces' boxes in an R-tree, built on the first query.
+    index: PieceIndex,
+}
+
+/// The R-tree of a layer's piece boxes (the piece's index as data). Made from the pieces, so
+/// two layers with the same pieces are equal whatever their index holds.
+#[derive(Clone, Debug, Default)]
+struct PieceIndex(std::sync::OnceLock<RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>>);
+
+impl PartialEq for PieceIndex {
+    fn eq(&self, _: &PieceIndex) -> bool {
+        true
+    }
 }
 
 impl Overlay {
     /// The pieces that show in a view and a time window (`None`: every time). A piece with no
     /// dates shows at every time; a dated one when its span meets the window.
+    /// Only the pieces whose boxes meet the view are looked at (an R-tree of the boxes, built
+    /// once); they come in file order, the order they are painted in.
     pub fn pieces_in(&self, view: Bbox<Mercator>, window: Option<TimeWindow>) -> impl Iterator<Item = &Piece> {
-        self.pieces.iter().filter(move |p| {
-            p.bbox.intersects(&view)
-                && match (p.span, window) {
-                    (Some((a, b)), Some(w)) => a <= w.end && b >= w.start,
-                    _ => true,
-                }
+        let tree = self.index.0.get_or_init(|| {
+            RTree::bulk_load(
+                self.pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let r = Rectangle::from_corners([p.bbox.min.x, p.bbox.min.y], [p.bbox.max.x, p.bbox.max.y]);
+                        GeomWithData::new(r, i as u32)
+                    })
+                    .collect(),
+            )
+        });
+        let envelope = AABB::from_corners([view.min.x, view.min.y], [view.max.x, view.max.y]);
+        let mut hits: Vec<u32> = tree.locate_in_envelope_intersecting(&envelope).map(|g| g.data).collect();
+        hits.sort_unstable();
+        hits.into_iter().filter_map(|i| self.pieces.get(i as usize)).filter(move |p| match (p.span, window) {
+            (Some((a, b)), Some(w)) => a <= w.end && b >= w.start,
+            _ => true,
         })
     }
 
@@ -89,6 +118,7 @@ impl Overlay {
             if let Some(bbox) = Bbox::of(points) {
                 self.bbox = Some(self.bbox.map_or(bbox, |b| b.union(bbox)));
                 self.pieces.push(Piece { feature, shape, bbox, span });
+                self.index = PieceIndex::default();
             }
         };
         let merc = |c: &geo::Coord<f64>| {
@@ -221,5 +251,27 @@ mod tests {
         assert_eq!(o.pieces_in(world, y1950).count(), 1, "the dated zone is gone in 1950; the undated one stays");
         assert_eq!(o.pieces_in(west, None).count(), 1, "only what is in view");
         assert!(o.follows_time());
+    }
+
+    /// The R-tree finds what a plain scan of every piece finds, in file order.
+    #[test]
+    fn the_index_finds_what_a_scan_finds_in_file_order() {
+        let mut o = Overlay::default();
+        for i in 0..400u32 {
+            let (lon, lat) = (f64::from(i % 20) * 3.0 + 100.0, f64::from(i / 20) * 2.0 + 10.0);
+            o.add(i, &square(lon, lat), None);
+        }
+        let at = |lon: f64, lat: f64| Mercator::from(LonLat { lon, lat });
+        for (w, s, e, n) in
+            [(99.0, 9.0, 170.0, 60.0), (110.5, 20.5, 111.0, 21.0), (130.0, 30.0, 150.0, 40.0), (0.0, 0.0, 1.0, 1.0)]
+        {
+            let view = Bbox::of([at(w, s), at(e, n)]).unwrap();
+            let found: Vec<u32> = o.pieces_in(view, None).map(|p| p.feature).collect();
+            let scanned: Vec<u32> = o.pieces.iter().filter(|p| p.bbox.intersects(&view)).map(|p| p.feature).collect();
+            assert_eq!(found, scanned, "view {w},{s},{e},{n}");
+        }
+        // A piece added after a query is found by the next one.
+        o.add(400, &square(0.2, 0.2), None);
+        assert_eq!(o.pieces_in(Bbox::of([at(0.0, 0.0), at(1.0, 1.0)]).unwrap(), None).count(), 1);
     }
 }
