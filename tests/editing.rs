@@ -118,6 +118,38 @@ fn undo_and_redo_then_save_reload_and_compare() {
     assert_eq!(std::fs::metadata(dir.path().join("events.json")).unwrap().modified().unwrap(), before);
 }
 
+/// An edit is checked by `validate`'s own code before anything is saved: a dangling place
+/// or an unreadable date is named, on the record, and goes away when undone.
+#[test]
+fn an_edit_is_checked_by_the_validators_code_before_it_is_saved() {
+    let dir = geodata_copy();
+    let mut s = Session::open(dir.path(), None).unwrap();
+    let clean = s.check().unwrap();
+    assert!(clean.problems.iter().all(|p| p.is_warning()), "{:?}", clean.problems);
+    let errors = |s: &Session| -> Vec<String> {
+        s.check().unwrap().problems.iter().filter(|p| !p.is_warning()).map(|p| p.to_string()).collect()
+    };
+    let with = |from: &str, to: &str| {
+        let mut edit = add_event();
+        let text = edit.changes[0].after.take().unwrap().replace(from, to);
+        edit.changes[0].after = Some(text);
+        edit
+    };
+    s.apply(with("\"harbin\"", "\"nowhere\"")).unwrap();
+    let found = errors(&s);
+    assert!(found.len() == 1 && found[0].contains("zz-test-event") && found[0].contains("nowhere"), "{found:#?}");
+    assert!(found[0].contains("events.json"), "{found:#?}");
+    s.undo().unwrap();
+    s.apply(with("1945-08-20", "1945-13-40")).unwrap();
+    let found = errors(&s);
+    assert!(
+        found.len() == 1 && found[0].contains("zz-test-event: '1945-13-40': month 13 does not exist"),
+        "{found:#?}"
+    );
+    s.undo().unwrap();
+    assert!(s.check().unwrap().problems.iter().all(|p| p.is_warning()));
+}
+
 #[test]
 fn a_stale_edit_is_refused_and_changes_nothing() {
     let dir = geodata_copy();

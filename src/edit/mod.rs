@@ -206,10 +206,32 @@ impl Session {
         self.undone.last().map(|e| e.label.as_str())
     }
 
+    /// The four files as this session would save them (canonical text), named by their paths.
+    pub fn texts(&self) -> Result<crate::dataset::Texts, EditError> {
+        let mut files: [Option<(String, String)>; 4] = Default::default();
+        for (slot, name) in files.iter_mut().zip(FILES) {
+            let path = self.dir.join(name);
+            let text = canonical_text(name, &self.files[name], &path)?;
+            let text = String::from_utf8(text).map_err(|e| EditError::Format(e.to_string()))?;
+            *slot = Some((path.display().to_string(), text));
+        }
+        Ok(crate::dataset::Texts { files, problems: Vec::new() })
+    }
+
+    /// Checks the records as they are now with the same code as `crossings validate`: every
+    /// problem an edit brings (a repeated id, a dangling reference, a date that cannot be
+    /// read) is named as `validate` would name it after a save.
+    pub fn check(&self) -> Result<crate::dataset::Loaded, EditError> {
+        let texts = self.texts()?;
+        let label = self.dir.display().to_string();
+        crate::dataset::load(crate::dataset::Input::Texts { label: &label, texts: &texts }, &Default::default())
+            .map_err(|e| EditError::Format(e.to_string()))
+    }
+
     /// Applies a new step: checked against the records as they are, journaled, then applied.
     /// Redo is no longer possible after it.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
-        self.check(&edit)?;
+        self.check_stale(&edit)?;
         if let Some(j) = &mut self.journal {
             j.append(&edit)?;
         }
@@ -256,7 +278,7 @@ impl Session {
         Ok(n)
     }
 
-    fn check(&self, edit: &Edit) -> Result<(), EditError> {
+    fn check_stale(&self, edit: &Edit) -> Result<(), EditError> {
         // Each change is checked against the state the earlier changes of the step leave.
         let mut seen: HashMap<(&str, &str), Option<&str>> = HashMap::new();
         for c in &edit.changes {
