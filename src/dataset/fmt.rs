@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::FILES;
-use super::write::write_array;
+use super::write::{indent_into, write_array};
 
 /// Why a file could not be formatted. Nothing is written when any file cannot be.
 #[derive(Debug, thiserror::Error)]
@@ -121,17 +121,6 @@ fn transcode(out: &mut Vec<u8>, value: &RawValue) -> Result<(), serde_json::Erro
     let mut de = serde_json::Deserializer::from_str(value.get());
     let mut ser = serde_json::Serializer::pretty(out);
     serde_transcode::transcode(&mut de, &mut ser)
-}
-
-/// Copies pretty text, indenting every line after the first by `indent`.
-fn indent_into(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
-    let mut at = 0;
-    for nl in memchr::memchr_iter(b'\n', text) {
-        out.extend_from_slice(&text[at..=nl]);
-        out.extend_from_slice(indent);
-        at = nl + 1;
-    }
-    out.extend_from_slice(&text[at..]);
 }
 
 /// An object's members in the order written, their values unparsed.

@@ -204,13 +204,7 @@ pub(super) fn write_array<P: Sync>(
             out.extend_from_slice(&inner);
             one.clear();
             pretty(&mut one, item)?;
-            let mut at = 0;
-            for nl in memchr::memchr_iter(b'\n', &one) {
-                out.extend_from_slice(&one[at..=nl]);
-                out.extend_from_slice(&inner);
-                at = nl + 1;
-            }
-            out.extend_from_slice(&one[at..]);
+            indent_into(out, &one, &inner);
         }
         Ok(())
     };
@@ -243,6 +237,17 @@ pub(super) fn write_array<P: Sync>(
     w.write_all(b"\n")?;
     w.write_all(indent)?;
     w.write_all(b"]")
+}
+
+/// Copies pretty text, indenting every line after the first by `indent`.
+pub(super) fn indent_into(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
+    let mut at = 0;
+    for nl in memchr::memchr_iter(b'\n', text) {
+        out.extend_from_slice(&text[at..=nl]);
+        out.extend_from_slice(indent);
+        at = nl + 1;
+    }
+    out.extend_from_slice(&text[at..]);
 }
 
 /// One record as serde writes it, pretty.
