@@ -23,21 +23,18 @@ pub enum Value {
 impl Value {
     /// The value as text, as the preview shows it (`None` when empty).
     pub fn text(&self) -> Option<String> {
-        match self {
-            Value::Empty => None,
-            Value::Text(t) if t.trim().is_empty() => None,
-            Value::Text(t) => Some(t.trim().to_owned()),
-            Value::Number(n) => Some(number_text(*n)),
-            Value::Date(d) => Some(d.iso()),
-            Value::Bool(b) => Some(b.to_string()),
-        }
+        self.as_text().map(std::borrow::Cow::into_owned)
     }
 
     /// The value as text without copying a text cell (`None` when empty).
     pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         match self {
-            Value::Text(t) => Some(t.trim()).filter(|t| !t.is_empty()).map(std::borrow::Cow::Borrowed),
-            other => other.text().map(std::borrow::Cow::Owned),
+            Value::Empty => None,
+            Value::Text(t) => Some(t.trim()).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+            Value::Number(n) => Some(Cow::Owned(number_text(*n))),
+            Value::Date(d) => Some(Cow::Owned(d.iso())),
+            Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         }
     }
 
