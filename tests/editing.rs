@@ -283,3 +283,307 @@ fn edits_survive_kill_9_and_a_journal_cut_mid_line_is_read_to_its_last_whole_ste
     assert_eq!(read, steps[..2]);
     assert!(cut);
 }
+
+// The window's edit mode (kittest): the same sessions, driven through the forms and the map.
+
+use crossings::ui::{AppState, CrossingsApp};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The app on a folder, its journals kept in `journals`.
+fn app_on(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
+    let loaded = common::load_dir(dir).unwrap();
+    let mut app = CrossingsApp::with_state(loaded, AppState::default());
+    app.set_journal_dir(Some(journals.to_owned()));
+    app.set_folder(Some(dir.to_owned()));
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.run();
+    h
+}
+
+/// Replaces the text of a field and leaves it with Enter, as a user would.
+fn type_into(h: &mut Harness<'_, CrossingsApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.key_press(Key::Backspace);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+/// A click of the primary button at a point of the window.
+fn click_at(h: &mut Harness<'_, CrossingsApp>, at: egui::Pos2) {
+    h.hover_at(at);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
+}
+
+fn key(h: &mut Harness<'_, CrossingsApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+#[test]
+fn a_place_added_by_a_map_click_gets_an_event_and_a_person_then_undo_redo_save_and_reload() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    assert!(h.state().editing(), "E turns edit mode on");
+
+    // Add place, then a click on the map puts it there.
+    h.get_by_label("Add place").click();
+    h.run();
+    let map = h.state().map_rect();
+    let at = map.left_top() + map.size() * egui::vec2(0.62, 0.55);
+    click_at(&mut h, at);
+    let new = h.state().dataset().place_by_id("new-place").expect("a place where the map was clicked");
+    let ll = h.state().dataset().place(new).lon_lat;
+    assert!((100.0..150.0).contains(&ll.lon) && (0.0..60.0).contains(&ll.lat), "{ll:?}");
+    assert!(h.state().unsaved());
+
+    // Its name, an event with a date, a person tied by searching.
+    type_into(&mut h, "Name", "Fushun war criminals management centre");
+    assert_eq!(h.state().dataset().place(new).name, "Fushun war criminals management centre");
+    h.get_by_label("Add event here").click();
+    h.run();
+    type_into(&mut h, "Date (EDTF)", "1950-07/1956");
+    assert!(h.query_by_label_contains("1950-07/1956: July 1950").is_some(), "the date's reading shows under the field");
+    h.get_by_label("Add a person").focus();
+    h.run();
+    h.get_by_label("Add a person").type_text("akiyama");
+    h.run();
+    h.get_by_label("Tie Akiyama Ryosho").click();
+    h.run();
+    let d = h.state().dataset();
+    let e = d.events.iter().find(|e| e.place == Some(new)).expect("the event is at the new place");
+    assert_eq!(e.date.to_edtf().as_deref(), Some("1950-07/1956"));
+    assert_eq!(e.people.iter().map(|p| d.person(*p).id.as_str()).collect::<Vec<_>>(), ["akiyama-ryosho"]);
+    let event_id = e.id.clone();
+
+    // Undo three times (the person, the date, the event), redo twice (the event, its date).
+    for _ in 0..3 {
+        key(&mut h, Modifiers::COMMAND, Key::Z);
+    }
+    assert!(h.state().dataset().events.iter().all(|e| e.id != event_id), "three undos take the event away");
+    assert_eq!(h.state().dataset().place(new).name, "Fushun war criminals management centre");
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    key(&mut h, Modifiers::COMMAND, Key::Y);
+    let d = h.state().dataset();
+    let e = d.events.iter().find(|e| e.id == event_id).expect("redone");
+    assert_eq!(e.date.to_edtf().as_deref(), Some("1950-07/1956"));
+    assert!(e.people.is_empty(), "the tie stays undone");
+
+    // Save, reload the folder from disk, compare.
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(!h.state().unsaved(), "{:?}", h.state().status);
+    let reloaded = common::load_dir(dir.path()).unwrap();
+    let shown = h.state().dataset();
+    assert_eq!(reloaded.dataset.places, shown.places);
+    assert_eq!(reloaded.dataset.events, shown.events);
+    assert_eq!(reloaded.dataset.people, shown.people);
+    let p = reloaded.dataset.place(reloaded.dataset.place_by_id("new-place").unwrap());
+    assert_eq!(p.name, "Fushun war criminals management centre");
+    // What was saved is in the canonical format: `crossings fmt --check` has nothing to do.
+    assert!(crossings::dataset::fmt::format_folder(dir.path(), true).unwrap().iter().all(|f| !f.changed));
+}
+
+#[test]
+fn editing_the_bundled_atlas_asks_for_a_folder_and_a_save_with_no_change_leaves_every_byte() {
+    let parent = tempfile::tempdir().unwrap();
+    let copy = parent.path().join("my-atlas");
+    let mut app = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let chosen = copy.clone();
+    app.set_folder_dialog(std::sync::Arc::new(move || crossings::ui::Picked::Path(chosen.clone())));
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
+    h.run();
+    h.get_by_label("Edit").click();
+    for _ in 0..50 {
+        h.run();
+        if h.state().editing() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(h.state().editing(), "{:?}", h.state().status);
+    let geodata: Vec<Vec<u8>> = read_all(&common::root().join("geodata"));
+    assert_eq!(read_all(&copy), geodata, "the copy is the bundled data, byte for byte");
+
+    // Move Harbin by typing its latitude, undo it, save: nothing changes on disk.
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
+    h.run();
+    type_into(&mut h, "Latitude", "45.9");
+    assert_eq!(h.state().dataset().place(harbin).lon_lat.lat, 45.9);
+    key(&mut h, Modifiers::NONE, Key::Escape);
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(!h.state().unsaved());
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert_eq!(read_all(&copy), geodata, "a save with no change leaves every byte as it was");
+    // And a second attempt on a folder that holds a dataset is refused, not overwritten.
+    let mut again = CrossingsApp::with_state(common::bundled(), AppState::default());
+    let chosen = copy.clone();
+    again.set_folder_dialog(std::sync::Arc::new(move || crossings::ui::Picked::Path(chosen.clone())));
+    let mut h2 = common::app_harness(again, [1400.0, 900.0]);
+    h2.run();
+    h2.get_by_label("Edit").click();
+    let status = common::wait_for_status(&mut h2);
+    for _ in 0..50 {
+        h2.run();
+        if h2.state().status.as_ref().is_some_and(|s| s.error) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = h2.state().status.clone().unwrap_or(status);
+    assert!(status.error && status.text.contains("already holds"), "{status:?}");
+    assert!(!h2.state().editing());
+}
+
+#[test]
+fn a_window_killed_with_kill_9_offers_its_edits_at_the_next_start() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let journal = crossings::edit::journal_path(journals.path(), dir.path());
+    let original = read_all(dir.path());
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "journal_child_applies_edits_then_waits", "--nocapture", "--test-threads=1"])
+        .env("CROSSINGS_EDIT_DIR", dir.path())
+        .env("CROSSINGS_JOURNAL", &journal)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("EDITS APPLIED") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "the child ended early");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(read_all(dir.path()), original);
+
+    // The next start on that folder offers the four steps; restoring shows them, unsaved.
+    let mut h = app_on(dir.path(), journals.path());
+    assert!(h.state().restore_offered());
+    assert!(h.query_by_label_contains("found 4 edits").is_some());
+    h.get_by_label("Restore the edits").click();
+    h.run();
+    assert!(h.state().editing() && h.state().unsaved());
+    let d = h.state().dataset();
+    let harbin = d.place(d.place_by_id("harbin").unwrap());
+    assert_eq!((harbin.lon_lat.lon, harbin.lon_lat.lat), (126.7, 45.8));
+    assert!(d.events.iter().any(|e| e.id == "zz-test-event"));
+    // Saved, they are in the files; the journal is empty again.
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(!h.state().unsaved());
+    assert!(common::load_dir(dir.path()).unwrap().dataset.events.iter().any(|e| e.id == "zz-test-event"));
+    assert!(read_journal(&journal).unwrap().1.is_empty());
+
+    // Declined instead, the steps are set aside beside the journal, not applied, not lost.
+    let dir2 = geodata_copy();
+    let journal2 = crossings::edit::journal_path(journals.path(), dir2.path());
+    let mut s = Session::open(dir2.path(), Some(&journal2)).unwrap();
+    s.apply(move_harbin(&s)).unwrap();
+    drop(s);
+    let mut h = app_on(dir2.path(), journals.path());
+    h.get_by_label("Set them aside").click();
+    h.run();
+    assert!(!h.state().restore_offered() && !h.state().editing());
+    let mut old = journal2.as_os_str().to_owned();
+    old.push(".old");
+    assert_eq!(read_journal(Path::new(&old)).unwrap().1.len(), 1);
+}
+
+#[test]
+fn a_file_changed_on_disk_after_opening_is_caught_at_save_and_a_delete_names_its_references() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
+    h.run();
+    type_into(&mut h, "Name", "Harbin (Haerbin)");
+
+    // Someone else renames Harbin in the file meanwhile.
+    let path = dir.path().join("places.geojson");
+    let theirs =
+        std::fs::read_to_string(&path).unwrap().replace("\"name\": \"Harbin\"", "\"name\": \"Harbin, by a colleague\"");
+    std::fs::write(&path, &theirs).unwrap();
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(h.query_by_label_contains("Someone else changed these records").is_some());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "their change is not overwritten");
+    assert!(h.state().unsaved(), "and the edit is kept");
+    // Saved elsewhere instead, whole.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("mine");
+    let chosen = target.clone();
+    h.state_mut().set_folder_dialog(std::sync::Arc::new(move || crossings::ui::Picked::Path(chosen.clone())));
+    h.get_by_label("Save my version elsewhere…").click();
+    for _ in 0..50 {
+        h.run();
+        if target.join("events.json").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mine = common::load_dir(&target).unwrap();
+    assert_eq!(mine.dataset.place(mine.dataset.place_by_id("harbin").unwrap()).name, "Harbin (Haerbin)");
+
+    // Deleting Harbin asks first, naming the events at it; undo brings them all back.
+    h.get_by_label("Delete place…").click();
+    h.run();
+    assert!(h.query_by_label_contains("3 records refer to it").is_some());
+    assert!(h.query_by_label_contains("event 'Hata meets Vasilevsky at Harbin").is_some());
+    h.get_by_label("Delete place").click();
+    h.run();
+    let d = h.state().dataset();
+    assert!(d.place_by_id("harbin").is_none());
+    assert_eq!(d.events.len(), 132, "its events stay, with no place");
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    let d = h.state().dataset();
+    let harbin = d.place_by_id("harbin").expect("undone");
+    assert_eq!(d.place_events[harbin.ix()].len(), 3);
+}
+
+#[test]
+fn quitting_with_unsaved_edits_asks_first() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
+    h.run();
+    type_into(&mut h, "Name", "Harbin (Haerbin)");
+    h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    h.run();
+    assert!(
+        h.query_by_label("Quit with unsaved edits?").is_some()
+            || h.query_by_label_contains("not saved to the folder").is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().unsaved());
+    h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    h.run();
+    h.get_by_label("Save and quit").click();
+    h.run();
+    assert!(!h.state().unsaved());
+    assert!(std::fs::read_to_string(dir.path().join("places.geojson")).unwrap().contains("Harbin (Haerbin)"));
+}

@@ -116,7 +116,7 @@ pub(super) fn salvage_id(raw: &str) -> Option<String> {
 }
 
 /// An id as the files allow it: lowercase a-z, 0-9 and `-`, 1 to 200 bytes.
-pub(crate) fn valid_id(id: &str) -> bool {
+pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 200 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 

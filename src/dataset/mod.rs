@@ -35,6 +35,7 @@ pub mod write;
 
 use std::path::Path;
 
+pub use file::valid_id;
 use problem::ProblemLog;
 pub use problem::{LineIndex, Problem, Severity};
 pub use read::{LoadError, Texts};

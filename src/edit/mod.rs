@@ -17,6 +17,7 @@
 //!   ([`crate::dataset::fmt`]), each atomically.
 
 mod journal;
+mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use journal::{Journal, JournalError, read_journal};
+pub use record::{Kind, Record, fresh_id};
 
 use crate::dataset::FILES;
 
@@ -175,6 +177,118 @@ impl Session {
         })
     }
 
+    /// A record as a form edits it.
+    pub fn form_record(&self, kind: Kind, id: &str) -> Option<Record> {
+        Record::parse(kind, self.record(kind.file(), id)?).ok()
+    }
+
+    /// True when a record of this kind has the id.
+    pub fn has(&self, kind: Kind, id: &str) -> bool {
+        self.record(kind.file(), id).is_some()
+    }
+
+    /// The records that refer to a record: events at a place or naming a person, people tied
+    /// to a place, anything citing a source. Each as its kind, id and the record as it is.
+    pub fn references(&self, kind: Kind, id: &str) -> Vec<(Kind, String, Record)> {
+        let quoted = serde_json::to_string(id).unwrap_or_default();
+        let mut out = Vec::new();
+        for other in Kind::ALL {
+            let Some(f) = self.files.get(other.file()) else { continue };
+            for rid in &f.order {
+                // Most records never mention the id: only those whose text holds it are read.
+                let Some(text) = f.texts.get(rid).filter(|t| t.contains(&quoted)) else { continue };
+                let Ok(r) = Record::parse(other, text) else { continue };
+                let refers = match (kind, other) {
+                    (Kind::Place, Kind::Event) => r.text("place").as_deref() == Some(id),
+                    (Kind::Place, Kind::Person) => person_ties(&r).iter().any(|p| p == id),
+                    (Kind::Person, Kind::Event) => r.list("people").iter().any(|p| p == id),
+                    (Kind::Source, _) => r.list("sources").iter().any(|s| s == id),
+                    _ => false,
+                };
+                if refers && !(other == kind && rid == id) {
+                    out.push((other, rid.clone(), r));
+                }
+            }
+        }
+        out
+    }
+
+    /// The step that gives a record a new id, and the records that refer to it the new id too.
+    /// `None` when the record does not exist.
+    pub fn rename_edit(&self, kind: Kind, id: &str, new_id: &str, label: String) -> Option<Edit> {
+        let mut r = self.form_record(kind, id)?;
+        r.set_text("id", new_id);
+        let mut changes = vec![
+            Change {
+                file: kind.file().to_owned(),
+                id: id.to_owned(),
+                before: self.record(kind.file(), id).map(str::to_owned),
+                after: None,
+            },
+            Change { file: kind.file().to_owned(), id: new_id.to_owned(), before: None, after: Some(r.to_text()) },
+        ];
+        let swap = |items: Vec<String>| -> Vec<String> {
+            items.into_iter().map(|x| if x == id { new_id.to_owned() } else { x }).collect()
+        };
+        for (other, rid, mut r) in self.references(kind, id) {
+            match (kind, other) {
+                (Kind::Place, Kind::Event) => r.set_text("place", new_id),
+                (Kind::Place, Kind::Person) => {
+                    let ties: Vec<serde_json::Value> = r
+                        .objects("places")
+                        .into_iter()
+                        .map(|mut o| {
+                            if o.get("place").and_then(|p| p.as_str()) == Some(id) {
+                                o.insert("place".into(), new_id.into());
+                            }
+                            serde_json::Value::Object(o)
+                        })
+                        .collect();
+                    r.set_value("places", &ties);
+                }
+                (Kind::Person, Kind::Event) => r.set_list("people", &swap(r.list("people"))),
+                (Kind::Source, _) => r.set_list("sources", &swap(r.list("sources"))),
+                _ => continue,
+            }
+            let before = self.record(other.file(), &rid).map(str::to_owned);
+            changes.push(Change { file: other.file().to_owned(), id: rid, before, after: Some(r.to_text()) });
+        }
+        Some(Edit { label, changes })
+    }
+
+    /// The step that deletes a record and takes it out of the records that refer to it: an
+    /// event at a deleted place keeps its date and text with no place, a person's tie to it
+    /// goes, a deleted person or source leaves the lists that named it. Undone as one step.
+    pub fn delete_edit(&self, kind: Kind, id: &str, label: String) -> Option<Edit> {
+        let before = self.record(kind.file(), id)?.to_owned();
+        let mut changes = Vec::new();
+        for (other, rid, mut r) in self.references(kind, id) {
+            let was = r.to_text();
+            match (kind, other) {
+                (Kind::Place, Kind::Event) => {
+                    r.set_null("place");
+                }
+                (Kind::Place, Kind::Person) => drop_tie(&mut r, id),
+                (Kind::Person, Kind::Event) => {
+                    let people: Vec<String> = r.list("people").into_iter().filter(|p| p != id).collect();
+                    r.set_list("people", &people);
+                }
+                (Kind::Source, _) => {
+                    let sources: Vec<String> = r.list("sources").into_iter().filter(|s| s != id).collect();
+                    r.set_list("sources", &sources);
+                }
+                _ => {}
+            }
+            let now = r.to_text();
+            let before = self.record(other.file(), &rid).map(str::to_owned);
+            if now != was {
+                changes.push(Change { file: other.file().to_owned(), id: rid, before, after: Some(now) });
+            }
+        }
+        changes.push(Change { file: kind.file().to_owned(), id: id.to_owned(), before: Some(before), after: None });
+        Some(Edit { label, changes })
+    }
+
     /// True when there are changes not saved (steps undone back to the saved state leave none).
     pub fn is_dirty(&self) -> bool {
         self.net().values().any(|changes| !changes.is_empty())
@@ -267,6 +381,23 @@ impl Session {
         self.undone.pop();
         self.done.push(edit.clone());
         Ok(Some(edit))
+    }
+
+    /// Stops journaling and keeps the journal beside as `NAME.old`: the edits are set aside
+    /// (quit without saving), not lost, and the next start offers nothing.
+    pub fn set_aside(&mut self) -> Result<(), EditError> {
+        let Some(j) = self.journal.take() else { return Ok(()) };
+        let path = j.path().to_owned();
+        drop(j);
+        let mut old = path.as_os_str().to_owned();
+        old.push(".old");
+        std::fs::rename(&path, PathBuf::from(old))
+            .map_err(|source| EditError::Io { path: path.display().to_string(), source })
+    }
+
+    /// Where the journal is, if there is one.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_ref().map(Journal::path)
     }
 
     /// Replays steps read back from a journal (after a crash), as new steps to save.
@@ -430,6 +561,32 @@ fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
         out.order.push(id);
     }
     Ok(out)
+}
+
+/// Where the journal of a folder's editing session is kept: in `dir` (the user's data folder),
+/// one file per dataset folder, named by the folder's name and a hash of its whole path
+/// (FNV-1a, the same on every run and every build).
+pub fn journal_path(dir: &Path, folder: &Path) -> PathBuf {
+    let folder = folder.canonicalize().unwrap_or_else(|_| folder.to_owned());
+    let bytes = folder.as_os_str().as_encoded_bytes();
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    let name = folder.file_name().map(|n| crate::import::slug(&n.to_string_lossy(), 40)).unwrap_or_default();
+    dir.join(format!("{name}-{hash:016x}.journal"))
+}
+
+/// The places a person is tied to (`places: [{"place": …}]`).
+fn person_ties(r: &Record) -> Vec<String> {
+    r.objects("places").iter().filter_map(|o| o.get("place").and_then(|p| p.as_str()).map(str::to_owned)).collect()
+}
+
+fn drop_tie(r: &mut Record, place: &str) {
+    let kept: Vec<serde_json::Value> = r
+        .objects("places")
+        .into_iter()
+        .filter(|o| o.get("place").and_then(|p| p.as_str()) != Some(place))
+        .map(serde_json::Value::Object)
+        .collect();
+    r.set_value("places", &kept);
 }
 
 /// A record's compact text, its fields in the order written.

@@ -76,6 +76,31 @@ pub enum Action {
     OpenFolder(std::path::PathBuf),
     /// Close the path field without doing anything.
     ClosePathPrompt,
+    /// Edit mode on or off (the toolbar's Edit, the E key).
+    ToggleEdit,
+    /// Something done in edit mode.
+    Edit(super::edit::EditOp),
+    /// Copy the bundled dataset into this folder and edit the copy.
+    CopyBundledTo(std::path::PathBuf),
+    /// Restore the unsaved edits a journal holds (`true`), or set them aside (`false`).
+    Restore(bool),
+    /// Answer to "quit with unsaved changes?".
+    Quit(QuitChoice),
+    /// Save the edited dataset into this folder (after a conflict).
+    SaveCopyTo(std::path::PathBuf),
+    /// Close the conflict window: reload the folder from disk (`true`) or keep editing.
+    CloseConflicts(bool),
+}
+
+/// What to do with unsaved edits when the window is closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuitChoice {
+    /// Save, then quit.
+    Save,
+    /// Quit; the edits are set aside (the journal is kept beside as `.old`).
+    Discard,
+    /// Stay.
+    Cancel,
 }
 
 /// A change to one layer of the layer list.

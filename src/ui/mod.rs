@@ -17,6 +17,7 @@
 
 mod action;
 mod app;
+pub mod edit;
 pub mod fonts;
 pub mod geometry;
 pub mod import;
@@ -85,10 +86,11 @@ pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
             ..Default::default()
         };
         let loaded = loaded.clone();
+        let data = data.clone();
         let result = eframe::run_native(
             "crossings",
             options,
-            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded)) as Box<dyn eframe::App>)),
+            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded, data)) as Box<dyn eframe::App>)),
         );
         match result {
             Ok(()) => return Ok(ExitCode::SUCCESS),

@@ -25,6 +25,8 @@ use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
 use super::view::FilteredView;
 
+mod editing;
+
 /// A map view: centre and zoom.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapView {
@@ -175,6 +177,10 @@ pub enum PathPurpose {
     Layer,
     /// Which saved mapping the import should use.
     Mapping,
+    /// The folder to copy the bundled dataset into, to edit it.
+    CopyTo,
+    /// The folder to save the edited dataset into (after a conflict).
+    SaveCopy,
 }
 
 /// The path field shown instead of a file dialog.
@@ -204,6 +210,10 @@ enum JobResult {
     MappingChosen(PathBuf),
     /// A layer file read (or why not).
     LayerRead(PathBuf, Result<Arc<crate::overlay::Overlay>, String>),
+    /// The folder chosen for the copy of the bundled dataset.
+    CopyTo(PathBuf),
+    /// The folder chosen to save the edits into.
+    SaveCopy(PathBuf),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -227,6 +237,8 @@ struct Atlas {
 pub struct Prepared {
     atlas: Atlas,
     view: FilteredView,
+    /// The folder it was read from (`None`: bundled, or not from a folder).
+    folder: Option<PathBuf>,
 }
 
 impl Prepared {
@@ -258,6 +270,7 @@ impl Prepared {
                 histogram,
             },
             view: FilteredView::new(grid, list),
+            folder: None,
         }
     }
 }
@@ -327,6 +340,22 @@ pub struct CrossingsApp {
     picture_dialog: Option<super::pictures::PictureDialog>,
     picture_key: Option<PictureKey>,
     fonts_installed: bool,
+    /// The dataset's folder (`None`: the bundled dataset, which is read-only).
+    folder: Option<PathBuf>,
+    /// Edit mode: the session, the form shown.
+    editor: Option<super::edit::Editor>,
+    /// Where editing journals are kept (`None`: edits are not journaled).
+    journal_dir: Option<PathBuf>,
+    /// Unsaved edits found in a journal at start, offered for restoring: the journal, the
+    /// folder and the steps.
+    restore_offer: Option<(PathBuf, PathBuf, Vec<crate::edit::Edit>)>,
+    /// The window's close was held back to ask about unsaved edits; `true` once answered.
+    quit_asked: bool,
+    quit_confirmed: bool,
+    /// A marker being dragged in edit mode: the place and where the drag began.
+    dragging: Option<(PlaceIx, egui::Pos2)>,
+    /// Records changed both here and on disk, found at the last save.
+    conflicts: Option<Vec<crate::edit::Conflict>>,
 }
 
 /// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
@@ -363,11 +392,13 @@ const CORE_PLACES: [&str; 6] = ["taihang", "yanan", "zhenyuan", "harbin", "maizu
 
 impl CrossingsApp {
     /// Creates the app inside eframe: restores state, installs fonts, starts building the basemap.
-    pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded) -> CrossingsApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, loaded: Loaded, folder: Option<PathBuf>) -> CrossingsApp {
         // Our own file, written atomically; eframe's storage keeps window and panel sizes.
         let state = AppState::default_path().and_then(|p| AppState::load(&p)).unwrap_or_default();
         super::fonts::install(&cc.egui_ctx);
         let mut app = CrossingsApp::with_state(loaded, state);
+        app.journal_dir = eframe::storage_dir("crossings").map(|d| d.join("journals"));
+        app.set_folder(folder);
         let ctx = cc.egui_ctx.clone();
         app.build_basemap_in_background(Some(ctx));
         app
@@ -376,7 +407,7 @@ impl CrossingsApp {
     /// Creates the app without eframe (tests): the basemap is built on demand, dialogs do nothing.
     pub fn with_state(loaded: Loaded, state: AppState) -> CrossingsApp {
         let (jobs_tx, jobs_rx) = channel();
-        let Prepared { atlas, view } = Prepared::new(loaded);
+        let Prepared { atlas, view, .. } = Prepared::new(loaded);
         let mut app = CrossingsApp {
             state,
             atlas,
@@ -449,6 +480,14 @@ impl CrossingsApp {
             picture_dialog: None,
             picture_key: None,
             fonts_installed: false,
+            folder: None,
+            editor: None,
+            journal_dir: None,
+            restore_offer: None,
+            quit_asked: false,
+            quit_confirmed: false,
+            dragging: None,
+            conflicts: None,
         };
         // The saved selection, by id, is read once here; from now on it is kept by index.
         let dataset = &app.atlas.dataset;
@@ -493,6 +532,38 @@ impl CrossingsApp {
     /// Replaces the dialog that picks a saved import mapping (tests).
     pub fn set_mapping_dialog(&mut self, dialog: OpenFileDialog) {
         self.mapping_dialog = dialog;
+    }
+
+    /// Says which folder the dataset shown was read from (`None`: the bundled one), and offers
+    /// to restore unsaved edits a journal holds for it.
+    pub fn set_folder(&mut self, folder: Option<PathBuf>) {
+        self.folder = folder;
+        self.restore_offer = None;
+        let (Some(dir), Some(jdir)) = (&self.folder, &self.journal_dir) else { return };
+        let path = crate::edit::journal_path(jdir, dir);
+        if let Ok((_, steps, cut)) = crate::edit::read_journal(&path)
+            && !steps.is_empty()
+        {
+            if cut {
+                eprintln!("crossings: the journal {} ends in a cut line, left out", path.display());
+            }
+            self.restore_offer = Some((path, dir.clone(), steps));
+        }
+    }
+
+    /// Where editing journals are kept (tests; the app uses its data folder).
+    pub fn set_journal_dir(&mut self, dir: Option<PathBuf>) {
+        self.journal_dir = dir;
+    }
+
+    /// The editor, in edit mode (tests).
+    pub fn editor(&self) -> Option<&super::edit::Editor> {
+        self.editor.as_ref()
+    }
+
+    /// True when unsaved edits are offered for restoring (tests).
+    pub fn restore_offered(&self) -> bool {
+        self.restore_offer.is_some()
     }
 
     /// Reads a saved mapping into the import dialog, or says why it cannot.
@@ -608,7 +679,7 @@ impl CrossingsApp {
 
     /// Replaces the dataset and everything derived from it.
     fn install(&mut self, prepared: Prepared) {
-        let Prepared { atlas, view } = prepared;
+        let Prepared { atlas, view, .. } = prepared;
         self.view = view;
         // The old dataset may hold a million events: free it off the UI thread.
         let old = std::mem::replace(&mut self.atlas, atlas);
@@ -679,6 +750,8 @@ impl CrossingsApp {
                 JobResult::Status(text, error) => self.status = Some(Status { text, error }),
                 JobResult::LayerChosen(path) => self.add_layer(path),
                 JobResult::MappingChosen(path) => self.load_mapping(&path),
+                JobResult::CopyTo(path) => self.copy_bundled(&path),
+                JobResult::SaveCopy(path) => self.save_copy(&path),
                 JobResult::LayerRead(path, result) => {
                     self.overlays_loading.remove(&path);
                     match &result {
@@ -712,7 +785,10 @@ impl CrossingsApp {
                     let label = loaded.atlas.label.clone();
                     self.selection.clear();
                     self.person = None;
+                    self.editor = None;
+                    let folder = loaded.folder.clone();
                     self.install(*loaded);
+                    self.set_folder(folder);
                     self.pending_fit = true;
                     self.show_problems = n + warnings > 0;
                     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -770,6 +846,36 @@ impl CrossingsApp {
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::E)) {
             out.push(Action::Export);
+        }
+        // A text field has the keyboard (the map's focus is only for its arrow keys).
+        let in_field = typing && !self.map_focused;
+        if self.editor.is_some() {
+            use super::edit::EditOp;
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::S)) {
+                // A field being typed in is left first, so what it holds is saved too.
+                ctx.memory_mut(|m| {
+                    if let Some(f) = m.focused() {
+                        m.surrender_focus(f);
+                    }
+                });
+                out.push(Action::Edit(EditOp::Save));
+            }
+            // While a field has the keyboard, Ctrl+Z undoes typing in it (the field's own undo).
+            if !in_field {
+                let redo = ctx.input_mut(|i| {
+                    i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::Z)
+                        | i.consume_key(egui::Modifiers::COMMAND, Key::Y)
+                });
+                if redo {
+                    out.push(Action::Edit(EditOp::Redo));
+                }
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::Z)) {
+                    out.push(Action::Edit(EditOp::Undo));
+                }
+            }
+        }
+        if !in_field && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::E)) {
+            out.push(Action::ToggleEdit);
         }
         // Text size, for a projector: Ctrl+= (or Ctrl+plus), Ctrl+-, Ctrl+0.
         if ctx.input_mut(|i| {
@@ -947,6 +1053,13 @@ impl CrossingsApp {
                 self.load_mapping(&path);
             }
             Action::ClosePathPrompt => self.path_prompt = None,
+            Action::ToggleEdit => self.toggle_edit(),
+            Action::Edit(op) => self.apply_edit(op),
+            Action::CopyBundledTo(dir) => self.copy_bundled(&dir),
+            Action::Restore(yes) => self.answer_restore(yes),
+            Action::Quit(_) => {}
+            Action::SaveCopyTo(dir) => self.ask_save_copy(dir),
+            Action::CloseConflicts(reload) => self.close_conflicts(reload),
             Action::ExportPicture(kind) => {
                 let snapshot = self.picture_snapshot();
                 self.picture_dialog = Some(super::pictures::PictureDialog::new(kind, snapshot));
@@ -957,6 +1070,13 @@ impl CrossingsApp {
     /// Opens a dataset folder off the UI thread: `dir`, or the one a dialog gives.
     fn open_dataset(&mut self, dir: Option<PathBuf>) {
         if self.busy.is_some() {
+            return;
+        }
+        if self.unsaved() {
+            self.status = Some(Status {
+                text: "Save (Ctrl+S) or undo your edits before opening another dataset".into(),
+                error: true,
+            });
             return;
         }
         self.path_prompt = None;
@@ -978,7 +1098,7 @@ impl CrossingsApp {
                     crate::dataset::Input::Folder(&dir),
                     &crate::dataset::LoadOptions { progress: Some(&progress), ..Default::default() },
                 )
-                .map(|loaded| Box::new(Prepared::new(loaded)))
+                .map(|loaded| Box::new(Prepared { folder: Some(dir.clone()), ..Prepared::new(loaded) }))
                 .map_err(|e| e.to_string()),
             };
             let _ = tx.send(JobResult::Opened(result));
@@ -1188,6 +1308,7 @@ impl CrossingsApp {
                 ("Add a layer", "The file of lines or polygons (GeoJSON, GeoPackage, KML, Shapefile):", "Add")
             }
             PathPurpose::Mapping => ("Load a mapping", "The mapping file (saved by Save mapping…):", "Load"),
+            ref other => Self::edit_path_prompt(other).unwrap_or(("Choose a path", "The path:", "OK")),
         };
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         egui::Window::new(title)
@@ -1210,6 +1331,9 @@ impl CrossingsApp {
                             PathPurpose::Import => Action::ImportFile(path),
                             PathPurpose::Layer => Action::AddLayerFile(path),
                             PathPurpose::Mapping => Action::LoadMappingFile(path),
+                            PathPurpose::CopyTo | PathPurpose::SaveCopy => {
+                                prompt.edit_action(path).unwrap_or(Action::ClosePathPrompt)
+                            }
                         });
                     }
                     if ui.button("Cancel").clicked() {
@@ -1267,7 +1391,14 @@ impl CrossingsApp {
         let mut actions = self.keyboard(&ctx);
         // The title says what is shown: a teacher's screenshot, a task bar, and the real-window
         // tests read it.
-        let title = format!("Crossings — {} — {}", self.atlas.label, super::timeline::describe(&self.state.time));
+        self.hold_close(&ctx);
+        let title = format!(
+            "Crossings — {}{}{} — {}",
+            self.atlas.label,
+            if self.editing() { " (editing)" } else { "" },
+            if self.unsaved() { " — unsaved changes" } else { "" },
+            super::timeline::describe(&self.state.time)
+        );
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
@@ -1302,6 +1433,10 @@ impl CrossingsApp {
             .show(ui, reserve);
         egui::CentralPanel::no_frame().show(ui, |ui| actions.extend(self.map_ui(ui)));
         fill(ui, detail.inner, "detail", |ui| {
+            if self.editor.is_some() {
+                actions.extend(self.edit_panel(ui));
+                return;
+            }
             let (dataset, vis) = (&self.atlas.dataset, self.view.visibility());
             let more = match (self.person, self.selection.last()) {
                 (Some(p), _) => panels::person_ui(ui, dataset, vis, p),
@@ -1347,8 +1482,16 @@ impl CrossingsApp {
         actions.extend(self.path_prompt_ui(&ctx));
         self.picture_dialog_ui(&ctx);
         actions.extend(self.import_dialog_ui(&ctx));
-        for a in actions {
-            self.apply(a);
+        actions.extend(self.edit_windows(&ctx));
+        // A save comes after the edits of the same frame (a field left by Ctrl+S).
+        let (saves, rest): (Vec<Action>, Vec<Action>) =
+            actions.into_iter().partition(|a| matches!(a, Action::Edit(super::edit::EditOp::Save)));
+        for a in rest.into_iter().chain(saves) {
+            if let Action::Quit(choice) = a {
+                self.answer_quit(choice, &ctx);
+            } else {
+                self.apply(a);
+            }
         }
         self.state.view = Some(self.map_view());
     }
@@ -1414,6 +1557,13 @@ impl CrossingsApp {
                     actions.push(Action::TextSize(0));
                 }
             });
+            let edit =
+                ui.selectable_label(self.editing(), if self.editing() { "Editing" } else { "Edit" }).on_hover_text(
+                    "Edit mode (E): forms for places, events, people and sources; Ctrl+Z undoes, Ctrl+S saves",
+                );
+            if edit.clicked() {
+                actions.push(Action::ToggleEdit);
+            }
             ui.separator();
             ui.label(&self.atlas.label);
             let problems = self.atlas.problems.len();
@@ -1490,11 +1640,25 @@ impl CrossingsApp {
         let overlays = self.styled_overlays();
         let window = self.state.time.filter().window;
         let mut actions = Vec::new();
+        // Edit mode: a press on a marker starts dragging the place, not the map.
+        if self.editor.is_some()
+            && ui.input(|i| i.pointer.primary_pressed())
+            && let Some(origin) = ui.input(|i| i.pointer.press_origin()).filter(|o| self.map_rect.contains(*o))
+            && let Some(p) = self.view.last_scene().and_then(|s| s.marker_at(point(origin)))
+        {
+            self.dragging = Some((p, origin));
+        }
+        let dragging = self.dragging.is_some();
+        let adding = self.editor.as_ref().is_some_and(|e| e.adding_place);
         let response = Map::new(None, &mut self.map_memory, lon_lat(120.0, 35.0))
             // The wheel zooms around the pointer, as in every desktop map.
             .zoom_with_ctrl(false)
             // Shift+drag draws a selection box instead of panning.
-            .drag_pan_buttons(if shift { egui::DragPanButtons::empty() } else { egui::DragPanButtons::PRIMARY })
+            .drag_pan_buttons(if shift || dragging {
+                egui::DragPanButtons::empty()
+            } else {
+                egui::DragPanButtons::PRIMARY
+            })
             .with_plugin(BasemapPlugin { layer })
             .with_plugin(super::map::OverlayPlugin { overlays: &overlays, window })
             .with_plugin(ScenePlugin {
@@ -1509,6 +1673,30 @@ impl CrossingsApp {
             })
             .double_click_to_zoom(true)
             .show(ui, |ui, _response, _projector, _memory| map_overlay_ui(ui, legend_hidden));
+        if adding {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+            if response.response.clicked()
+                && let Some(at) = response.response.interact_pointer_pos()
+            {
+                actions.retain(|a| !matches!(a, Action::ClickMap { .. }));
+                actions.push(Action::Edit(super::edit::EditOp::AddPlaceAt(self.lon_lat_at(at))));
+            }
+        }
+        if let Some((place, origin)) = self.dragging {
+            let pointer = ui.input(|i| i.pointer.latest_pos()).unwrap_or(origin);
+            if ui.input(|i| i.pointer.primary_down()) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                let painter = ui.painter();
+                painter.line_segment([origin, pointer], egui::Stroke::new(1.0, super::style::SELECTED));
+                painter.circle_stroke(pointer, 7.0, egui::Stroke::new(2.5, super::style::SELECTED));
+            } else {
+                self.dragging = None;
+                if pointer.distance(origin) > 4.0 {
+                    let id = self.atlas.dataset.place(place).id.clone();
+                    actions.push(Action::Edit(super::edit::EditOp::MovePlace(id, self.drop_point(pointer))));
+                }
+            }
+        }
         let touched = response.response.dragged()
             || response.response.double_clicked()
             || (response.response.hovered()

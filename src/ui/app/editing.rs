@@ -1,0 +1,516 @@
+//! Edit mode in the window: entering it (a copy of the bundled dataset first), applying the
+//! forms' steps, undo and redo, saving, the restore offer at start and the question at quit.
+//! The records and their history are [`crate::edit::Session`]'s; this is the window's side.
+
+use std::path::{Path, PathBuf};
+
+use egui::Ui;
+
+use super::{CrossingsApp, JobResult, PathPrompt, PathPurpose, Picked, Prepared, Status};
+use crate::edit::{Change, Edit, Kind, Record, Saved, Session};
+use crate::model::LonLat;
+use crate::ui::action::{Action, QuitChoice};
+use crate::ui::edit::{EditOp, Editor};
+
+impl CrossingsApp {
+    /// True in edit mode.
+    pub fn editing(&self) -> bool {
+        self.editor.is_some()
+    }
+
+    /// True when there are edits not saved.
+    pub fn unsaved(&self) -> bool {
+        self.editor.as_ref().is_some_and(|e| e.session.is_dirty())
+    }
+
+    /// Edit mode on (a folder is opened for editing; the bundled dataset is copied first) or
+    /// off (unsaved edits stay in the session and its journal until saved or the app quits).
+    pub(super) fn toggle_edit(&mut self) {
+        if let Some(e) = &mut self.editor {
+            if e.session.is_dirty() {
+                self.status = Some(Status {
+                    text: "Save (Ctrl+S) or undo your edits before leaving edit mode".into(),
+                    error: true,
+                });
+                return;
+            }
+            self.editor = None;
+            self.status = Some(Status { text: "Edit mode off".into(), error: false });
+            return;
+        }
+        match self.folder.clone() {
+            Some(dir) => self.start_session(&dir, Vec::new()),
+            None => {
+                self.status = Some(Status {
+                    text: "The bundled atlas is read-only: choose an empty folder for your own copy to edit".into(),
+                    error: false,
+                });
+                let dialog = self.folder_dialog.clone();
+                let tx = self.jobs_tx.clone();
+                std::thread::spawn(move || {
+                    let _ = tx.send(match dialog() {
+                        Picked::Path(p) => JobResult::CopyTo(p),
+                        Picked::Cancelled => {
+                            JobResult::Status("No folder chosen: the bundled atlas is not edited".into(), false)
+                        }
+                        Picked::Unavailable => {
+                            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                            JobResult::NeedPath(PathPurpose::CopyTo, home.join("my-atlas").display().to_string())
+                        }
+                    });
+                });
+            }
+        }
+    }
+
+    /// Writes the bundled dataset into `dir` (which must not hold a dataset already), opens
+    /// the copy and edits it.
+    pub(super) fn copy_bundled(&mut self, dir: &Path) {
+        self.path_prompt = None;
+        let result = (|| -> Result<(), String> {
+            if let Some(f) = crate::dataset::FILES.iter().find(|f| dir.join(f).exists()) {
+                return Err(format!(
+                    "{} already holds {f}: choose an empty folder, or open that dataset",
+                    dir.display()
+                ));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let texts = crate::dataset::Texts::bundled();
+            for ((_, text), name) in texts.files.iter().flatten().zip(crate::dataset::FILES) {
+                let path = dir.join(name);
+                let canonical = crate::dataset::fmt::canonical(name, text, &path.display().to_string())
+                    .map_err(|e| e.to_string())?;
+                crate::dataset::write::replace_file(&path, &canonical)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                let selection = self.selected_ids();
+                self.folder = Some(dir.to_owned());
+                self.start_session(dir, Vec::new());
+                self.select_ids(&selection);
+                if self.editor.is_some() {
+                    self.status = Some(Status {
+                        text: format!("Editing your copy in {}; the bundled atlas is unchanged", dir.display()),
+                        error: false,
+                    });
+                }
+            }
+            Err(e) => self.status = Some(Status { text: format!("Could not copy the atlas: {e}"), error: true }),
+        }
+    }
+
+    /// Opens an editing session on a folder (journaled), replays `restore` into it, and
+    /// shows the records as the session has them.
+    pub(super) fn start_session(&mut self, dir: &Path, restore: Vec<Edit>) {
+        let journal = self.journal_dir.as_ref().map(|j| crate::edit::journal_path(j, dir));
+        let opened = Session::open(dir, journal.as_deref()).and_then(|mut s| {
+            let n = s.restore(restore)?;
+            Ok((s, n))
+        });
+        match opened {
+            Ok((session, restored)) => {
+                self.editor = Some(Editor::new(session));
+                self.refresh_edited();
+                self.status = Some(Status {
+                    text: if restored > 0 {
+                        format!(
+                            "Restored {restored} unsaved edit{}; save them with Ctrl+S",
+                            if restored == 1 { "" } else { "s" }
+                        )
+                    } else {
+                        "Edit mode: click a place to edit it, or Add place; Ctrl+Z undoes, Ctrl+S saves".into()
+                    },
+                    error: false,
+                });
+            }
+            Err(e) => self.status = Some(Status { text: format!("Cannot edit {}: {e}", dir.display()), error: true }),
+        }
+    }
+
+    fn selected_ids(&self) -> (Vec<String>, Option<String>) {
+        let d = &self.atlas.dataset;
+        (self.selection.iter().map(|p| d.place(*p).id.clone()).collect(), self.person.map(|p| d.person(p).id.clone()))
+    }
+
+    fn select_ids(&mut self, (places, person): &(Vec<String>, Option<String>)) {
+        let d = &self.atlas.dataset;
+        self.selection = places.iter().filter_map(|id| d.place_by_id(id)).collect();
+        self.person = person.as_deref().and_then(|id| d.person_by_id(id));
+    }
+
+    /// Shows the dataset as the session now has it: checked by the loader (the problems go to
+    /// the forms and the drafts list), and everything the window derives from it rebuilt, the
+    /// selection kept by id.
+    pub(super) fn refresh_edited(&mut self) {
+        let Some(editor) = &mut self.editor else { return };
+        match editor.session.check() {
+            Ok(loaded) => {
+                editor.set_problems(&loaded.problems);
+                let keep = self.selected_ids();
+                let prepared = Prepared::new(loaded);
+                self.install(prepared);
+                self.select_ids(&keep);
+            }
+            Err(e) => {
+                self.status = Some(Status { text: format!("The edited records cannot be read: {e}"), error: true })
+            }
+        }
+    }
+
+    /// Applies one thing done in edit mode.
+    pub(super) fn apply_edit(&mut self, op: EditOp) {
+        let Some(editor) = &mut self.editor else { return };
+        let mut changed = false;
+        let mut select = None;
+        let result: Result<(), String> = match op {
+            EditOp::Apply(edit) => {
+                changed = true;
+                editor.session.apply(edit).map_err(|e| e.to_string())
+            }
+            EditOp::Open(kind, id) => {
+                editor.open(kind, &id);
+                Ok(())
+            }
+            EditOp::Back => {
+                editor.go_back();
+                Ok(())
+            }
+            EditOp::AskDelete(kind, id) => {
+                editor.ask_delete(kind, &id);
+                Ok(())
+            }
+            EditOp::CancelDelete => {
+                editor.cancel_delete();
+                Ok(())
+            }
+            EditOp::Delete(kind, id) => {
+                editor.cancel_delete();
+                let label = format!("Delete {} {id}", kind.noun());
+                match editor.session.delete_edit(kind, &id, label) {
+                    Some(edit) => {
+                        changed = true;
+                        let r = editor.session.apply(edit).map_err(|e| e.to_string());
+                        editor.go_back();
+                        r
+                    }
+                    None => Ok(()),
+                }
+            }
+            EditOp::Undo => {
+                changed = true;
+                editor.session.undo().map(|_| ()).map_err(|e| e.to_string())
+            }
+            EditOp::Redo => {
+                changed = true;
+                editor.session.redo().map(|_| ()).map_err(|e| e.to_string())
+            }
+            EditOp::Save => {
+                self.save_edits();
+                return;
+            }
+            EditOp::AddPlaceTool(on) => {
+                editor.adding_place = on;
+                Ok(())
+            }
+            EditOp::AddPlaceAt(at) => {
+                editor.adding_place = false;
+                let session = &editor.session;
+                let id = crate::edit::fresh_id(Kind::Place, "new place", |id| session.has(Kind::Place, id));
+                let place = Record::new_place(&id, "New place", at);
+                let edit = Edit {
+                    label: format!("Add a place at {:.3}, {:.3}", at.lat, at.lon),
+                    changes: vec![Change {
+                        file: Kind::Place.file().into(),
+                        id: id.clone(),
+                        before: None,
+                        after: Some(place.to_text()),
+                    }],
+                };
+                changed = true;
+                let r = editor.session.apply(edit).map_err(|e| e.to_string());
+                editor.open(Kind::Place, &id);
+                select = Some(id);
+                r
+            }
+            EditOp::MovePlace(id, at) => match editor.session.form_record(Kind::Place, &id) {
+                Some(mut r) => {
+                    let before = r.to_text();
+                    r.set_point(at);
+                    let name = r.text("name").unwrap_or_else(|| id.clone());
+                    let edit = Edit {
+                        label: format!("Move {name}"),
+                        changes: vec![Change {
+                            file: Kind::Place.file().into(),
+                            id: id.clone(),
+                            before: editor.session.record(Kind::Place.file(), &id).map(str::to_owned).or(Some(before)),
+                            after: Some(r.to_text()),
+                        }],
+                    };
+                    changed = true;
+                    editor.session.apply(edit).map_err(|e| e.to_string())
+                }
+                None => Ok(()),
+            },
+            EditOp::ShowPlace(id) => {
+                select = Some(id);
+                Ok(())
+            }
+            EditOp::Leave => {
+                self.toggle_edit();
+                return;
+            }
+        };
+        if let Err(e) = result {
+            self.status = Some(Status { text: format!("Not done: {e}"), error: true });
+        }
+        if changed {
+            self.refresh_edited();
+        }
+        if let Some(id) = select
+            && let Some(p) = self.atlas.dataset.place_by_id(&id)
+        {
+            self.apply(Action::SelectPlace(p, true));
+        }
+    }
+
+    /// Saves the edits: written, merged with changes made on disk meanwhile, or held back with
+    /// the records that collide shown.
+    pub(super) fn save_edits(&mut self) {
+        let Some(editor) = &mut self.editor else { return };
+        let dir = editor.session.dir().display().to_string();
+        self.status = Some(match editor.session.save() {
+            Ok(Saved::Written { files, .. }) if files.is_empty() => {
+                Status { text: format!("Nothing to save in {dir}"), error: false }
+            }
+            Ok(Saved::Written { files, merged }) => Status {
+                text: format!(
+                    "Saved {} to {dir}{}",
+                    files.join(", "),
+                    if merged.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (kept the changes made on disk meanwhile in {})", merged.join(", "))
+                    }
+                ),
+                error: false,
+            },
+            Ok(Saved::Conflicts(c)) => {
+                let n = c.len();
+                self.conflicts = Some(c);
+                Status {
+                    text: format!(
+                        "Not saved: {n} record{} changed on disk since you opened it",
+                        if n == 1 { " was" } else { "s were" }
+                    ),
+                    error: true,
+                }
+            }
+            Err(e) => Status { text: format!("Not saved: {e}. Your edits are kept."), error: true },
+        });
+    }
+
+    /// Writes the edited dataset, whole, into another folder (after a conflict: nothing is
+    /// overwritten).
+    pub(super) fn save_copy(&mut self, dir: &Path) {
+        self.path_prompt = None;
+        let Some(editor) = &self.editor else { return };
+        let result = (|| -> Result<(), String> {
+            if let Some(f) = crate::dataset::FILES.iter().find(|f| dir.join(f).exists()) {
+                return Err(format!("{} already holds {f}; choose an empty folder", dir.display()));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let texts = editor.session.texts().map_err(|e| e.to_string())?;
+            for ((_, text), name) in texts.files.iter().flatten().zip(crate::dataset::FILES) {
+                let path = dir.join(name);
+                crate::dataset::write::replace_file(&path, text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            Ok(())
+        })();
+        self.status = Some(match result {
+            Ok(()) => {
+                self.conflicts = None;
+                Status { text: format!("Your edited atlas is saved in {}", dir.display()), error: false }
+            }
+            Err(e) => Status { text: format!("Not saved: {e}"), error: true },
+        });
+    }
+
+    /// Restores the unsaved edits offered at start, or sets them aside.
+    pub(super) fn answer_restore(&mut self, restore: bool) {
+        let Some((journal, dir, steps)) = self.restore_offer.take() else { return };
+        if restore {
+            self.start_session(&dir, steps);
+        } else {
+            let mut old = journal.as_os_str().to_owned();
+            old.push(".old");
+            let _ = std::fs::rename(&journal, PathBuf::from(old));
+            self.status = Some(Status {
+                text: format!("The unsaved edits are set aside in {}.old", journal.display()),
+                error: false,
+            });
+        }
+    }
+
+    /// Answers the question asked when the window is closed with unsaved edits.
+    pub(super) fn answer_quit(&mut self, choice: QuitChoice, ctx: &egui::Context) {
+        self.quit_asked = false;
+        match choice {
+            QuitChoice::Cancel => return,
+            QuitChoice::Save => {
+                self.save_edits();
+                if self.unsaved() {
+                    return;
+                }
+            }
+            QuitChoice::Discard => {
+                if let Some(e) = &mut self.editor {
+                    let _ = e.session.set_aside();
+                }
+            }
+        }
+        self.quit_confirmed = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// Holds the window's close back while edits are unsaved, to ask first.
+    pub(super) fn hold_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && self.unsaved() && !self.quit_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.quit_asked = true;
+        }
+    }
+
+    /// The windows edit mode may open: the restore offer, the quit question, the conflicts.
+    pub(super) fn edit_windows(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut out = Vec::new();
+        if let Some((_, dir, steps)) = &self.restore_offer {
+            egui::Window::new("Unsaved edits found").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label(format!(
+                    "Crossings found {} edit{} to {} that were not saved (the app was closed or stopped before a save).",
+                    steps.len(),
+                    if steps.len() == 1 { "" } else { "s" },
+                    dir.display()
+                ));
+                for s in steps.iter().rev().take(5) {
+                    ui.weak(format!("• {}", s.label));
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Restore the edits").clicked() {
+                        out.push(Action::Restore(true));
+                    }
+                    if ui.button("Set them aside").on_hover_text("Kept beside the journal as .old, not applied").clicked() {
+                        out.push(Action::Restore(false));
+                    }
+                });
+            });
+        }
+        if self.quit_asked {
+            egui::Window::new("Quit with unsaved edits?").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label("Your edits are not saved to the folder yet.");
+                ui.horizontal(|ui| {
+                    if ui.button("Save and quit").clicked() {
+                        out.push(Action::Quit(QuitChoice::Save));
+                    }
+                    if ui.button("Quit without saving").clicked() {
+                        out.push(Action::Quit(QuitChoice::Discard));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Action::Quit(QuitChoice::Cancel));
+                    }
+                });
+            });
+        }
+        if let Some(conflicts) = &self.conflicts {
+            egui::Window::new("Changed on disk").collapsible(false).default_width(560.0).show(ctx, |ui| {
+                ui.label("Someone else changed these records in the folder since you opened it. Nothing was written; your edits are kept.");
+                egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                    for c in conflicts {
+                        ui.label(egui::RichText::new(format!("{} · {}", c.file, c.id)).strong());
+                        ui.label(format!("Yours: {}", c.mine.as_deref().unwrap_or("(deleted)")));
+                        ui.label(format!("On disk: {}", c.theirs.as_deref().unwrap_or("(deleted)")));
+                        ui.separator();
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("Save my version elsewhere…").clicked() {
+                        out.push(Action::SaveCopyTo(PathBuf::new()));
+                    }
+                    if ui.button("Reload from disk").on_hover_text("Drops your unsaved edits").clicked() {
+                        out.push(Action::CloseConflicts(true));
+                    }
+                    if ui.button("Keep editing").clicked() {
+                        out.push(Action::CloseConflicts(false));
+                    }
+                });
+            });
+        }
+        out
+    }
+
+    /// Asks where to save a copy of the edits, then saves it.
+    pub(super) fn ask_save_copy(&mut self, dir: PathBuf) {
+        if !dir.as_os_str().is_empty() {
+            self.save_copy(&dir);
+            return;
+        }
+        let dialog = self.folder_dialog.clone();
+        let tx = self.jobs_tx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(match dialog() {
+                Picked::Path(p) => JobResult::SaveCopy(p),
+                Picked::Cancelled => return,
+                Picked::Unavailable => {
+                    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+                    JobResult::NeedPath(PathPurpose::SaveCopy, home.join("my-atlas-copy").display().to_string())
+                }
+            });
+        });
+    }
+
+    /// Closes the conflict window; with `reload`, drops the unsaved edits and reads the folder.
+    pub(super) fn close_conflicts(&mut self, reload: bool) {
+        self.conflicts = None;
+        if reload && let Some(e) = &mut self.editor {
+            let dir = e.session.dir().to_owned();
+            let _ = e.session.set_aside();
+            self.editor = None;
+            self.start_session(&dir, Vec::new());
+        }
+    }
+
+    /// The edit panel in the right panel.
+    pub(super) fn edit_panel(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let selected = self.selection.last().map(|p| self.atlas.dataset.place(*p).id.clone());
+        let Some(editor) = &mut self.editor else { return Vec::new() };
+        editor.ui(ui, selected.as_deref()).into_iter().map(Action::Edit).collect()
+    }
+
+    /// The prompt for a path, for edit mode's purposes.
+    pub(super) fn edit_path_prompt(purpose: &PathPurpose) -> Option<(&'static str, &'static str, &'static str)> {
+        match purpose {
+            PathPurpose::CopyTo => Some(("Copy the atlas to edit it", "An empty folder for your copy:", "Copy")),
+            PathPurpose::SaveCopy => Some(("Save your edits elsewhere", "An empty folder to save into:", "Save")),
+            _ => None,
+        }
+    }
+
+    /// A new point for a place dragged on the map: where its marker was let go.
+    pub(super) fn drop_point(&self, at: egui::Pos2) -> LonLat {
+        self.lon_lat_at(at)
+    }
+}
+
+impl PathPrompt {
+    /// The action for a typed path of edit mode's purposes.
+    pub(super) fn edit_action(&self, path: PathBuf) -> Option<Action> {
+        match self.purpose {
+            PathPurpose::CopyTo => Some(Action::CopyBundledTo(path)),
+            PathPurpose::SaveCopy => Some(Action::SaveCopyTo(path)),
+            _ => None,
+        }
+    }
+}
