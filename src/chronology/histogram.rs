@@ -58,6 +58,22 @@ impl Series {
         }
     }
 
+    /// Counts one event, whole, in the finished bins: certain where its known part reaches,
+    /// possible elsewhere in its envelope (`None` ends run to the chart's edge).
+    fn count(&mut self, envelope: (Option<i32>, Option<i32>), known: Option<(Option<i32>, Option<i32>)>, sign: i32) {
+        let n = self.certain.len() as i32;
+        let range = |(a, b): (Option<i32>, Option<i32>)| {
+            let lo = a.map_or(0, |a| (a - self.first).clamp(0, n));
+            let hi = b.map_or(n, |b| (b - self.first + 1).clamp(0, n));
+            lo..hi
+        };
+        let known = known.map(range).unwrap_or(0..0);
+        for i in range(envelope) {
+            let bin = if known.contains(&i) { &mut self.certain[i as usize] } else { &mut self.possible[i as usize] };
+            *bin = bin.wrapping_add_signed(sign);
+        }
+    }
+
     /// Turns the difference arrays into counts: certain, and shown but not certain.
     fn finish(mut self) -> Series {
         let n = self.certain.len() - 1;
@@ -103,6 +119,17 @@ impl Histogram {
         Histogram { months: months.finish(), years: years.finish() }
     }
 
+    /// Takes one event's span out (`sign` -1) or puts it in (+1), as [`Histogram::build`]
+    /// counts it: an edit changes the bars its old and new dates cover, nothing else.
+    pub fn count(&mut self, span: DateSpan, sign: i32) {
+        let month = |d: Day, open: Day| (d != open).then(|| d.month_index());
+        let envelope = (month(span.earliest, Day::MIN), month(span.latest, Day::MAX));
+        let known = span.known().map(|(a, b)| (month(a, Day::MIN), month(b, Day::MAX)));
+        let year = |m: Option<i32>| m.map(|m| m.div_euclid(12));
+        self.months.count(envelope, known, sign);
+        self.years.count((year(envelope.0), year(envelope.1)), known.map(|(a, b)| (year(a), year(b))), sign);
+    }
+
     /// The month bin of a month index: `(certain, possible)`.
     pub fn month(&self, month: i32) -> (u32, u32) {
         self.months.at(month)
@@ -117,6 +144,22 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_counted_in_or_out_gives_the_histogram_built_with_or_without_it() {
+        let d = |y: i32, m: u32, day: u32| Day::from_ymd(y, m, day).unwrap();
+        let spans = [
+            DateSpan::certain(d(1945, 8, 1), d(1946, 3, 31)),
+            DateSpan::possible(Day::MIN, d(1940, 2, 1)),
+            DateSpan::possible(d(1950, 1, 1), Day::MAX),
+        ];
+        let (first, last) = (1938 * 12, 1955 * 12 + 11);
+        let mut h = Histogram::build(spans[..2].iter().copied(), first, last);
+        h.count(spans[2], 1);
+        assert_eq!(h, Histogram::build(spans.iter().copied(), first, last));
+        h.count(spans[0], -1);
+        assert_eq!(h, Histogram::build([spans[1], spans[2]], first, last));
+    }
     use crate::chronology::{Match, TimeFilter, TimeWindow};
     use proptest::prelude::*;
 

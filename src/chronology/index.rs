@@ -96,6 +96,68 @@ impl SpanIndex {
         index
     }
 
+    /// The sorted entries one span has: its buckets' key, its start and end days.
+    fn entries(span: DateSpan) -> (Vec<Day>, Vec<Day>) {
+        let (mut starts, mut ends) = (vec![span.earliest], vec![span.latest]);
+        if let Some((a, b)) = span.known() {
+            if a != span.earliest {
+                starts.push(a);
+            }
+            if b != span.latest {
+                ends.push(b);
+            }
+        }
+        (starts, ends)
+    }
+
+    /// Adds index `i` with its span (an edited or new event), as [`SpanIndex::build`] would
+    /// have placed it. Costs a move of each sorted list's tail, not a sort.
+    pub fn insert(&mut self, i: u32, span: Option<DateSpan>) {
+        let Some(s) = span else {
+            let at = self.undated.partition_point(|x| *x < i);
+            self.undated.insert(at, i);
+            return;
+        };
+        let (starts, ends) = Self::entries(s);
+        for d in starts {
+            sorted_insert(&mut self.by_earliest, &mut self.by_earliest_ix, d, i);
+        }
+        for d in ends {
+            sorted_insert(&mut self.by_latest, &mut self.by_latest_ix, d, i);
+        }
+        let (a, b) = (s.earliest, s.latest);
+        if a.is_open() || b.is_open() || b.0 - a.0 > LONG_SPAN_DAYS {
+            let at = self.long.partition_point(|x| *x < i);
+            self.long.insert(at, i);
+        } else {
+            let len = b.0 - a.0;
+            let k = BUCKETS.iter().position(|max| len <= *max).unwrap_or(BUCKETS.len() - 1);
+            let bucket = &mut self.buckets[k];
+            bucket.longest = bucket.longest.max(len);
+            sorted_insert(&mut bucket.earliest, &mut bucket.order, a, i);
+        }
+    }
+
+    /// Takes index `i`, whose span is `span`, out of the index. A bucket's longest span is
+    /// kept as it was: it only widens the search, so no span is ever missed.
+    pub fn remove(&mut self, i: u32, span: Option<DateSpan>) {
+        let Some(s) = span else {
+            self.undated.retain(|x| *x != i);
+            return;
+        };
+        let (starts, ends) = Self::entries(s);
+        for d in starts {
+            sorted_remove(&mut self.by_earliest, &mut self.by_earliest_ix, d, i);
+        }
+        for d in ends {
+            sorted_remove(&mut self.by_latest, &mut self.by_latest_ix, d, i);
+        }
+        self.long.retain(|x| *x != i);
+        for b in &mut self.buckets {
+            sorted_remove(&mut b.earliest, &mut b.order, s.earliest, i);
+        }
+    }
+
     /// Every dated index with its earliest or latest day, or the first or last day of its
     /// known part, in `[lo, hi]` (one may come more than once). When a window edge moves from
     /// `lo` to `hi`, these are the only spans whose relation to the window can change.
@@ -118,12 +180,72 @@ impl SpanIndex {
     }
 }
 
+/// Inserts `(day, i)` into two parallel lists sorted by `(day, i)`.
+fn sorted_insert(days: &mut Vec<Day>, ix: &mut Vec<u32>, day: Day, i: u32) {
+    let lo = days.partition_point(|d| *d < day);
+    let hi = days.partition_point(|d| *d <= day);
+    let at = lo + ix[lo..hi].partition_point(|x| *x < i);
+    days.insert(at, day);
+    ix.insert(at, i);
+}
+
+/// Removes `(day, i)` from two parallel lists sorted by day (if it is there).
+fn sorted_remove(days: &mut Vec<Day>, ix: &mut Vec<u32>, day: Day, i: u32) {
+    let lo = days.partition_point(|d| *d < day);
+    let hi = days.partition_point(|d| *d <= day);
+    if let Some(k) = ix[lo..hi].iter().position(|x| *x == i) {
+        days.remove(lo + k);
+        ix.remove(lo + k);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn spans_of(raw: &[Option<(i32, i32, u8)>]) -> Vec<Option<DateSpan>> {
+        raw.iter()
+            .map(|s| {
+                s.map(|(start, l, kind)| match kind {
+                    0 => DateSpan::possible(Day::MIN, Day(start + l)),
+                    1 => DateSpan::possible(Day(start), Day::MAX),
+                    _ => DateSpan::possible(Day(start), Day(start + l)),
+                })
+            })
+            .collect()
+    }
+
     proptest! {
+        #[test]
+        fn spans_replaced_one_by_one_give_the_index_built_afresh(
+            raw in proptest::collection::vec(proptest::option::of((-3000i32..3000, 0i32..5000, 0u8..10)), 1..80),
+            new in proptest::collection::vec((0usize..80, proptest::option::of((-3000i32..3000, 0i32..5000, 0u8..10))), 0..20),
+            a in -4000i32..4000, len in 0i32..3000,
+        ) {
+            let mut spans = spans_of(&raw);
+            let mut index = SpanIndex::build(spans.iter().copied());
+            for (at, s) in new {
+                let at = at % spans.len();
+                let s = spans_of(&[s])[0];
+                index.remove(at as u32, spans[at]);
+                index.insert(at as u32, s);
+                spans[at] = s;
+            }
+            let fresh = SpanIndex::build(spans.iter().copied());
+            let window = TimeWindow::new(Day(a), Day(a + len));
+            let mut found: Vec<u32> = index.candidates(window).collect();
+            found.sort_unstable();
+            // Every span the fresh index offers is offered (a wider bucket may offer more).
+            for i in fresh.candidates(window) {
+                prop_assert!(found.binary_search(&i).is_ok(), "missed {i}");
+            }
+            prop_assert_eq!(&index.undated, &fresh.undated);
+            prop_assert_eq!(&index.long, &fresh.long);
+            let edges = |x: &SpanIndex| { let mut v: Vec<u32> = x.ends_between(Day(a), Day(a + len)).collect(); v.sort_unstable(); v };
+            prop_assert_eq!(edges(&index), edges(&fresh));
+        }
+
         #[test]
         fn candidates_never_miss_an_overlapping_span(
             spans in proptest::collection::vec(proptest::option::of((-3000i32..3000, 0i32..5000, 0u8..10)), 0..200),

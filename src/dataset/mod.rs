@@ -22,6 +22,7 @@
 mod events;
 pub(crate) mod file;
 pub mod fmt;
+pub mod patch;
 mod ids;
 mod people;
 mod places;

@@ -482,6 +482,23 @@ impl EventKey {
     }
 }
 
+impl EventKey {
+    /// The key of an event among these places.
+    pub fn of(e: &Event, places: &[Place]) -> EventKey {
+        EventKey {
+            span: e
+                .date
+                .date_span()
+                .unwrap_or(crate::chronology::DateSpan::possible(crate::chronology::Day::MIN, crate::chronology::Day::MAX)),
+            place: e.place.map_or(u32::MAX, |p| p.0),
+            undated: e.date.is_undated(),
+            inferred_place: e.place_basis == Basis::Inferred
+                || e.place.is_some_and(|p| places[p.ix()].precision == LocationPrecision::Inferred),
+            theme: e.category,
+        }
+    }
+}
+
 /// A whole dataset, with reverse indexes. Built by [`crate::dataset`].
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
@@ -491,7 +508,10 @@ pub struct Dataset {
     pub places: Vec<Place>,
     /// People.
     pub people: Vec<Person>,
-    /// Events, sorted by (earliest day, latest day), ties in file order; undated last.
+    /// Events, sorted by (earliest day, latest day), ties in file order; undated last. An
+    /// event edited in the window keeps its place in the list and a new one goes last
+    /// ([`Dataset::put_event`]) until the dataset is next loaded; the per-place and
+    /// per-person lists stay in date order.
     pub events: Vec<Event>,
     /// Events at each place, in date order.
     pub place_events: Vec<Vec<EventIx>>,
@@ -525,20 +545,7 @@ impl Dataset {
             let place_list = &places;
             let keys = s.spawn(move || {
                 let index = crate::chronology::SpanIndex::build(events.iter().map(|e| e.date.date_span()));
-                let keys: Vec<EventKey> = events
-                    .iter()
-                    .map(|e| EventKey {
-                        span: e.date.date_span().unwrap_or(crate::chronology::DateSpan::possible(
-                            crate::chronology::Day::MIN,
-                            crate::chronology::Day::MAX,
-                        )),
-                        place: e.place.map_or(u32::MAX, |p| p.0),
-                        undated: e.date.is_undated(),
-                        inferred_place: e.place_basis == Basis::Inferred
-                            || e.place.is_some_and(|p| place_list[p.ix()].precision == LocationPrecision::Inferred),
-                        theme: e.category,
-                    })
-                    .collect();
+                let keys: Vec<EventKey> = events.iter().map(|e| EventKey::of(e, place_list)).collect();
                 let mut person_events = Self::person_events(people, events);
                 Self::follow_after(events, &mut person_events);
                 (index, keys, person_events)
@@ -648,6 +655,119 @@ impl Dataset {
             list.dedup();
         }
         (place_events, place_people)
+    }
+
+    /// Replaces a place (`Some` index) or adds one, as an edit does, keeping every index up to
+    /// date: its events' keys, its entry by id. Returns its index.
+    pub fn put_place(&mut self, at: Option<PlaceIx>, place: Place) -> PlaceIx {
+        let ix = match at {
+            Some(ix) => {
+                let old = std::mem::replace(&mut self.places[ix.ix()], place);
+                self.place_ids.remove(&old.id);
+                ix
+            }
+            None => {
+                self.places.push(place);
+                self.place_events.push(Vec::new());
+                self.place_people.push(Vec::new());
+                PlaceIx(self.places.len() as u32 - 1)
+            }
+        };
+        self.place_ids.insert(self.places[ix.ix()].id.clone(), ix);
+        for e in &self.place_events[ix.ix()] {
+            self.event_keys[e.ix()] = EventKey::of(&self.events[e.ix()], &self.places);
+        }
+        ix
+    }
+
+    /// Replaces a person or adds one, the people of the places they are tied to (before and
+    /// after) brought up to date. Returns the index.
+    pub fn put_person(&mut self, at: Option<PersonIx>, person: Person) -> PersonIx {
+        let mut touched: Vec<PlaceIx> = person.places.iter().map(|t| t.place).collect();
+        let ix = match at {
+            Some(ix) => {
+                let old = std::mem::replace(&mut self.people[ix.ix()], person);
+                touched.extend(old.places.iter().map(|t| t.place));
+                // A new name moves them in every list sorted by name.
+                touched.extend(self.person_events[ix.ix()].iter().filter_map(|e| self.events[e.ix()].place));
+                ix
+            }
+            None => {
+                self.people.push(person);
+                self.person_events.push(Vec::new());
+                PersonIx(self.people.len() as u32 - 1)
+            }
+        };
+        for p in touched {
+            self.place_people[p.ix()] = self.people_at(p);
+        }
+        ix
+    }
+
+    /// Replaces an event (in its place in the list) or adds one (last), keeping the per-place
+    /// and per-person lists in date order, the keys, the people of its places and the span
+    /// index up to date. Returns its index and its span before (`None` for a new event).
+    pub fn put_event(&mut self, at: Option<EventIx>, event: Event) -> (EventIx, Option<Option<crate::chronology::DateSpan>>) {
+        let (ix, old) = match at {
+            Some(ix) => (ix, Some(std::mem::replace(&mut self.events[ix.ix()], event))),
+            None => {
+                self.events.push(event);
+                self.event_keys.push(EventKey::of(&self.events[self.events.len() - 1], &self.places));
+                (EventIx(self.events.len() as u32 - 1), None)
+            }
+        };
+        let new = &self.events[ix.ix()];
+        let mut places: Vec<PlaceIx> = new.place.into_iter().collect();
+        if let Some(old) = &old {
+            self.time_index.remove(ix.0, old.date.date_span());
+            places.extend(old.place);
+            if let Some(p) = old.place {
+                self.place_events[p.ix()].retain(|e| *e != ix);
+            }
+            for p in &old.people {
+                self.person_events[p.ix()].retain(|e| *e != ix);
+            }
+        }
+        self.time_index.insert(ix.0, new.date.date_span());
+        self.event_keys[ix.ix()] = EventKey::of(new, &self.places);
+        let key = |events: &[Event], e: EventIx| (events[e.ix()].order_key(), e);
+        let at_key = key(&self.events, ix);
+        if let Some(p) = new.place {
+            let list = &mut self.place_events[p.ix()];
+            let pos = list.partition_point(|e| key(&self.events, *e) < at_key);
+            list.insert(pos, ix);
+        }
+        for p in &new.people {
+            let list = &mut self.person_events[p.ix()];
+            let pos = list.partition_point(|e| key(&self.events, *e) < at_key);
+            list.insert(pos, ix);
+        }
+        places.sort_unstable();
+        places.dedup();
+        for p in places {
+            self.place_people[p.ix()] = self.people_at(p);
+        }
+        (ix, old.map(|o| o.date.date_span()))
+    }
+
+    /// The people of one place, as [`Dataset::new`] lists them: those of its events and those
+    /// tied to it, sorted by name.
+    fn people_at(&self, place: PlaceIx) -> Vec<PersonIx> {
+        let mut out: Vec<PersonIx> =
+            self.place_events[place.ix()].iter().flat_map(|e| self.events[e.ix()].people.iter().copied()).collect();
+        for (i, person) in self.people.iter().enumerate() {
+            if person.places.iter().any(|t| t.place == place) {
+                out.push(PersonIx(i as u32));
+            }
+        }
+        out.sort_by(|a, b| self.people[a.ix()].name.cmp(&self.people[b.ix()].name).then(a.cmp(b)));
+        out.dedup();
+        out
+    }
+
+    /// The event with this id (a scan: edits look one up, the atlas never does).
+    pub fn event_by_id(&self, id: &str) -> Option<EventIx> {
+        self.events.iter().position(|e| e.id == id).map(|i| EventIx(i as u32))
     }
 
     /// The place with this id.
