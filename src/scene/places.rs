@@ -7,6 +7,7 @@ use crate::geometry::{Bbox, Mercator};
 use crate::model::{Dataset, LocationPrecision, PlaceIx, Theme};
 
 /// Per-place data that does not change with the filter.
+#[derive(Clone)]
 pub struct PlaceStatics {
     /// Web-mercator position.
     pub pos: Vec<Mercator>,
@@ -50,6 +51,32 @@ impl PlaceStatics {
             out.pos.iter().enumerate().map(|(i, p)| GeomWithData::new([p.x, p.y], i as u32)).collect(),
         );
         out
+    }
+
+    /// Follows an edit of these places (moved, renamed, their events' themes changed, or new
+    /// at the end of the list): their entries and their points in the R-tree.
+    pub fn update(&mut self, dataset: &Dataset, places: &[PlaceIx]) {
+        for &ix in places {
+            let (i, p) = (ix.ix(), dataset.place(ix));
+            let pos = Mercator::from(p.lon_lat);
+            let theme = dataset.place_theme(ix);
+            if i < self.pos.len() {
+                let old = self.pos[i];
+                self.tree.remove(&GeomWithData::new([old.x, old.y], i as u32));
+                self.pos[i] = pos;
+                self.theme[i] = theme;
+                self.approximate[i] = p.precision.is_approximate();
+                self.country[i] = p.precision == LocationPrecision::Country;
+                self.label[i] = p.label();
+            } else {
+                self.pos.push(pos);
+                self.theme.push(theme);
+                self.approximate.push(p.precision.is_approximate());
+                self.country.push(p.precision == LocationPrecision::Country);
+                self.label.push(p.label());
+            }
+            self.tree.insert(GeomWithData::new([pos.x, pos.y], i as u32));
+        }
     }
 
     /// Places whose points lie in a Mercator box.

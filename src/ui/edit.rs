@@ -15,7 +15,7 @@ use egui::{RichText, Ui};
 use crate::chronology::FuzzyDate;
 use crate::dataset::Problem;
 use crate::edit::{Change, Edit, Kind, Record, Session};
-use crate::model::{LonLat, Theme};
+use crate::model::{Dataset, LonLat, Theme};
 
 use super::style;
 
@@ -189,7 +189,7 @@ impl Editor {
 
     /// The edit panel: the tools, then the form of the record shown (or of the selected place),
     /// then the drafts. `selected` is the place selected on the map.
-    pub fn ui(&mut self, ui: &mut Ui, selected: Option<&str>) -> Vec<EditOp> {
+    pub fn ui(&mut self, ui: &mut Ui, selected: Option<&str>, dataset: &Dataset) -> Vec<EditOp> {
         let mut out = Vec::new();
         self.toolbar(ui, &mut out);
         ui.separator();
@@ -210,7 +210,7 @@ impl Editor {
                     if !self.back.is_empty() && ui.button("← Back").clicked() {
                         out.push(EditOp::Back);
                     }
-                    self.form_ui(ui, kind, &id, &mut out);
+                    self.form_ui(ui, kind, &id, dataset, &mut out);
                 }
                 None => {
                     ui.label("Click a place on the map to edit it, or add one with Add place.");
@@ -322,7 +322,7 @@ impl Editor {
         }
     }
 
-    fn form_ui(&mut self, ui: &mut Ui, kind: Kind, id: &str, out: &mut Vec<EditOp>) {
+    fn form_ui(&mut self, ui: &mut Ui, kind: Kind, id: &str, dataset: &Dataset, out: &mut Vec<EditOp>) {
         let Some(text) = self.session.record(kind.file(), id).map(str::to_owned) else { return };
         let Ok(record) = Record::parse(kind, &text) else {
             ui.colored_label(
@@ -339,7 +339,7 @@ impl Editor {
             Kind::Source => "Source",
         });
         self.record_problems(ui, kind, id);
-        let mut form = Form { editor: self, record, text: text.clone(), kind, id: id.to_owned(), out };
+        let mut form = Form { editor: self, record, text: text.clone(), kind, id: id.to_owned(), out, dataset };
         form.id_field(ui);
         match kind {
             Kind::Place => form.place(ui),
@@ -416,6 +416,9 @@ type Reading = fn(&str) -> Result<String, String>;
 /// One form being drawn: the record as it is in the session, and where its changes go.
 struct Form<'a> {
     editor: &'a mut Editor,
+    /// The dataset as shown (its indexes list a place's events and a person's, and the people
+    /// to search, without reading every record).
+    dataset: &'a Dataset,
     record: Record,
     text: String,
     kind: Kind,
@@ -723,30 +726,22 @@ impl Form<'_> {
             self.delete_button(ui);
         });
         ui.separator();
-        let events: Vec<(String, Record)> = self
-            .editor
-            .session
-            .references(Kind::Place, &self.id)
-            .into_iter()
-            .filter(|(k, _, _)| *k == Kind::Event)
-            .map(|(_, id, r)| (id, r))
-            .collect();
+        let d = self.dataset;
+        let events = d.place_by_id(&self.id).map_or(&[][..], |p| d.place_events[p.ix()].as_slice());
         ui.label(RichText::new(format!("Events here ({})", events.len())).strong());
-        for (eid, r) in events {
+        for e in events.iter().take(200) {
+            let e = d.event(*e);
             ui.horizontal_wrapped(|ui| {
-                let date = r.text("date").unwrap_or_else(|| "undated".into());
-                if ui.link(format!("{date}: {}", r.text("title").unwrap_or_default())).clicked() {
-                    self.out.push(EditOp::Open(Kind::Event, eid.clone()));
+                if ui.link(format!("{}: {}", e.describe_date(), e.title)).clicked() {
+                    self.out.push(EditOp::Open(Kind::Event, e.id.clone()));
                 }
-                if self
-                    .editor
-                    .problems
-                    .get(&(Kind::Event, eid.clone()))
-                    .is_some_and(|ps| ps.iter().any(|p| !p.is_warning()))
-                {
+                if self.editor.problems.get(&(Kind::Event, e.id.clone())).is_some_and(|ps| ps.iter().any(|p| !p.is_warning())) {
                     ui.colored_label(style::ERROR_TEXT, "draft");
                 }
             });
+        }
+        if events.len() > 200 {
+            ui.weak(format!("and {} more", events.len() - 200));
         }
     }
 
@@ -805,18 +800,16 @@ impl Form<'_> {
         let mut changes = Vec::new();
         if !search.is_empty() {
             let mut shown = 0;
-            for pid in self.editor.session.ids(Kind::Person.file()) {
-                if now.iter().any(|p| p == pid) {
+            for person in &self.dataset.people {
+                if now.iter().any(|p| *p == person.id) {
                     continue;
                 }
-                let Some(r) = self.editor.session.form_record(Kind::Person, pid) else { continue };
-                let name = title_of(&r).unwrap_or_else(|| pid.to_owned());
-                let aliases = r.list("aliases").join(" ").to_lowercase();
-                if !(name.to_lowercase().contains(&search) || pid.contains(&search) || aliases.contains(&search)) {
+                let hit = |t: &str| t.to_lowercase().contains(&search);
+                if !(hit(&person.name) || person.id.contains(&search) || person.aliases.iter().any(|a| hit(a)) || person.names.iter().any(|n| hit(&n.text))) {
                     continue;
                 }
-                if ui.button(format!("Tie {name}")).clicked() {
-                    keep.push(pid.to_owned());
+                if ui.button(format!("Tie {}", person.name)).clicked() {
+                    keep.push(person.id.clone());
                     self.editor.person_search.clear();
                 }
                 shown += 1;
@@ -862,18 +855,13 @@ impl Form<'_> {
         self.area(ui, "note", "Note", true);
         self.delete_button(ui);
         ui.separator();
-        let events = self.editor.session.references(Kind::Person, &self.id);
+        let d = self.dataset;
+        let events = d.person_by_id(&self.id).map_or(&[][..], |p| d.person_events[p.ix()].as_slice());
         ui.label(RichText::new(format!("Events naming them ({})", events.len())).strong());
-        for (k, eid, r) in events {
-            if ui
-                .link(format!(
-                    "{}: {}",
-                    r.text("date").unwrap_or_else(|| "undated".into()),
-                    title_of(&r).unwrap_or(eid.clone())
-                ))
-                .clicked()
-            {
-                self.out.push(EditOp::Open(k, eid));
+        for e in events.iter().take(200) {
+            let e = d.event(*e);
+            if ui.link(format!("{}: {}", e.describe_date(), e.title)).clicked() {
+                self.out.push(EditOp::Open(Kind::Event, e.id.clone()));
             }
         }
     }
@@ -884,8 +872,6 @@ impl Form<'_> {
         self.line(ui, "url", "Address (http or https)", true, None);
         self.area(ui, "note", "Note", true);
         self.delete_button(ui);
-        let citing = self.editor.session.references(Kind::Source, &self.id).len();
-        ui.weak(format!("Cited by {citing} record{}", if citing == 1 { "" } else { "s" }));
     }
 }
 

@@ -235,24 +235,7 @@ fn set_bit(bits: &mut [u64], i: usize, on: bool) {
 impl PlaceListCache {
     /// Prepares a dataset's list: names folded once, order sorted once.
     pub fn new(dataset: &Dataset) -> PlaceListCache {
-        let keys: Vec<String> = dataset
-            .places
-            .iter()
-            .map(|p| {
-                let mut k = query::fold(&p.name);
-                for n in p
-                    .names
-                    .iter()
-                    .map(|n| n.text.as_str())
-                    .chain(p.aliases.iter().map(String::as_str))
-                    .chain([p.id.as_str()])
-                {
-                    k.push('\n');
-                    k.push_str(&query::fold(n));
-                }
-                k
-            })
-            .collect();
+        let keys: Vec<String> = (0..dataset.places.len() as u32).map(|i| Self::key(dataset, PlaceIx(i))).collect();
         let mut sorted: Vec<PlaceIx> = (0..dataset.places.len() as u32).map(PlaceIx).collect();
         sorted.sort_by_cached_key(|p| query::fold(&dataset.place(*p).name));
         let mut rank = vec![0; sorted.len()];
@@ -282,6 +265,48 @@ impl PlaceListCache {
             shown: vec![0; words],
             ..PlaceListCache::default()
         }
+    }
+
+    /// Follows an edit of these places: their labels, search keys and colours; a new place
+    /// or a new name (which moves it in the sorted list) builds the list again.
+    pub fn update(&mut self, dataset: &Dataset, places: &[PlaceIx]) {
+        let resorted = places.iter().any(|p| {
+            p.ix() >= self.rank.len() || self.keys[p.ix()].split('\n').next() != Some(query::fold(&dataset.place(*p).name).as_str())
+        });
+        if resorted {
+            *self = PlaceListCache::new(dataset);
+            return;
+        }
+        let fresh = |p: PlaceIx| {
+            let place = dataset.place(p);
+            let label = match place.native_name() {
+                Some(n) => format!("{}  {n}", place.display_name()),
+                None => place.display_name(),
+            };
+            (label, style::theme_color(dataset.place_theme(p)))
+        };
+        for &p in places {
+            let (label, color) = fresh(p);
+            self.labels[p.ix()] = label;
+            self.colors[p.ix()] = color;
+            self.keys[p.ix()] = Self::key(dataset, p);
+        }
+        // What was found and shown is found again on next use.
+        self.matches_for = None;
+        self.shown_for = None;
+        self.last = None;
+        self.people = None;
+    }
+
+    /// A place's search key: its name, other names, aliases and id, folded.
+    fn key(dataset: &Dataset, p: PlaceIx) -> String {
+        let p = dataset.place(p);
+        let mut k = query::fold(&p.name);
+        for n in p.names.iter().map(|n| n.text.as_str()).chain(p.aliases.iter().map(String::as_str)).chain([p.id.as_str()]) {
+            k.push('\n');
+            k.push_str(&query::fold(n));
+        }
+        k
     }
 
     /// "Yan'an  延安".

@@ -97,6 +97,22 @@ impl FilteredView {
         self.filter = Some(filter);
     }
 
+    /// Follows an edit of the dataset: the places changed (`moved`: some point moved or a
+    /// place is new, so the cluster grid is built again), their list entries, and what the
+    /// filter shows, computed again (a few milliseconds at a million events).
+    pub fn follow_edit(&mut self, dataset: &Dataset, statics: &PlaceStatics, places: &[PlaceIx], moved: bool) {
+        if moved {
+            self.grid = ClusterGrid::build(statics);
+        }
+        self.list.update(dataset, places);
+        self.generation += 1;
+        self.scene = None;
+        if let Some(f) = self.filter {
+            self.vis = visibility(dataset, &f.time, &f.themes);
+        }
+        self.grid.invalidate();
+    }
+
     /// What the filter shows.
     pub fn visibility(&self) -> &Visibility {
         &self.vis
