@@ -9,8 +9,11 @@ mod common;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crossings::chronology::{Histogram, TimeFilter, TimeWindow};
+use crossings::edit::{Change, Edit, Kind, Record};
 use crossings::export::{self, ExportRequest};
 use crossings::query::{Themes, visibility};
+use crossings::ui::Action;
+use crossings::ui::edit::EditOp;
 
 /// The allocator the binary uses.
 #[global_allocator]
@@ -100,6 +103,46 @@ fn benches(c: &mut Criterion) {
                 ctx.tessellate(out.shapes, out.pixels_per_point).len()
             })
         });
+        // One edit in edit mode, as a form or a dragged marker makes it, and the frame that
+        // shows it: the session takes the step, the dataset and the map's data follow it
+        // (dataset::patch), the filter is computed again, the frame is drawn. Back and forth
+        // between two versions of the record, so every iteration is a real change. (No
+        // journal here: the window's journal adds one fsync per step.)
+        app.set_folder(Some(dir.clone()));
+        app.edit_now().expect("the folder opens for editing");
+        for (what, kind, id, field) in [
+            (
+                "edit_event_date_and_show",
+                Kind::Event,
+                d.events.iter().find(|e| e.place.is_some()).map(|e| e.id.clone()),
+                "date",
+            ),
+            ("edit_move_place_and_show", Kind::Place, d.places.first().map(|p| p.id.clone()), "geometry"),
+        ] {
+            let id = id.expect("a record to edit");
+            let text = app.editor().expect("editing").session.record(kind.file(), &id).expect("record").to_owned();
+            let mut other = Record::parse(kind, &text).expect("record");
+            if field == "date" {
+                other.set_text("date", "1946-03");
+            } else {
+                let p = other.point().expect("point");
+                other.set_point(crossings::model::LonLat { lon: p.lon + 0.5, lat: p.lat - 0.25 });
+            }
+            let versions = [text, other.to_text()];
+            let mut at = 0;
+            g.bench_function(BenchmarkId::new(what, n), |b| {
+                b.iter(|| {
+                    let (before, after) = (versions[at].clone(), versions[1 - at].clone());
+                    at = 1 - at;
+                    let change =
+                        Change { file: kind.file().into(), id: id.clone(), before: Some(before), after: Some(after) };
+                    app.apply(Action::Edit(EditOp::Apply(Edit { label: what.into(), changes: vec![change] })));
+                    let out = ctx.run_ui(input(), |ui| app.ui_frame(ui));
+                    ctx.tessellate(out.shapes, out.pixels_per_point).len()
+                })
+            });
+            assert!(app.status.as_ref().is_none_or(|s| !s.error), "{:?}", app.status);
+        }
         g.bench_function(BenchmarkId::new("export_geojson", n), |b| {
             b.iter(|| export::export(d, &ExportRequest::default()).text.len())
         });

@@ -374,6 +374,16 @@ fn a_place_added_by_a_map_click_gets_an_event_and_a_person_then_undo_redo_save_a
     assert_eq!(e.date.to_edtf().as_deref(), Some("1950-07/1956"));
     assert_eq!(e.people.iter().map(|p| d.person(*p).id.as_str()).collect::<Vec<_>>(), ["akiyama-ryosho"]);
     let event_id = e.id.clone();
+    // It cites no source yet: a draft, listed with the loader's words and marked in the lists.
+    let drafts = h.state().editor().unwrap().drafts();
+    assert!(
+        drafts
+            .iter()
+            .any(|(k, id, m)| *k == crossings::edit::Kind::Event && *id == event_id && m.contains("no sources")),
+        "{drafts:?}"
+    );
+    assert!(h.query_by_label_contains("Drafts (1)").is_some());
+    assert!(h.query_all_by_label("draft").count() >= 1, "the place and the event are marked");
 
     // Undo three times (the person, the date, the event), redo twice (the event, its date).
     for _ in 0..3 {
@@ -613,7 +623,15 @@ fn by_ids(d: &crossings::model::Dataset) -> serde_json::Value {
         .events
         .iter()
         .map(|e| {
-            serde_json::json!([e.id, e.date.to_edtf(), place(e.place), e.people.iter().map(person).collect::<Vec<_>>(), e.title, e.category.as_str(), format!("{:?}", e.sources)])
+            serde_json::json!([
+                e.id,
+                e.date.to_edtf(),
+                place(e.place),
+                e.people.iter().map(person).collect::<Vec<_>>(),
+                e.title,
+                e.category.as_str(),
+                format!("{:?}", e.sources)
+            ])
         })
         .collect();
     events.sort_by_key(|v| v[0].as_str().map(str::to_owned));
@@ -622,35 +640,45 @@ fn by_ids(d: &crossings::model::Dataset) -> serde_json::Value {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            serde_json::json!([p.id, p.name, p.places.iter().map(|t| place(Some(t.place))).collect::<Vec<_>>(),
-                d.person_events[i].iter().map(|e| d.event(*e).id.clone()).collect::<Vec<_>>()])
+            serde_json::json!([
+                p.id,
+                p.name,
+                p.places.iter().map(|t| place(Some(t.place))).collect::<Vec<_>>(),
+                d.person_events[i].iter().map(|e| d.event(*e).id.clone()).collect::<Vec<_>>()
+            ])
         })
         .collect();
     people.sort_by_key(|v| v[0].as_str().map(str::to_owned));
     let filter = TimeFilter::window(TimeWindow::parse("1945-08/1946-02").unwrap());
     let vis = crossings::query::visibility(d, &filter, &Default::default());
-    let mut shown: Vec<_> =
-        d.events.iter().zip(&vis.events).filter(|(_, m)| m.is_shown()).map(|(e, m)| format!("{} {m:?}", e.id)).collect();
+    let mut shown: Vec<_> = d
+        .events
+        .iter()
+        .zip(&vis.events)
+        .filter(|(_, m)| m.is_shown())
+        .map(|(e, m)| format!("{} {m:?}", e.id))
+        .collect();
     shown.sort();
     serde_json::json!({"places": places, "events": events, "people": people, "shown": shown})
 }
 
 #[test]
 fn each_edit_patched_into_the_loaded_dataset_equals_loading_it_again() {
-    use crossings::dataset::patch::{Changed, patch};
+    use crossings::dataset::patch::{Changed, PatchIndex, patch};
     use crossings::edit::{Kind, Record};
     let dir = geodata_copy();
     let mut s = Session::open(dir.path(), None).unwrap();
     let mut shown = s.check().unwrap().dataset;
+    let mut index = PatchIndex::new(&shown);
     let label = dir.path().display().to_string();
-    let step = |s: &mut Session, edit: Edit, shown: &mut crossings::model::Dataset| {
+    let step = |s: &mut Session, edit: Edit, shown: &mut crossings::model::Dataset, index: &mut PatchIndex| {
         let changed: Vec<(String, String)> = edit.changes.iter().map(|c| (c.file.clone(), c.id.clone())).collect();
         s.apply(edit).unwrap();
         let texts: Vec<(String, String, Option<String>)> =
             changed.iter().map(|(f, id)| (f.clone(), id.clone(), s.record(f, id).map(str::to_owned))).collect();
         let records: Vec<Changed<'_>> =
             texts.iter().map(|(f, id, t)| Changed { file: f, id, text: t.as_deref() }).collect();
-        patch(shown, &label, &records, Default::default()).expect("patched");
+        patch(shown, index, &label, &records, Default::default()).expect("patched");
         assert_eq!(by_ids(shown), by_ids(&s.check().unwrap().dataset));
     };
     let put = |s: &Session, kind: Kind, r: &Record, label: &str| {
@@ -671,46 +699,62 @@ fn each_edit_patched_into_the_loaded_dataset_equals_loading_it_again() {
     harbin.set_text("name", "Haerbin");
     harbin.set_text("precision", "inferred");
     let edit = put(&s, Kind::Place, &harbin, "Harbin");
-    step(&mut s, edit, &mut shown);
+    step(&mut s, edit, &mut shown, &mut index);
     // A new place, a new person, and an event at that place naming the person.
     let fushun = Record::new_place("fushun", "Fushun", crossings::model::LonLat { lon: 123.9, lat: 41.9 });
     let edit = put(&s, Kind::Place, &fushun, "Add Fushun");
-    step(&mut s, edit, &mut shown);
+    step(&mut s, edit, &mut shown, &mut index);
     let mut e = Record::new_event("zz-fushun", Some("fushun"), "Prisoners arrive at Fushun");
     e.set_text("date", "1950-07/1956");
     e.set_list("sources", &["src-kwantung-surrender".into()]);
     let p = Record::new_person("zz-prisoner", "A prisoner");
     e.set_list("people", &["zz-prisoner".into(), "akiyama-ryosho".into()]);
     let mut edit = put(&s, Kind::Event, &e, "Add event");
-    edit.changes.insert(0, Change { file: "people.json".into(), id: "zz-prisoner".into(), before: None, after: Some(p.to_text()) });
-    step(&mut s, edit, &mut shown);
+    edit.changes.insert(
+        0,
+        Change { file: "people.json".into(), id: "zz-prisoner".into(), before: None, after: Some(p.to_text()) },
+    );
+    step(&mut s, edit, &mut shown, &mut index);
     // An existing event moved to the new place, redated and rethemed.
-    let first = s.ids("events.json").into_iter().find(|id| s.record("events.json", id).unwrap().contains("\"place\":\"harbin\"")).unwrap().to_owned();
+    let first = s
+        .ids("events.json")
+        .into_iter()
+        .find(|id| s.record("events.json", id).unwrap().contains("\"place\":\"harbin\""))
+        .unwrap()
+        .to_owned();
     let mut moved = s.form_record(Kind::Event, &first).unwrap();
     moved.set_text("place", "fushun");
     moved.set_text("date", "1946-02");
     moved.set_text("category", "repatriation");
     let edit = put(&s, Kind::Event, &moved, "Move event");
-    step(&mut s, edit, &mut shown);
+    step(&mut s, edit, &mut shown, &mut index);
     // A person renamed (every place list sorted by name follows).
     let mut akiyama = s.form_record(Kind::Person, "akiyama-ryosho").unwrap();
     akiyama.set_text("name", "Zz Akiyama");
     let edit = put(&s, Kind::Person, &akiyama, "Rename");
-    step(&mut s, edit, &mut shown);
+    step(&mut s, edit, &mut shown, &mut index);
     // Undone, each step patches back too.
     for _ in 0..3 {
         let undone = s.undo().unwrap().unwrap();
-        let texts: Vec<(String, String, Option<String>)> =
-            undone.changes.iter().map(|c| (c.file.clone(), c.id.clone(), s.record(&c.file, &c.id).map(str::to_owned))).collect();
-        let records: Vec<Changed<'_>> = texts.iter().map(|(f, id, t)| Changed { file: f, id, text: t.as_deref() }).collect();
-        match patch(&mut shown, &label, &records, Default::default()) {
+        let texts: Vec<(String, String, Option<String>)> = undone
+            .changes
+            .iter()
+            .map(|c| (c.file.clone(), c.id.clone(), s.record(&c.file, &c.id).map(str::to_owned)))
+            .collect();
+        let records: Vec<Changed<'_>> =
+            texts.iter().map(|(f, id, t)| Changed { file: f, id, text: t.as_deref() }).collect();
+        match patch(&mut shown, &mut index, &label, &records, Default::default()) {
             Some(_) => assert_eq!(by_ids(&shown), by_ids(&s.check().unwrap().dataset)),
-            // Undoing an addition deletes a record: that needs a full load.
-            None => shown = s.check().unwrap().dataset,
+            // Undoing an addition deletes a record: that needs a full load (and a new index).
+            None => {
+                shown = s.check().unwrap().dataset;
+                index = PatchIndex::new(&shown);
+            }
         }
     }
     // A deletion is refused, the dataset untouched.
     let before = by_ids(&shown);
-    assert!(patch(&mut shown, &label, &[Changed { file: "places.geojson", id: "harbin", text: None }], Default::default()).is_none());
+    let deleted = [Changed { file: "places.geojson", id: "harbin", text: None }];
+    assert!(patch(&mut shown, &mut index, &label, &deleted, Default::default()).is_none());
     assert_eq!(by_ids(&shown), before);
 }

@@ -22,8 +22,8 @@
 mod events;
 pub(crate) mod file;
 pub mod fmt;
-pub mod patch;
 mod ids;
+pub mod patch;
 mod people;
 mod places;
 mod problem;

@@ -310,6 +310,11 @@ impl Session {
         net
     }
 
+    /// How many steps Undo can undo.
+    pub fn undo_depth(&self) -> usize {
+        self.done.len()
+    }
+
     /// The label of the step Undo would undo.
     pub fn undo_label(&self) -> Option<&str> {
         self.done.last().map(|e| e.label.as_str())
@@ -344,7 +349,16 @@ impl Session {
 
     /// Applies a new step: checked against the records as they are, journaled, then applied.
     /// Redo is no longer possible after it.
-    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+    pub fn apply(&mut self, mut edit: Edit) -> Result<(), EditError> {
+        // Kept compact, as records are read: a save then knows the records it wrote.
+        for c in &mut edit.changes {
+            if let Some(after) = &c.after {
+                let text = compact(after).map_err(|e| {
+                    EditError::Format(format!("{}: record '{}' is not a JSON value: {e}", c.file, c.id))
+                })?;
+                c.after = Some(text);
+            }
+        }
         self.check_stale(&edit)?;
         if let Some(j) = &mut self.journal {
             j.append(&edit)?;
@@ -499,8 +513,8 @@ impl Session {
             let text = canonical_text(name, &out, &path)?;
             crate::dataset::write::replace_file(&path, &text)
                 .map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
-            let fresh = read_records(&path, name)?;
-            self.files.insert(name.to_owned(), fresh);
+            // What is on disk now is what was written: its records are `out`'s.
+            self.files.insert(name.to_owned(), FileRecords { hash: hash_of(&text), ..out });
             files.push(name.to_owned());
         }
         // The other files may have moved on disk too: what this session holds of them is
@@ -525,16 +539,19 @@ fn canonical_text(name: &str, records: &FileRecords, path: &Path) -> Result<Vec<
         .map_err(|e| EditError::Format(e.to_string()))
 }
 
+/// The hash a file's bytes are known by (to notice a change by someone else).
+fn hash_of(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 /// Reads one file's records: each as compact JSON, by id.
 fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| EditError::Io { path: shown.clone(), source })?;
-    let hash = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut h);
-        h.finish()
-    };
+    let hash = hash_of(&bytes);
     let text = std::str::from_utf8(&bytes).map_err(|_| EditError::Format(format!("{shown}: not UTF-8 text")))?;
     let bad = |e: serde_json::Error| EditError::Format(format!("{shown}:{}:{}: {e}", e.line(), e.column()));
     let raw: Vec<&serde_json::value::RawValue> = if name == "places.geojson" {

@@ -486,10 +486,10 @@ impl EventKey {
     /// The key of an event among these places.
     pub fn of(e: &Event, places: &[Place]) -> EventKey {
         EventKey {
-            span: e
-                .date
-                .date_span()
-                .unwrap_or(crate::chronology::DateSpan::possible(crate::chronology::Day::MIN, crate::chronology::Day::MAX)),
+            span: e.date.date_span().unwrap_or(crate::chronology::DateSpan::possible(
+                crate::chronology::Day::MIN,
+                crate::chronology::Day::MAX,
+            )),
             place: e.place.map_or(u32::MAX, |p| p.0),
             undated: e.date.is_undated(),
             inferred_place: e.place_basis == Basis::Inferred
@@ -707,7 +707,11 @@ impl Dataset {
     /// Replaces an event (in its place in the list) or adds one (last), keeping the per-place
     /// and per-person lists in date order, the keys, the people of its places and the span
     /// index up to date. Returns its index and its span before (`None` for a new event).
-    pub fn put_event(&mut self, at: Option<EventIx>, event: Event) -> (EventIx, Option<Option<crate::chronology::DateSpan>>) {
+    pub fn put_event(
+        &mut self,
+        at: Option<EventIx>,
+        event: Event,
+    ) -> (EventIx, Option<Option<crate::chronology::DateSpan>>) {
         let (ix, old) = match at {
             Some(ix) => (ix, Some(std::mem::replace(&mut self.events[ix.ix()], event))),
             None => {

@@ -146,6 +146,75 @@ impl GridLevel {
         g
     }
 
+    /// The cell a point falls in.
+    fn key(&self, p: Mercator) -> (u32, u32) {
+        ((p.y / self.side).floor().max(0.0) as u32, (p.x / self.side).floor().max(0.0) as u32)
+    }
+
+    /// Moves place `i` from `old` to `new` (or adds it at `new` when `old` is `None`): out of
+    /// its cell and into another, the cells' centres kept the mean of their places, as
+    /// [`GridLevel::build`] would have them.
+    fn put(&mut self, i: usize, old: Option<Mercator>, new: Mercator) {
+        let target = self.key(new);
+        if let Some(old) = old {
+            let a = self.cell_of[i] as usize;
+            let n = f64::from(self.starts[a + 1] - self.starts[a]);
+            if self.keys[a] == target {
+                let c = &mut self.centre[a];
+                *c = Mercator { x: c.x + (new.x - old.x) / n, y: c.y + (new.y - old.y) / n };
+                return;
+            }
+            let (from, to) = (self.starts[a] as usize, self.starts[a + 1] as usize);
+            if let Some(k) = self.members[from..to].iter().position(|m| *m as usize == i) {
+                self.members.remove(from + k);
+            }
+            for s in &mut self.starts[a + 1..] {
+                *s -= 1;
+            }
+            if n <= 1.0 {
+                self.keys.remove(a);
+                self.starts.remove(a);
+                self.centre.remove(a);
+                for c in &mut self.cell_of {
+                    if *c as usize > a {
+                        *c -= 1;
+                    }
+                }
+            } else {
+                let c = &mut self.centre[a];
+                *c = Mercator { x: (c.x * n - old.x) / (n - 1.0), y: (c.y * n - old.y) / (n - 1.0) };
+            }
+        } else {
+            self.cell_of.push(0);
+        }
+        let b = match self.keys.binary_search(&target) {
+            Ok(b) => {
+                let n = f64::from(self.starts[b + 1] - self.starts[b]);
+                let c = &mut self.centre[b];
+                *c = Mercator { x: (c.x * n + new.x) / (n + 1.0), y: (c.y * n + new.y) / (n + 1.0) };
+                b
+            }
+            Err(b) => {
+                self.keys.insert(b, target);
+                self.starts.insert(b, self.starts[b]);
+                self.centre.insert(b, new);
+                for c in &mut self.cell_of {
+                    if *c as usize >= b {
+                        *c += 1;
+                    }
+                }
+                b
+            }
+        };
+        let (from, to) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        let at = from + self.members[from..to].partition_point(|m| (*m as usize) < i);
+        self.members.insert(at, i as u32);
+        for s in &mut self.starts[b + 1..] {
+            *s += 1;
+        }
+        self.cell_of[i] = b as u32;
+    }
+
     /// The cells overlapping a Mercator box.
     fn cells_in(&self, view: Bbox<Mercator>) -> impl Iterator<Item = usize> + '_ {
         let index = |v: f64| (v / self.side).floor().clamp(0.0, f64::from(u32::MAX)) as u32;
@@ -182,6 +251,21 @@ impl ClusterGrid {
             levels.push(g);
         }
         ClusterGrid { levels, counted: vec![(false, 0); n], ..ClusterGrid::default() }
+    }
+
+    /// Follows places moved (`Some` old position) or added (`None`, in index order at the
+    /// end), level by level, without building the grid again; the counts are taken again on
+    /// the next use.
+    pub fn moved(&mut self, moves: &[(PlaceIx, Option<Mercator>, Mercator)]) {
+        for &(p, old, new) in moves {
+            for level in &mut self.levels {
+                level.put(p.ix(), old, new);
+            }
+            if old.is_none() {
+                self.counted.push((false, 0));
+            }
+        }
+        self.invalidate();
     }
 
     /// How many levels were built.
@@ -423,4 +507,53 @@ fn items_from_tree(
         items.markers = markers;
     }
     items
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    fn same(a: &GridLevel, b: &GridLevel) {
+        assert_eq!(a.keys, b.keys);
+        assert_eq!(a.starts, b.starts);
+        assert_eq!(a.members, b.members);
+        assert_eq!(a.cell_of, b.cell_of);
+        for (x, y) in a.centre.iter().zip(&b.centre) {
+            assert!((x.x - y.x).abs() < 1e-9 && (x.y - y.y).abs() < 1e-9, "{x:?} {y:?}");
+        }
+    }
+
+    #[test]
+    fn places_moved_and_added_one_by_one_give_the_grid_built_afresh() {
+        // A pseudo-random cloud, some places sharing cells, some alone.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut pos: Vec<Mercator> =
+            (0..300).map(|_| Mercator { x: 0.7 + next() * 0.1, y: 0.3 + next() * 0.1 }).collect();
+        for level in [2, 6, 9] {
+            let mut g = GridLevel::build(&pos, level);
+            let mut moved = pos.clone();
+            for step in 0..200 {
+                let i = (next() * moved.len() as f64) as usize % moved.len();
+                let to = if step % 3 == 0 {
+                    // Within a hair of where it was: the same cell, mostly.
+                    Mercator { x: moved[i].x + 1e-7, y: moved[i].y }
+                } else {
+                    Mercator { x: 0.7 + next() * 0.1, y: 0.3 + next() * 0.1 }
+                };
+                if step % 17 == 0 {
+                    g.put(moved.len(), None, to);
+                    moved.push(to);
+                } else {
+                    g.put(i, Some(moved[i]), to);
+                    moved[i] = to;
+                }
+                same(&g, &GridLevel::build(&moved, level));
+            }
+            pos = moved;
+        }
+    }
 }

@@ -453,14 +453,7 @@ impl Form<'_> {
     }
 
     /// A one-line text field, committed when left; `check` says how what is typed is read.
-    fn line(
-        &mut self,
-        ui: &mut Ui,
-        key: &'static str,
-        label: &str,
-        optional: bool,
-        check: Option<Reading>,
-    ) {
+    fn line(&mut self, ui: &mut Ui, key: &'static str, label: &str, optional: bool, check: Option<Reading>) {
         let buf = self.editor.buffers.entry(key).or_default();
         let l = ui.label(label);
         let field = ui.add(egui::TextEdit::singleline(buf).desired_width(f32::INFINITY)).labelled_by(l.id);
@@ -735,7 +728,12 @@ impl Form<'_> {
                 if ui.link(format!("{}: {}", e.describe_date(), e.title)).clicked() {
                     self.out.push(EditOp::Open(Kind::Event, e.id.clone()));
                 }
-                if self.editor.problems.get(&(Kind::Event, e.id.clone())).is_some_and(|ps| ps.iter().any(|p| !p.is_warning())) {
+                if self
+                    .editor
+                    .problems
+                    .get(&(Kind::Event, e.id.clone()))
+                    .is_some_and(|ps| ps.iter().any(|p| !p.is_warning()))
+                {
                     ui.colored_label(style::ERROR_TEXT, "draft");
                 }
             });
@@ -801,11 +799,15 @@ impl Form<'_> {
         if !search.is_empty() {
             let mut shown = 0;
             for person in &self.dataset.people {
-                if now.iter().any(|p| *p == person.id) {
+                if now.contains(&person.id) {
                     continue;
                 }
                 let hit = |t: &str| t.to_lowercase().contains(&search);
-                if !(hit(&person.name) || person.id.contains(&search) || person.aliases.iter().any(|a| hit(a)) || person.names.iter().any(|n| hit(&n.text))) {
+                if !(hit(&person.name)
+                    || person.id.contains(&search)
+                    || person.aliases.iter().any(|a| hit(a))
+                    || person.names.iter().any(|n| hit(&n.text)))
+                {
                     continue;
                 }
                 if ui.button(format!("Tie {}", person.name)).clicked() {

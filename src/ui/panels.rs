@@ -171,6 +171,10 @@ pub fn place_list_ui(
                     if place.precision.is_approximate() {
                         ui.weak("≈").on_hover_text("approximate location");
                     }
+                    if list.is_draft(*p) {
+                        ui.colored_label(style::ERROR_TEXT, "draft")
+                            .on_hover_text("This place or one of its events has a problem (edit mode lists them)");
+                    }
                 });
             });
         }
@@ -221,6 +225,9 @@ pub struct PlaceListCache {
     /// Places matching the last search that the filters hide.
     hidden_matches: usize,
     people: Option<(String, Arc<Vec<PersonIx>>)>,
+    /// In edit mode: the places that are drafts (their record or one of their events has a
+    /// problem), sorted.
+    drafts: Vec<PlaceIx>,
 }
 
 fn set_bit(bits: &mut [u64], i: usize, on: bool) {
@@ -271,7 +278,8 @@ impl PlaceListCache {
     /// or a new name (which moves it in the sorted list) builds the list again.
     pub fn update(&mut self, dataset: &Dataset, places: &[PlaceIx]) {
         let resorted = places.iter().any(|p| {
-            p.ix() >= self.rank.len() || self.keys[p.ix()].split('\n').next() != Some(query::fold(&dataset.place(*p).name).as_str())
+            p.ix() >= self.rank.len()
+                || self.keys[p.ix()].split('\n').next() != Some(query::fold(&dataset.place(*p).name).as_str())
         });
         if resorted {
             *self = PlaceListCache::new(dataset);
@@ -302,11 +310,25 @@ impl PlaceListCache {
     fn key(dataset: &Dataset, p: PlaceIx) -> String {
         let p = dataset.place(p);
         let mut k = query::fold(&p.name);
-        for n in p.names.iter().map(|n| n.text.as_str()).chain(p.aliases.iter().map(String::as_str)).chain([p.id.as_str()]) {
+        for n in
+            p.names.iter().map(|n| n.text.as_str()).chain(p.aliases.iter().map(String::as_str)).chain([p.id.as_str()])
+        {
             k.push('\n');
             k.push_str(&query::fold(n));
         }
         k
+    }
+
+    /// Marks these places as drafts in the list (edit mode), or none.
+    pub fn set_drafts(&mut self, mut places: Vec<PlaceIx>) {
+        places.sort_unstable();
+        places.dedup();
+        self.drafts = places;
+    }
+
+    /// True when the place is marked as a draft.
+    pub fn is_draft(&self, p: PlaceIx) -> bool {
+        self.drafts.binary_search(&p).is_ok()
     }
 
     /// "Yan'an  延安".

@@ -97,13 +97,17 @@ impl FilteredView {
         self.filter = Some(filter);
     }
 
-    /// Follows an edit of the dataset: the places changed (`moved`: some point moved or a
-    /// place is new, so the cluster grid is built again), their list entries, and what the
-    /// filter shows, computed again (a few milliseconds at a million events).
-    pub fn follow_edit(&mut self, dataset: &Dataset, statics: &PlaceStatics, places: &[PlaceIx], moved: bool) {
-        if moved {
-            self.grid = ClusterGrid::build(statics);
-        }
+    /// Follows an edit of the dataset: the places changed, their cells in the cluster grid
+    /// (`moves`: a place's old point, `None` for a new one, and its new point), their list
+    /// entries, and what the filter shows, computed again (a few milliseconds at a million
+    /// events).
+    pub fn follow_edit(
+        &mut self,
+        dataset: &Dataset,
+        places: &[PlaceIx],
+        moves: &[(PlaceIx, Option<crate::geometry::Mercator>, crate::geometry::Mercator)],
+    ) {
+        self.grid.moved(moves);
         self.list.update(dataset, places);
         self.generation += 1;
         self.scene = None;

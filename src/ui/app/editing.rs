@@ -9,6 +9,7 @@ use egui::Ui;
 
 use super::{CrossingsApp, JobResult, PathPrompt, PathPurpose, Picked, Prepared, Status};
 use crate::edit::{Change, Edit, Kind, Record, Saved, Session};
+use crate::geometry::Mercator;
 use crate::model::LonLat;
 use crate::ui::action::{Action, QuitChoice};
 use crate::ui::edit::{EditOp, Editor};
@@ -40,6 +41,7 @@ impl CrossingsApp {
                 return;
             }
             self.editor = None;
+            self.mark_drafts();
             self.status = Some(Status { text: "Edit mode off".into(), error: false });
             return;
         }
@@ -111,14 +113,59 @@ impl CrossingsApp {
     /// shows the records as the session has them.
     pub(super) fn start_session(&mut self, dir: &Path, restore: Vec<Edit>) {
         let journal = self.journal_dir.as_ref().map(|j| crate::edit::journal_path(j, dir));
-        let opened = Session::open(dir, journal.as_deref()).and_then(|mut s| {
-            let n = s.restore(restore)?;
-            Ok((s, n))
-        });
+        let open = move |dir: PathBuf| {
+            Session::open(&dir, journal.as_deref())
+                .and_then(|mut s| {
+                    let touched =
+                        restore.iter().flat_map(|e| e.changes.iter().map(|c| (c.file.clone(), c.id.clone()))).collect();
+                    s.restore(restore)?;
+                    Ok((Box::new(s), touched))
+                })
+                .map_err(|e| format!("Cannot edit {}: {e}", dir.display()))
+        };
+        // Reading a large folder's records takes seconds: off the UI thread.
+        if self.atlas.dataset.events.len() > FULL_CHECK_EVENTS {
+            if self.busy.is_some() {
+                return;
+            }
+            self.busy = Some("Opening for editing…".to_owned());
+            let tx = self.jobs_tx.clone();
+            let dir = dir.to_owned();
+            let dataset = self.atlas.dataset.clone();
+            std::thread::spawn(move || {
+                // The ids the edits will be followed with, built here too.
+                let index = crate::dataset::patch::PatchIndex::new(&dataset);
+                drop(dataset);
+                let _ = tx.send(JobResult::EditSession(open(dir), Some(Box::new(index))));
+            });
+        } else {
+            let opened = open(dir.to_owned());
+            self.session_opened(opened, None);
+        }
+    }
+
+    /// Edit mode begins with a session opened (or says why not).
+    pub(super) fn session_opened(
+        &mut self,
+        opened: super::OpenedSession,
+        index: Option<Box<crate::dataset::patch::PatchIndex>>,
+    ) {
+        self.busy = None;
+        if let Some(index) = index {
+            self.patch_index = Some(*index);
+        }
         match opened {
-            Ok((session, restored)) => {
-                self.editor = Some(Editor::new(session));
-                self.refresh_edited();
+            Ok((session, touched)) => {
+                let restored = session.undo_depth();
+                let mut editor = Editor::new(*session);
+                editor.set_problems(&self.atlas.problems);
+                self.editor = Some(editor);
+                self.mark_drafts();
+                // Restored edits are followed like any edit; with none, the dataset shown is
+                // the folder as the session read it.
+                if !touched.is_empty() {
+                    self.follow_edit(&touched);
+                }
                 self.status = Some(Status {
                     text: if restored > 0 {
                         format!(
@@ -131,8 +178,18 @@ impl CrossingsApp {
                     error: false,
                 });
             }
-            Err(e) => self.status = Some(Status { text: format!("Cannot edit {}: {e}", dir.display()), error: true }),
+            Err(e) => self.status = Some(Status { text: e, error: true }),
         }
+    }
+
+    /// Opens the folder shown for editing at once, on this thread (benchmarks and tests).
+    pub fn edit_now(&mut self) -> Result<(), String> {
+        let dir = self.folder.clone().ok_or("the bundled atlas is read-only: copy it to a folder first")?;
+        let journal = self.journal_dir.as_ref().map(|j| crate::edit::journal_path(j, &dir));
+        let session = Session::open(&dir, journal.as_deref()).map_err(|e| e.to_string())?;
+        let index = crate::dataset::patch::PatchIndex::new(&self.atlas.dataset);
+        self.session_opened(Ok((Box::new(session), Vec::new())), Some(Box::new(index)));
+        Ok(())
     }
 
     fn selected_ids(&self) -> (Vec<String>, Option<String>) {
@@ -156,8 +213,10 @@ impl CrossingsApp {
                 editor.set_problems(&loaded.problems);
                 let keep = self.selected_ids();
                 let prepared = Prepared::new(loaded);
+                self.patch_index = None;
                 self.install(prepared);
                 self.select_ids(&keep);
+                self.mark_drafts();
             }
             Err(e) => {
                 self.status = Some(Status { text: format!("The edited records cannot be read: {e}"), error: true })
@@ -175,22 +234,29 @@ impl CrossingsApp {
         let mut keys: Vec<&(String, String)> = touched.iter().collect();
         keys.sort();
         keys.dedup();
-        let texts: Vec<(&str, &str, Option<String>)> =
-            keys.iter().map(|(f, id)| (f.as_str(), id.as_str(), editor.session.record(f, id).map(str::to_owned))).collect();
+        let texts: Vec<(&str, &str, Option<String>)> = keys
+            .iter()
+            .map(|(f, id)| (f.as_str(), id.as_str(), editor.session.record(f, id).map(str::to_owned)))
+            .collect();
         let records: Vec<crate::dataset::patch::Changed<'_>> = texts
             .iter()
             .map(|(file, id, text)| crate::dataset::patch::Changed { file, id, text: text.as_deref() })
             .collect();
         let folder = editor.session.dir().display().to_string();
         let dataset = Arc::make_mut(&mut self.atlas.dataset);
-        let Some(patched) = crate::dataset::patch::patch(dataset, &folder, &records, Default::default()) else {
+        let index = self.patch_index.get_or_insert_with(|| crate::dataset::patch::PatchIndex::new(dataset));
+        let Some(patched) = crate::dataset::patch::patch(dataset, index, &folder, &records, Default::default()) else {
+            self.patch_index = None;
             self.refresh_edited();
             return;
         };
         let dataset = &self.atlas.dataset;
-        let moved = patched.places.iter().any(|p| {
-            self.atlas.statics.pos.get(p.ix()).is_none_or(|old| *old != crate::geometry::Mercator::from(dataset.place(*p).lon_lat))
-        });
+        let moves: Vec<_> = patched
+            .places
+            .iter()
+            .map(|p| (*p, self.atlas.statics.pos.get(p.ix()).copied(), Mercator::from(dataset.place(*p).lon_lat)))
+            .filter(|(_, old, new)| *old != Some(*new))
+            .collect();
         Arc::make_mut(&mut self.atlas.statics).update(dataset, &patched.places);
         for (_, before, after) in &patched.events {
             if let Some(Some(span)) = before {
@@ -201,10 +267,14 @@ impl CrossingsApp {
             }
         }
         for p in &patched.places {
-            let at = crate::geometry::Mercator::from(dataset.place(*p).lon_lat);
-            self.atlas.extent = Some(self.atlas.extent.map_or(crate::geometry::Bbox::point(at), |b| b.union(crate::geometry::Bbox::point(at))));
+            let at = Mercator::from(dataset.place(*p).lon_lat);
+            self.atlas.extent = Some(
+                self.atlas
+                    .extent
+                    .map_or(crate::geometry::Bbox::point(at), |b| b.union(crate::geometry::Bbox::point(at))),
+            );
         }
-        self.view.follow_edit(dataset, &self.atlas.statics, &patched.places, moved);
+        self.view.follow_edit(dataset, &patched.places, &moves);
         if dataset.events.len() <= FULL_CHECK_EVENTS {
             if let Ok(loaded) = editor.session.check() {
                 editor.set_problems(&loaded.problems);
@@ -216,6 +286,25 @@ impl CrossingsApp {
             self.atlas.problems.extend(patched.problems.iter().flat_map(|(_, ps)| ps.iter().cloned()));
             editor.set_problems(&self.atlas.problems);
         }
+        self.mark_drafts();
+    }
+
+    /// Marks in the place list the places that are drafts: whose record, or one of whose
+    /// events, has an error (none outside edit mode).
+    pub(super) fn mark_drafts(&mut self) {
+        let d = &self.atlas.dataset;
+        let mut places = Vec::new();
+        if let Some(editor) = &self.editor {
+            let drafts = editor.drafts();
+            let events: std::collections::HashSet<&str> =
+                drafts.iter().filter(|(k, _, _)| *k == Kind::Event).map(|(_, id, _)| id.as_str()).collect();
+            places
+                .extend(drafts.iter().filter(|(k, _, _)| *k == Kind::Place).filter_map(|(_, id, _)| d.place_by_id(id)));
+            if !events.is_empty() {
+                places.extend(d.events.iter().filter(|e| events.contains(e.id.as_str())).filter_map(|e| e.place));
+            }
+        }
+        self.view.list_parts().2.set_drafts(places);
     }
 
     /// Applies one thing done in edit mode.
@@ -223,7 +312,8 @@ impl CrossingsApp {
         let Some(editor) = &mut self.editor else { return };
         // The records the step changed, to follow in the view.
         let mut touched: Option<Vec<(String, String)>> = None;
-        let keys = |e: &Edit| -> Vec<(String, String)> { e.changes.iter().map(|c| (c.file.clone(), c.id.clone())).collect() };
+        let keys =
+            |e: &Edit| -> Vec<(String, String)> { e.changes.iter().map(|c| (c.file.clone(), c.id.clone())).collect() };
         let mut select = None;
         let result: Result<(), String> = match op {
             EditOp::Apply(edit) => {

@@ -190,6 +190,10 @@ struct PathPrompt {
     text: String,
 }
 
+/// A folder opened for editing with the edits restored into it (their records, as file and
+/// id), or why it could not be.
+type OpenedSession = Result<(Box<crate::edit::Session>, Vec<(String, String)>), String>;
+
 enum JobResult {
     Exported(Result<(PathBuf, usize), String>),
     Opened(Result<Box<Prepared>, String>),
@@ -214,6 +218,8 @@ enum JobResult {
     CopyTo(PathBuf),
     /// The folder chosen to save the edits into.
     SaveCopy(PathBuf),
+    /// A folder opened for editing (and the edits restored into it), or why not.
+    EditSession(OpenedSession, Option<Box<crate::dataset::patch::PatchIndex>>),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -356,6 +362,9 @@ pub struct CrossingsApp {
     dragging: Option<(PlaceIx, egui::Pos2)>,
     /// Records changed both here and on disk, found at the last save.
     conflicts: Option<Vec<crate::edit::Conflict>>,
+    /// The ids of the dataset shown, for following edits ([`crate::dataset::patch`]); built at
+    /// the first edit (or with the session, off the UI thread), dropped with the dataset.
+    patch_index: Option<crate::dataset::patch::PatchIndex>,
 }
 
 /// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
@@ -488,6 +497,7 @@ impl CrossingsApp {
             quit_confirmed: false,
             dragging: None,
             conflicts: None,
+            patch_index: None,
         };
         // The saved selection, by id, is read once here; from now on it is kept by index.
         let dataset = &app.atlas.dataset;
@@ -680,6 +690,7 @@ impl CrossingsApp {
     /// Replaces the dataset and everything derived from it.
     fn install(&mut self, prepared: Prepared) {
         let Prepared { atlas, view, .. } = prepared;
+        self.patch_index = None;
         self.view = view;
         // The old dataset may hold a million events: free it off the UI thread.
         let old = std::mem::replace(&mut self.atlas, atlas);
@@ -752,6 +763,7 @@ impl CrossingsApp {
                 JobResult::MappingChosen(path) => self.load_mapping(&path),
                 JobResult::CopyTo(path) => self.copy_bundled(&path),
                 JobResult::SaveCopy(path) => self.save_copy(&path),
+                JobResult::EditSession(opened, index) => self.session_opened(opened, index),
                 JobResult::LayerRead(path, result) => {
                     self.overlays_loading.remove(&path);
                     match &result {
