@@ -36,6 +36,49 @@ impl Visibility {
         self.places.iter().enumerate().filter(|(_, m)| m.is_shown()).map(|(i, _)| PlaceIx(i as u32))
     }
 
+    /// Follows an edit of the dataset under the same filter: the events changed or added
+    /// (added ones at the end of the list) are classified again, and the places changed, or
+    /// whose events changed, are counted again, as [`visibility`] would count them. Costs what
+    /// the edit touched, not the dataset.
+    pub fn follow_edit(
+        &mut self,
+        dataset: &Dataset,
+        time: &TimeFilter,
+        themes: &Themes,
+        events: &[EventIx],
+        places: &[PlaceIx],
+    ) {
+        self.events.resize(dataset.events.len(), Match::Hidden);
+        let n = dataset.places.len();
+        self.places.resize(n, Match::Hidden);
+        self.counts.resize(n, 0);
+        self.certain.resize(n, 0);
+        for e in events {
+            let old = self.events[e.ix()];
+            let event = dataset.event(*e);
+            let new = if themes.on(event.category) { time.classify(&event.date) } else { Match::Hidden };
+            self.shown_events = self.shown_events + usize::from(new.is_shown()) - usize::from(old.is_shown());
+            self.certain_events =
+                self.certain_events + usize::from(new == Match::Certain) - usize::from(old == Match::Certain);
+            self.events[e.ix()] = new;
+        }
+        for p in places {
+            let evs = &dataset.place_events[p.ix()];
+            let mapped: Vec<Match> = evs
+                .iter()
+                .filter(|e| themes.mapped_place(&dataset.event_keys[e.ix()]) != u32::MAX)
+                .map(|e| self.events[e.ix()])
+                .collect();
+            self.places[p.ix()] = if evs.is_empty() {
+                if time.window.is_none() && themes.all_on() { Match::Possible } else { Match::Hidden }
+            } else {
+                mapped.iter().copied().max().unwrap_or(Match::Hidden)
+            };
+            self.counts[p.ix()] = mapped.iter().filter(|m| m.is_shown()).count() as u32;
+            self.certain[p.ix()] = mapped.iter().filter(|m| **m == Match::Certain).count() as u32;
+        }
+    }
+
     /// How many events show (counted once, when the visibility is built).
     pub fn shown_event_count(&self) -> usize {
         self.shown_events

@@ -678,8 +678,24 @@ fn each_edit_patched_into_the_loaded_dataset_equals_loading_it_again() {
             changed.iter().map(|(f, id)| (f.clone(), id.clone(), s.record(f, id).map(str::to_owned))).collect();
         let records: Vec<Changed<'_>> =
             texts.iter().map(|(f, id, t)| Changed { file: f, id, text: t.as_deref() }).collect();
-        patch(shown, index, &label, &records, Default::default()).expect("patched");
+        // What the filters showed before the edit, followed through it.
+        let filters = [
+            crossings::chronology::TimeFilter::default(),
+            crossings::chronology::TimeFilter::window(crossings::chronology::TimeWindow::parse("1946-01/1951-12").unwrap()),
+        ];
+        let mut followed: Vec<_> =
+            filters.iter().map(|f| crossings::query::visibility(shown, f, &Default::default())).collect();
+        let patched = patch(shown, index, &label, &records, Default::default()).expect("patched");
         assert_eq!(by_ids(shown), by_ids(&s.check().unwrap().dataset));
+        let events: Vec<_> = patched.events.iter().map(|(e, _, _)| *e).collect();
+        for (vis, f) in followed.iter_mut().zip(&filters) {
+            vis.follow_edit(shown, f, &Default::default(), &events, &patched.places);
+            let fresh = crossings::query::visibility(shown, f, &Default::default());
+            assert_eq!(
+                (&vis.events, &vis.places, &vis.counts, &vis.certain, vis.shown_events, vis.certain_events),
+                (&fresh.events, &fresh.places, &fresh.counts, &fresh.certain, fresh.shown_events, fresh.certain_events)
+            );
+        }
     };
     let put = |s: &Session, kind: Kind, r: &Record, label: &str| {
         let id = r.id().unwrap();

@@ -99,12 +99,12 @@ impl FilteredView {
 
     /// Follows an edit of the dataset: the places changed, their cells in the cluster grid
     /// (`moves`: a place's old point, `None` for a new one, and its new point), their list
-    /// entries, and what the filter shows, computed again (a few milliseconds at a million
-    /// events).
+    /// entries, and what the filter shows for the events and places the edit touched.
     pub fn follow_edit(
         &mut self,
         dataset: &Dataset,
         places: &[PlaceIx],
+        events: &[crate::model::EventIx],
         moves: &[(PlaceIx, Option<crate::geometry::Mercator>, crate::geometry::Mercator)],
     ) {
         self.grid.moved(moves);
@@ -112,7 +112,7 @@ impl FilteredView {
         self.generation += 1;
         self.scene = None;
         if let Some(f) = self.filter {
-            self.vis = visibility(dataset, &f.time, &f.themes);
+            self.vis.follow_edit(dataset, &f.time, &f.themes, events, places);
         }
         self.grid.invalidate();
     }

@@ -274,7 +274,8 @@ impl CrossingsApp {
                     .map_or(crate::geometry::Bbox::point(at), |b| b.union(crate::geometry::Bbox::point(at))),
             );
         }
-        self.view.follow_edit(dataset, &patched.places, &moves);
+        let events: Vec<_> = patched.events.iter().map(|(e, _, _)| *e).collect();
+        self.view.follow_edit(dataset, &patched.places, &events, &moves);
         if dataset.events.len() <= FULL_CHECK_EVENTS {
             if let Ok(loaded) = editor.session.check() {
                 editor.set_problems(&loaded.problems);
