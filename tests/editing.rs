@@ -774,3 +774,30 @@ fn each_edit_patched_into_the_loaded_dataset_equals_loading_it_again() {
     assert!(patch(&mut shown, &mut index, &label, &deleted, Default::default()).is_none());
     assert_eq!(by_ids(&shown), before);
 }
+
+/// Times opening a large folder for editing and saving one edit in it (not a check: run by
+/// hand, `CROSSINGS_SCALE_DIR=target/bench-data/e1000000 cargo test --release --test editing
+/// -- --ignored --nocapture`, on a copy, since it saves).
+#[test]
+#[ignore]
+fn time_an_editing_session_at_scale() {
+    let Some(src) = std::env::var_os("CROSSINGS_SCALE_DIR") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for name in crossings::dataset::FILES {
+        std::fs::copy(Path::new(&src).join(name), dir.path().join(name)).unwrap();
+    }
+    let t = std::time::Instant::now();
+    let mut s = Session::open(dir.path(), Some(&dir.path().join("journal"))).unwrap();
+    eprintln!("open for editing: {:.2} s", t.elapsed().as_secs_f64());
+    let id = s.ids("events.json")[0].to_owned();
+    let mut r = s.form_record(crossings::edit::Kind::Event, &id).unwrap();
+    r.set_text("title", "Edited");
+    let t = std::time::Instant::now();
+    let before = s.record("events.json", &id).map(str::to_owned);
+    s.apply(Edit { label: "t".into(), changes: vec![Change { file: "events.json".into(), id, before, after: Some(r.to_text()) }] })
+        .unwrap();
+    eprintln!("one step, journaled and synced: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let t = std::time::Instant::now();
+    s.save().unwrap();
+    eprintln!("save (events.json rewritten): {:.2} s", t.elapsed().as_secs_f64());
+}

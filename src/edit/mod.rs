@@ -472,13 +472,21 @@ impl Session {
         for name in FILES {
             let Some(changes) = mine.get(name).filter(|c| !c.is_empty()) else { continue };
             let path = self.dir.join(name);
-            let disk = read_records(&path, name)?;
+            let bytes =
+                std::fs::read(&path).map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
             let ours = &self.files[name];
-            let moved = disk.hash != ours.hash;
+            // As this session read it: what it holds now is what to write (no need to read the
+            // records on disk, which at a million events takes seconds).
+            if hash_of(&bytes) == ours.hash {
+                writes.push((name, path, None));
+                continue;
+            }
+            // Changed on disk by someone else: merged record by record.
+            let disk = parse_records(&path, name, &bytes)?;
             let mut out = disk.clone();
             for (id, (before, after)) in changes {
                 let theirs = disk.texts.get(id);
-                if moved && theirs.map(String::as_str) != before.as_deref() {
+                if theirs.map(String::as_str) != before.as_deref() {
                     conflicts.push(Conflict {
                         file: name.to_owned(),
                         id: id.clone(),
@@ -499,10 +507,8 @@ impl Session {
                     }
                 }
             }
-            if moved {
-                merged.push(name.to_owned());
-            }
-            writes.push((name, path, out));
+            merged.push(name.to_owned());
+            writes.push((name, path, Some(out)));
         }
         if !conflicts.is_empty() {
             conflicts.sort_by(|a, b| (&a.file, &a.id).cmp(&(&b.file, &b.id)));
@@ -510,11 +516,19 @@ impl Session {
         }
         let mut files = Vec::new();
         for (name, path, out) in writes {
-            let text = canonical_text(name, &out, &path)?;
+            let text = canonical_text(name, out.as_ref().unwrap_or(&self.files[name]), &path)?;
             crate::dataset::write::replace_file(&path, &text)
                 .map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
-            // What is on disk now is what was written: its records are `out`'s.
-            self.files.insert(name.to_owned(), FileRecords { hash: hash_of(&text), ..out });
+            // What is on disk now is what was written: the records written, by that hash.
+            let hash = hash_of(&text);
+            match out {
+                Some(out) => _ = self.files.insert(name.to_owned(), FileRecords { hash, ..out }),
+                None => {
+                    if let Some(f) = self.files.get_mut(name) {
+                        f.hash = hash;
+                    }
+                }
+            }
             files.push(name.to_owned());
         }
         // The other files may have moved on disk too: what this session holds of them is
@@ -549,10 +563,15 @@ fn hash_of(bytes: &[u8]) -> u64 {
 
 /// Reads one file's records: each as compact JSON, by id.
 fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
+    let bytes = std::fs::read(path).map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
+    parse_records(path, name, &bytes)
+}
+
+/// A file's records from its bytes.
+fn parse_records(path: &Path, name: &str, bytes: &[u8]) -> Result<FileRecords, EditError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| EditError::Io { path: shown.clone(), source })?;
-    let hash = hash_of(&bytes);
-    let text = std::str::from_utf8(&bytes).map_err(|_| EditError::Format(format!("{shown}: not UTF-8 text")))?;
+    let hash = hash_of(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| EditError::Format(format!("{shown}: not UTF-8 text")))?;
     let bad = |e: serde_json::Error| EditError::Format(format!("{shown}:{}:{}: {e}", e.line(), e.column()));
     let raw: Vec<&serde_json::value::RawValue> = if name == "places.geojson" {
         #[derive(Deserialize)]

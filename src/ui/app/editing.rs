@@ -26,7 +26,7 @@ impl CrossingsApp {
 
     /// True when there are edits not saved.
     pub fn unsaved(&self) -> bool {
-        self.editor.as_ref().is_some_and(|e| e.session.is_dirty())
+        self.saving || self.editor.as_ref().is_some_and(|e| e.session.is_dirty())
     }
 
     /// Edit mode on (a folder is opened for editing; the bundled dataset is copied first) or
@@ -426,9 +426,33 @@ impl CrossingsApp {
     /// Saves the edits: written, merged with changes made on disk meanwhile, or held back with
     /// the records that collide shown.
     pub(super) fn save_edits(&mut self) {
+        // A large folder is written off the UI thread (a million events take seconds); the
+        // editor comes back with the answer, and nothing can be edited meanwhile.
+        if self.atlas.dataset.events.len() > FULL_CHECK_EVENTS
+            && self.busy.is_none()
+            && let Some(mut editor) = self.editor.take()
+        {
+            self.busy = Some("Saving…".to_owned());
+            self.saving = true;
+            let tx = self.jobs_tx.clone();
+            std::thread::spawn(move || {
+                let saved = editor.session.save().map_err(|e| e.to_string());
+                let _ = tx.send(JobResult::Saved(Box::new(editor), saved));
+            });
+            return;
+        }
         let Some(editor) = &mut self.editor else { return };
+        let saved = editor.session.save().map_err(|e| e.to_string());
+        self.saved(saved);
+    }
+
+    /// Says what a save did (or why not), and shows the records in conflict.
+    pub(super) fn saved(&mut self, saved: Result<Saved, String>) {
+        self.busy = None;
+        self.saving = false;
+        let Some(editor) = &self.editor else { return };
         let dir = editor.session.dir().display().to_string();
-        self.status = Some(match editor.session.save() {
+        self.status = Some(match saved {
             Ok(Saved::Written { files, .. }) if files.is_empty() => {
                 Status { text: format!("Nothing to save in {dir}"), error: false }
             }
@@ -457,6 +481,9 @@ impl CrossingsApp {
             }
             Err(e) => Status { text: format!("Not saved: {e}. Your edits are kept."), error: true },
         });
+        if self.quit_confirmed && !self.unsaved() {
+            self.quit_after_save = true;
+        }
     }
 
     /// Writes the edited dataset, whole, into another folder (after a conflict: nothing is
@@ -509,6 +536,11 @@ impl CrossingsApp {
             QuitChoice::Cancel => return,
             QuitChoice::Save => {
                 self.save_edits();
+                if self.saving {
+                    // Written off the UI thread: the window closes when it is done.
+                    self.quit_confirmed = true;
+                    return;
+                }
                 if self.unsaved() {
                     return;
                 }

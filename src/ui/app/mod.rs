@@ -220,6 +220,8 @@ enum JobResult {
     SaveCopy(PathBuf),
     /// A folder opened for editing (and the edits restored into it), or why not.
     EditSession(OpenedSession, Option<Box<crate::dataset::patch::PatchIndex>>),
+    /// A save done off the UI thread, with the editor it took.
+    Saved(Box<super::edit::Editor>, Result<crate::edit::Saved, String>),
 }
 
 /// The loaded dataset and what the window derives from it once: one value, replaced whole
@@ -365,6 +367,10 @@ pub struct CrossingsApp {
     /// The ids of the dataset shown, for following edits ([`crate::dataset::patch`]); built at
     /// the first edit (or with the session, off the UI thread), dropped with the dataset.
     patch_index: Option<crate::dataset::patch::PatchIndex>,
+    /// A save is being written off the UI thread (the editor is with it).
+    saving: bool,
+    /// Close the window once that save is done (Save and quit).
+    quit_after_save: bool,
 }
 
 /// Centre and zoom that fit lon/lat points in a view of `size` points (web mercator, 256-px
@@ -498,6 +504,8 @@ impl CrossingsApp {
             dragging: None,
             conflicts: None,
             patch_index: None,
+            saving: false,
+            quit_after_save: false,
         };
         // The saved selection, by id, is read once here; from now on it is kept by index.
         let dataset = &app.atlas.dataset;
@@ -764,6 +772,13 @@ impl CrossingsApp {
                 JobResult::CopyTo(path) => self.copy_bundled(&path),
                 JobResult::SaveCopy(path) => self.save_copy(&path),
                 JobResult::EditSession(opened, index) => self.session_opened(opened, index),
+                JobResult::Saved(editor, saved) => {
+                    self.editor = Some(*editor);
+                    self.saved(saved);
+                    if self.quit_after_save {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                }
                 JobResult::LayerRead(path, result) => {
                     self.overlays_loading.remove(&path);
                     match &result {
