@@ -681,7 +681,9 @@ fn each_edit_patched_into_the_loaded_dataset_equals_loading_it_again() {
         // What the filters showed before the edit, followed through it.
         let filters = [
             crossings::chronology::TimeFilter::default(),
-            crossings::chronology::TimeFilter::window(crossings::chronology::TimeWindow::parse("1946-01/1951-12").unwrap()),
+            crossings::chronology::TimeFilter::window(
+                crossings::chronology::TimeWindow::parse("1946-01/1951-12").unwrap(),
+            ),
         ];
         let mut followed: Vec<_> =
             filters.iter().map(|f| crossings::query::visibility(shown, f, &Default::default())).collect();
@@ -794,8 +796,11 @@ fn time_an_editing_session_at_scale() {
     r.set_text("title", "Edited");
     let t = std::time::Instant::now();
     let before = s.record("events.json", &id).map(str::to_owned);
-    s.apply(Edit { label: "t".into(), changes: vec![Change { file: "events.json".into(), id, before, after: Some(r.to_text()) }] })
-        .unwrap();
+    s.apply(Edit {
+        label: "t".into(),
+        changes: vec![Change { file: "events.json".into(), id, before, after: Some(r.to_text()) }],
+    })
+    .unwrap();
     eprintln!("one step, journaled and synced: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = std::time::Instant::now();
     s.save().unwrap();

@@ -101,10 +101,11 @@ impl Record {
         r
     }
 
-    /// A new event at a place (or none), undated (no `date`) until the user types one.
+    /// A new event at a place (or none), undated (`"date": null`) until the user types one.
     pub fn new_event(id: &str, place: Option<&str>, title: &str) -> Record {
         let mut r = Record { kind: Kind::Event, fields: Fields::new(), props: Fields::new() };
         r.set_text("id", id);
+        r.set_null("date");
         r.set_text("date_basis", "stated");
         match place {
             Some(p) => r.set_text("place", p),
@@ -297,7 +298,7 @@ mod tests {
         let e = Record::new_event("e1", Some("harbin"), "Surrender");
         assert_eq!(
             e.to_text(),
-            r#"{"id":"e1","date_basis":"stated","place":"harbin","place_basis":"stated","people":[],"title":"Surrender","summary":"","category":"context","sources":[]}"#
+            r#"{"id":"e1","date":null,"date_basis":"stated","place":"harbin","place_basis":"stated","people":[],"title":"Surrender","summary":"","category":"context","sources":[]}"#
         );
         let p = Record::new_place("x", "X", LonLat { lon: 1.0, lat: 2.5 });
         assert_eq!(p.point(), Some(LonLat { lon: 1.0, lat: 2.5 }));

@@ -466,10 +466,13 @@ impl Form<'_> {
         }
         if field.lost_focus() && typed != self.record.text(key).unwrap_or_default() {
             let mut r = self.record.clone();
-            if optional {
-                r.set_optional(key, &typed)
+            if key == "date" && typed.trim().is_empty() {
+                // Undated is written `null`, as the dataset writes it.
+                r.set_null(key);
+            } else if optional {
+                r.set_optional(key, &typed);
             } else {
-                r.set_text(key, &typed)
+                r.set_text(key, &typed);
             }
             let label = format!("{label} of {}", self.name());
             self.commit(label, &r);

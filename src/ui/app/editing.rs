@@ -567,7 +567,10 @@ impl CrossingsApp {
     pub(super) fn edit_windows(&mut self, ctx: &egui::Context) -> Vec<Action> {
         let mut out = Vec::new();
         if let Some((_, dir, steps)) = &self.restore_offer {
-            egui::Window::new("Unsaved edits found").collapsible(false).resizable(false).show(ctx, |ui| {
+            egui::Window::new("Unsaved edits found")
+                .order(egui::Order::Foreground)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .collapsible(false).resizable(false).show(ctx, |ui| {
                 ui.label(format!(
                     "Crossings found {} edit{} to {} that were not saved (the app was closed or stopped before a save).",
                     steps.len(),
@@ -588,23 +591,31 @@ impl CrossingsApp {
             });
         }
         if self.quit_asked {
-            egui::Window::new("Quit with unsaved edits?").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label("Your edits are not saved to the folder yet.");
-                ui.horizontal(|ui| {
-                    if ui.button("Save and quit").clicked() {
-                        out.push(Action::Quit(QuitChoice::Save));
-                    }
-                    if ui.button("Quit without saving").clicked() {
-                        out.push(Action::Quit(QuitChoice::Discard));
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Action::Quit(QuitChoice::Cancel));
-                    }
+            egui::Window::new("Quit with unsaved edits?")
+                .order(egui::Order::Foreground)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label("Your edits are not saved to the folder yet.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save and quit").clicked() {
+                            out.push(Action::Quit(QuitChoice::Save));
+                        }
+                        if ui.button("Quit without saving").clicked() {
+                            out.push(Action::Quit(QuitChoice::Discard));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            out.push(Action::Quit(QuitChoice::Cancel));
+                        }
+                    });
                 });
-            });
         }
         if let Some(conflicts) = &self.conflicts {
-            egui::Window::new("Changed on disk").collapsible(false).default_width(560.0).show(ctx, |ui| {
+            egui::Window::new("Changed on disk")
+                .order(egui::Order::Foreground)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .collapsible(false).default_width(560.0).show(ctx, |ui| {
                 ui.label("Someone else changed these records in the folder since you opened it. Nothing was written; your edits are kept.");
                 egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
                     for c in conflicts {
