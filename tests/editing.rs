@@ -806,3 +806,67 @@ fn time_an_editing_session_at_scale() {
     s.save().unwrap();
     eprintln!("save (events.json rewritten): {:.2} s", t.elapsed().as_secs_f64());
 }
+
+#[test]
+fn dragging_a_marker_moves_the_place_and_undo_puts_it_back() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    let before = h.state().dataset().place(harbin).lon_lat;
+    let at = h.state().scene().unwrap().items.markers.iter().find(|m| m.place == harbin).expect("Harbin is drawn").pos;
+    let from = egui::pos2(at.x, at.y);
+    let to = from + egui::vec2(60.0, 40.0);
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    for i in 1..=10 {
+        h.event(egui::Event::PointerMoved(from + (to - from) * (i as f32 / 10.0)));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    let after = h.state().dataset().place(harbin).lon_lat;
+    assert!(after.lon > before.lon + 0.1 && after.lat < before.lat - 0.1, "{before:?} -> {after:?}");
+    assert_eq!(h.state().editor().unwrap().session.undo_label(), Some("Move Harbin"));
+    // The map did not pan while the marker was dragged: Harbin is drawn where it was dropped.
+    let now = h.state().scene().unwrap().items.markers.iter().find(|m| m.place == harbin).unwrap().pos;
+    assert!((now.x - to.x).abs() < 2.0 && (now.y - to.y).abs() < 2.0, "{now:?} {to:?}");
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().dataset().place(harbin).lon_lat, before);
+}
+
+#[test]
+fn a_renamed_id_is_renamed_wherever_a_record_refers_to_it() {
+    use crossings::edit::Kind;
+    let dir = geodata_copy();
+    let mut s = Session::open(dir.path(), None).unwrap();
+    let referring = s.references(Kind::Place, "harbin").len();
+    assert!(referring >= 3, "{referring}");
+    let edit = s.rename_edit(Kind::Place, "harbin", "haerbin", "Rename".into()).unwrap();
+    s.apply(edit).unwrap();
+    assert!(s.record("places.geojson", "harbin").is_none());
+    assert_eq!(s.references(Kind::Place, "haerbin").len(), referring);
+    assert!(s.references(Kind::Place, "harbin").is_empty());
+    let loaded = s.check().unwrap();
+    assert!(loaded.problems.iter().all(|p| !p.message.contains("harbin")), "{:?}", loaded.problems);
+    let d = &loaded.dataset;
+    assert_eq!(d.place_events[d.place_by_id("haerbin").unwrap().ix()].len(), 3);
+    // A person renamed too: the events naming them follow.
+    let edit = s.rename_edit(Kind::Person, "akiyama-ryosho", "akiyama", "Rename".into()).unwrap();
+    s.apply(edit).unwrap();
+    let d = s.check().unwrap().dataset;
+    assert!(!d.person_events[d.person_by_id("akiyama").unwrap().ix()].is_empty());
+}

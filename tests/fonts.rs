@@ -32,8 +32,18 @@ fn the_font_covers_every_script_the_atlas_names_places_in() {
 fn the_bundled_font_covers_every_non_ascii_character_the_interface_writes() {
     let face = ttf_parser::Face::parse(crossings::ui::fonts::BUNDLED_FONT, 0).unwrap();
     let mut missing = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(common::root().join("src/ui")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    // Every file under src/ui, its folders included (src/ui/app/).
+    let mut files = Vec::new();
+    let mut dirs = vec![common::root().join("src/ui")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { dirs.push(path) } else { files.push(path) }
+        }
+    }
+    assert!(files.iter().any(|f| f.ends_with("app/editing.rs")), "{files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
         for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
             for c in line.chars().filter(|c| !c.is_ascii()) {
                 if face.glyph_index(c).is_none() {
