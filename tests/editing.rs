@@ -231,15 +231,14 @@ fn journal_child_applies_edits_then_waits() {
     std::thread::sleep(std::time::Duration::from_secs(120));
 }
 
-#[test]
-fn edits_survive_kill_9_and_a_journal_cut_mid_line_is_read_to_its_last_whole_step() {
-    let dir = geodata_copy();
-    let original = read_all(dir.path());
-    let journal = dir.path().join("state").join("journal.jsonl");
+/// Runs [`journal_child_applies_edits_then_waits`] in a process of its own on `dir`, journaled
+/// to `journal`, and kills it with SIGKILL (no destructor, no flush, nothing saved) once its
+/// edits are applied.
+fn edit_in_a_process_then_kill_9(dir: &Path, journal: &Path) {
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "journal_child_applies_edits_then_waits", "--nocapture", "--test-threads=1"])
-        .env("CROSSINGS_EDIT_DIR", dir.path())
-        .env("CROSSINGS_JOURNAL", &journal)
+        .env("CROSSINGS_EDIT_DIR", dir)
+        .env("CROSSINGS_JOURNAL", journal)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -249,9 +248,16 @@ fn edits_survive_kill_9_and_a_journal_cut_mid_line_is_read_to_its_last_whole_ste
         line.clear();
         assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "the child ended early");
     }
-    // SIGKILL: no destructor, no flush, nothing saved.
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn edits_survive_kill_9_and_a_journal_cut_mid_line_is_read_to_its_last_whole_step() {
+    let dir = geodata_copy();
+    let original = read_all(dir.path());
+    let journal = dir.path().join("state").join("journal.jsonl");
+    edit_in_a_process_then_kill_9(dir.path(), &journal);
     assert_eq!(read_all(dir.path()), original, "the folder is untouched");
 
     let (folder, steps, cut) = read_journal(&journal).unwrap();
@@ -299,6 +305,16 @@ fn app_on(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
     app.set_folder(Some(dir.to_owned()));
     let mut h = common::app_harness(app, [1400.0, 900.0]);
     h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.run();
+    h
+}
+
+/// The app in edit mode on a folder, Harbin selected (its form shown).
+fn editing_harbin(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
+    let mut h = app_on(dir, journals);
+    key(&mut h, Modifiers::NONE, Key::E);
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
     h.run();
     h
 }
@@ -471,21 +487,7 @@ fn a_window_killed_with_kill_9_offers_its_edits_at_the_next_start() {
     let journals = tempfile::tempdir().unwrap();
     let journal = crossings::edit::journal_path(journals.path(), dir.path());
     let original = read_all(dir.path());
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "journal_child_applies_edits_then_waits", "--nocapture", "--test-threads=1"])
-        .env("CROSSINGS_EDIT_DIR", dir.path())
-        .env("CROSSINGS_JOURNAL", &journal)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("EDITS APPLIED") {
-        line.clear();
-        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "the child ended early");
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    edit_in_a_process_then_kill_9(dir.path(), &journal);
     assert_eq!(read_all(dir.path()), original);
 
     // The next start on that folder offers the four steps; restoring shows them, unsaved.
@@ -524,11 +526,7 @@ fn a_window_killed_with_kill_9_offers_its_edits_at_the_next_start() {
 fn a_file_changed_on_disk_after_opening_is_caught_at_save_and_a_delete_names_its_references() {
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
-    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
-    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
-    h.run();
+    let mut h = editing_harbin(dir.path(), journals.path());
     type_into(&mut h, "Name", "Harbin (Haerbin)");
 
     // Someone else renames Harbin in the file meanwhile.
@@ -576,11 +574,7 @@ fn a_file_changed_on_disk_after_opening_is_caught_at_save_and_a_delete_names_its
 fn quitting_with_unsaved_edits_asks_first() {
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
-    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
-    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
-    h.run();
+    let mut h = editing_harbin(dir.path(), journals.path());
     type_into(&mut h, "Name", "Harbin (Haerbin)");
     h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
     h.run();

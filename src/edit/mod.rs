@@ -44,6 +44,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// The change that adds a new record.
+    pub fn added(kind: Kind, id: &str, record: &Record) -> Change {
+        Change { file: kind.file().to_owned(), id: id.to_owned(), before: None, after: Some(record.to_text()) }
+    }
+
     /// The change that undoes this one.
     pub fn inverse(&self) -> Change {
         Change { file: self.file.clone(), id: self.id.clone(), before: self.after.clone(), after: self.before.clone() }

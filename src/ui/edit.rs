@@ -433,19 +433,20 @@ const CATEGORIES: [&str; 10] =
 impl Form<'_> {
     /// A step changing this record to `r`, labelled.
     fn commit(&mut self, label: String, r: &Record) {
-        let after = r.to_text();
-        if after == self.text {
-            return;
+        let change = self.change_to(r);
+        if change.after.as_deref() != Some(&self.text) {
+            self.out.push(EditOp::Apply(Edit { label, changes: vec![change] }));
         }
-        self.out.push(EditOp::Apply(Edit {
-            label,
-            changes: vec![Change {
-                file: self.kind.file().to_owned(),
-                id: self.id.clone(),
-                before: Some(self.text.clone()),
-                after: Some(after),
-            }],
-        }));
+    }
+
+    /// The change from this record as it is to `r`.
+    fn change_to(&self, r: &Record) -> Change {
+        Change {
+            file: self.kind.file().to_owned(),
+            id: self.id.clone(),
+            before: Some(self.text.clone()),
+            after: Some(r.to_text()),
+        }
     }
 
     fn name(&self) -> String {
@@ -597,22 +598,12 @@ impl Form<'_> {
         if create {
             let sid = crate::edit::fresh_id(Kind::Source, "new source", |id| self.editor.session.has(Kind::Source, id));
             let source = Record::new_source(&sid, "New source");
-            changes.push(Change {
-                file: Kind::Source.file().into(),
-                id: sid.clone(),
-                before: None,
-                after: Some(source.to_text()),
-            });
+            changes.push(Change::added(Kind::Source, &sid, &source));
             keep.push(sid);
         }
         if keep != now {
             r.set_list("sources", &keep);
-            changes.push(Change {
-                file: self.kind.file().into(),
-                id: self.id.clone(),
-                before: Some(self.text.clone()),
-                after: Some(r.to_text()),
-            });
+            changes.push(self.change_to(&r));
             let label = format!("Sources of {}", self.name());
             self.out.push(EditOp::Apply(Edit { label, changes }));
             if create && let Some(sid) = keep.last() {
@@ -710,12 +701,7 @@ impl Form<'_> {
                 let event = Record::new_event(&eid, Some(&self.id), "New event");
                 self.out.push(EditOp::Apply(Edit {
                     label: format!("Add an event at {}", self.name()),
-                    changes: vec![Change {
-                        file: Kind::Event.file().into(),
-                        id: eid.clone(),
-                        before: None,
-                        after: Some(event.to_text()),
-                    }],
+                    changes: vec![Change::added(Kind::Event, &eid, &event)],
                 }));
                 self.out.push(EditOp::Open(Kind::Event, eid));
             }
@@ -828,12 +814,7 @@ impl Form<'_> {
                 let session = &self.editor.session;
                 let pid = crate::edit::fresh_id(Kind::Person, &typed, |id| session.has(Kind::Person, id));
                 let person = Record::new_person(&pid, &typed);
-                changes.push(Change {
-                    file: Kind::Person.file().into(),
-                    id: pid.clone(),
-                    before: None,
-                    after: Some(person.to_text()),
-                });
+                changes.push(Change::added(Kind::Person, &pid, &person));
                 keep.push(pid);
                 self.editor.person_search.clear();
             }
@@ -841,12 +822,7 @@ impl Form<'_> {
         if keep != now {
             let mut r = self.record.clone();
             r.set_list("people", &keep);
-            changes.push(Change {
-                file: self.kind.file().into(),
-                id: self.id.clone(),
-                before: Some(self.text.clone()),
-                after: Some(r.to_text()),
-            });
+            changes.push(self.change_to(&r));
             let label = format!("People of {}", self.name());
             self.out.push(EditOp::Apply(Edit { label, changes }));
         }

@@ -367,12 +367,7 @@ impl CrossingsApp {
                 let place = Record::new_place(&id, "New place", at);
                 let edit = Edit {
                     label: format!("Add a place at {:.3}, {:.3}", at.lat, at.lon),
-                    changes: vec![Change {
-                        file: Kind::Place.file().into(),
-                        id: id.clone(),
-                        before: None,
-                        after: Some(place.to_text()),
-                    }],
+                    changes: vec![Change::added(Kind::Place, &id, &place)],
                 };
                 touched = Some(keys(&edit));
                 let r = editor.session.apply(edit).map_err(|e| e.to_string());
