@@ -840,6 +840,14 @@ fn dragging_a_marker_moves_the_place_and_undo_puts_it_back() {
     assert!((now.x - to.x).abs() < 2.0 && (now.y - to.y).abs() < 2.0, "{now:?} {to:?}");
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(h.state().dataset().place(harbin).lon_lat, before);
+    // A place selected shows its form; another place selected shows its own.
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
+    h.run();
+    assert_eq!(h.get_by_label("Name").value().as_deref(), Some("Harbin"));
+    let maizuru = h.state().dataset().place_by_id("maizuru").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(maizuru, true));
+    h.run();
+    assert_eq!(h.get_by_label("Name").value().as_deref(), Some("Maizuru"));
 }
 
 #[test]

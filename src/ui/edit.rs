@@ -73,6 +73,8 @@ pub struct Editor {
     person_search: String,
     /// The text of the "add a place at lat, lon" field.
     paste: String,
+    /// The place selected when the panel was last drawn (a new selection opens its form).
+    selected_seen: Option<String>,
 }
 
 /// Where a problem is: the kind of record from the file's name.
@@ -94,6 +96,7 @@ impl Editor {
             confirm: None,
             person_search: String::new(),
             paste: String::new(),
+            selected_seen: None,
         }
     }
 
@@ -197,11 +200,13 @@ impl Editor {
             confirm_ui(ui, kind, &id, &refs, &mut out);
             return out;
         }
-        // A selected place shows its form unless a record was opened from it.
-        if self.target.is_none()
-            && let Some(p) = selected
-        {
-            self.target = Some((Kind::Place, p.to_owned()));
+        // A place selected on the map or in the list shows its form (the form shown before
+        // stays reachable with Back).
+        if self.selected_seen.as_deref() != selected {
+            self.selected_seen = selected.map(str::to_owned);
+            if let Some(p) = selected {
+                self.open(Kind::Place, p);
+            }
         }
         let target = self.target.clone().filter(|(k, id)| self.session.has(*k, id));
         egui::ScrollArea::vertical().id_salt("edit-form").auto_shrink([false, false]).show(ui, |ui| {
