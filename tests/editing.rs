@@ -872,3 +872,28 @@ fn a_renamed_id_is_renamed_wherever_a_record_refers_to_it() {
     let d = s.check().unwrap().dataset;
     assert!(!d.person_events[d.person_by_id("akiyama").unwrap().ix()].is_empty());
 }
+
+#[test]
+fn other_names_are_edited_with_their_language_tags_and_keep_their_notes() {
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    let beijing = h.state().dataset().place_by_id("beijing").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(beijing, true));
+    h.run();
+    let label = "Other names (name [language]; …)";
+    assert_eq!(h.get_by_label(label).value().as_deref(), Some("北京 [zh-Hans]; Peking [en]"));
+    type_into(&mut h, label, "北京 [zh-Hans]; Peking [en]; Pékin [fr]");
+    let names = &h.state().dataset().place(beijing).names;
+    assert_eq!(names.len(), 3);
+    assert_eq!(names[1].note.as_deref(), Some("spelling used in the Kwantung Army source"), "the note stays");
+    assert_eq!((names[2].text.as_str(), names[2].lang.as_str()), ("Pékin", "fr"));
+    // A name without its tag is named, and nothing changes.
+    type_into(&mut h, label, "北京; Peking [en]");
+    assert!(h.query_by_label_contains("with its language tag").is_some());
+    assert_eq!(h.state().dataset().place(beijing).names.len(), 3);
+    // Other spellings, one list.
+    type_into(&mut h, "Also written in the sources (…; …)", "Peking; Peiping");
+    assert_eq!(h.state().dataset().place(beijing).aliases, ["Peking", "Peiping"]);
+}

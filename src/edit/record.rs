@@ -196,6 +196,11 @@ impl Record {
         self.set_raw(key, raw(&items));
     }
 
+    /// A field read as any type (`None` when missing or not of that shape).
+    pub fn value<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.map(key).get(key).and_then(|v| serde_json::from_str(v.get()).ok())
+    }
+
     /// A list of objects (a person's `places` ties), each as a JSON object; empty when missing.
     pub fn objects(&self, key: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
         self.map(key).get(key).and_then(|v| serde_json::from_str(v.get()).ok()).unwrap_or_default()

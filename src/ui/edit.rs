@@ -15,7 +15,7 @@ use egui::{RichText, Ui};
 use crate::chronology::FuzzyDate;
 use crate::dataset::Problem;
 use crate::edit::{Change, Edit, Kind, Record, Session};
-use crate::model::{Dataset, LonLat, Theme};
+use crate::model::{Dataset, LonLat, Name, Theme};
 
 use super::style;
 
@@ -180,9 +180,26 @@ impl Editor {
             return;
         }
         self.buffers.clear();
-        for key in ["id", "name", "title", "date", "summary", "role", "biography", "note", "country", "file", "url"] {
+        for key in [
+            "id",
+            "name",
+            "title",
+            "date",
+            "summary",
+            "role",
+            "biography",
+            "note",
+            "country",
+            "file",
+            "url",
+            "not_before",
+            "not_after",
+        ] {
             self.buffers.insert(key, record.text(key).unwrap_or_default());
         }
+        let names: Vec<Name> = record.value("names").unwrap_or_default();
+        self.buffers.insert("names", crate::import::format_names(&names));
+        self.buffers.insert("aliases", record.list("aliases").join("; "));
         if let Some(p) = record.point() {
             self.buffers.insert("lat", format!("{}", p.lat));
             self.buffers.insert("lon", format!("{}", p.lon));
@@ -406,6 +423,14 @@ pub fn where_is(p: LonLat) -> String {
     format!("{:.4}° {ns}, {:.4}° {ew}: {country}", p.lat.abs(), p.lon.abs())
 }
 
+/// How a typed outer bound is read (empty: none).
+pub fn bound_reading(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Ok("none".to_owned());
+    }
+    FuzzyDate::parse(text.trim()).map(|d| d.describe()).map_err(|e| e.to_string())
+}
+
 /// How a typed date is read, by the loader's own reader.
 pub fn date_reading(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -617,6 +642,44 @@ impl Form<'_> {
         }
     }
 
+    /// Other names (`会津 [ja]; Peking [en]`) and the forms the sources write (`A; B`). A name
+    /// kept keeps its note.
+    fn names(&mut self, ui: &mut Ui) {
+        let l = ui.label("Other names (name [language]; …)");
+        let buf = self.editor.buffers.entry("names").or_default();
+        let field = ui.add(egui::TextEdit::singleline(buf).desired_width(f32::INFINITY)).labelled_by(l.id);
+        let typed = buf.clone();
+        let parts = typed.split(';').filter(|p| !p.trim().is_empty()).count();
+        let mut names = crate::import::parse_names(&typed);
+        if names.len() < parts {
+            ui.colored_label(
+                style::ERROR_TEXT,
+                "write each name with its language tag: 会津 [ja]; Aizu-Wakamatsu [en]",
+            );
+        }
+        let now: Vec<Name> = self.record.value("names").unwrap_or_default();
+        if field.lost_focus()
+            && names.len() == parts
+            && names.iter().map(|n| (&n.text, &n.lang)).ne(now.iter().map(|n| (&n.text, &n.lang)))
+        {
+            for n in &mut names {
+                n.note = now.iter().find(|o| o.text == n.text && o.lang == n.lang).and_then(|o| o.note.clone());
+            }
+            let mut r = self.record.clone();
+            r.set_value("names", &names);
+            self.commit(format!("Names of {}", self.name()), &r);
+        }
+        let l = ui.label("Also written in the sources (…; …)");
+        let buf = self.editor.buffers.entry("aliases").or_default();
+        let field = ui.add(egui::TextEdit::singleline(buf).desired_width(f32::INFINITY)).labelled_by(l.id);
+        let aliases: Vec<String> = buf.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+        if field.lost_focus() && aliases != self.record.list("aliases") {
+            let mut r = self.record.clone();
+            r.set_list("aliases", &aliases);
+            self.commit(format!("Other spellings of {}", self.name()), &r);
+        }
+    }
+
     fn delete_button(&mut self, ui: &mut Ui) {
         if ui.button(format!("Delete {}…", self.kind.noun())).clicked() {
             self.out.push(EditOp::AskDelete(self.kind, self.id.clone()));
@@ -625,6 +688,7 @@ impl Form<'_> {
 
     fn place(&mut self, ui: &mut Ui) {
         self.line(ui, "name", "Name", false, None);
+        self.names(ui);
         let point = self.record.point();
         ui.horizontal(|ui| {
             for (key, label) in [("lat", "Latitude"), ("lon", "Longitude")] {
@@ -753,6 +817,12 @@ impl Form<'_> {
         self.line(ui, "date", "Date (EDTF)", true, Some(date_reading));
         let basis = [("stated", "stated in a source"), ("inferred", "inferred")];
         self.choice(ui, "date_basis", "Date basis", &basis);
+        // Outer bounds: what the sources allow of an open or unknown end.
+        self.line(ui, "not_before", "Not before (EDTF, optional)", true, Some(bound_reading));
+        self.line(ui, "not_after", "Not after (EDTF, optional)", true, Some(bound_reading));
+        if self.record.text("not_before").is_some() || self.record.text("not_after").is_some() {
+            self.choice(ui, "bounds_basis", "Bounds basis", &basis);
+        }
         self.line(ui, "title", "Title", false, None);
         self.area(ui, "summary", "Summary", false);
         let themes: Vec<(&str, &str)> = Theme::ALL.iter().map(|t| (t.as_str(), t.label())).collect();
@@ -835,6 +905,7 @@ impl Form<'_> {
 
     fn person(&mut self, ui: &mut Ui) {
         self.line(ui, "name", "Name", false, None);
+        self.names(ui);
         self.line(ui, "role", "Role", false, None);
         self.area(ui, "biography", "Biography", false);
         self.sources(ui);
