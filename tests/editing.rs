@@ -553,6 +553,20 @@ fn a_file_changed_on_disk_after_opening_is_caught_at_save_and_a_delete_names_its
     }
     let mine = common::load_dir(&target).unwrap();
     assert_eq!(mine.dataset.place(mine.dataset.place_by_id("harbin").unwrap()).name, "Harbin (Haerbin)");
+    // Or settled here: "Save the rest" writes nothing of Harbin; "Keep mine" then writes it
+    // over theirs, knowingly, at the next save.
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("Save the rest").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+    assert!(h.state().unsaved());
+    h.get_by_label("Keep mine (harbin)").click();
+    h.run();
+    assert!(h.query_by_label_contains("Someone else changed these records").is_none(), "all settled");
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(!h.state().unsaved(), "{:?}", h.state().status);
+    let saved = common::load_dir(dir.path()).unwrap().dataset;
+    assert_eq!(saved.place(saved.place_by_id("harbin").unwrap()).name, "Harbin (Haerbin)");
 
     // Deleting Harbin asks first, naming the events at it; undo brings them all back.
     h.get_by_label("Delete place…").click();
@@ -896,4 +910,59 @@ fn other_names_are_edited_with_their_language_tags_and_keep_their_notes() {
     // Other spellings, one list.
     type_into(&mut h, "Also written in the sources (…; …)", "Peking; Peiping");
     assert_eq!(h.state().dataset().place(beijing).aliases, ["Peking", "Peiping"]);
+}
+
+#[test]
+fn a_merging_save_writes_what_does_not_conflict_and_each_conflict_is_settled_by_choice() {
+    let dir = geodata_copy();
+    let mut s = Session::open(dir.path(), None).unwrap();
+    s.apply(move_harbin(&s)).unwrap();
+    s.apply(add_event()).unwrap();
+    s.apply(rename_person(&s)).unwrap();
+    // Someone else moves Harbin elsewhere and renames the same person.
+    let places = dir.path().join("places.geojson");
+    let theirs = std::fs::read_to_string(&places).unwrap().replace(
+        "126.64,
+          45.76",
+        "126.5,
+          45.7",
+    );
+    std::fs::write(&places, &theirs).unwrap();
+    let people = dir.path().join("people.json");
+    let theirs_people =
+        std::fs::read_to_string(&people).unwrap().replacen("\"name\": \"Abe Shinzo\"", "\"name\": \"Abe Shinzō\"", 1);
+    std::fs::write(&people, &theirs_people).unwrap();
+
+    let (saved, conflicts) = s.save_merging().unwrap();
+    assert!(matches!(saved, Saved::Written { .. }), "{saved:?}");
+    let mut ids: Vec<&str> = conflicts.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["abe-shinzo", "harbin"], "{conflicts:?}");
+    // The new event is written; Harbin and the person are theirs on disk, ours here, unsaved.
+    assert!(common::load_dir(dir.path()).unwrap().dataset.events.iter().any(|e| e.id == "zz-test-event"));
+    assert!(std::fs::read_to_string(&places).unwrap().contains("126.5"));
+    assert!(s.record("places.geojson", "harbin").unwrap().contains("[126.7,45.8]"));
+    assert!(s.is_dirty());
+    // A save now still refuses them: nothing is overwritten unseen.
+    assert!(matches!(s.save().unwrap(), Saved::Conflicts(c) if c.len() == 2));
+    // Harbin: keep mine (written over theirs, knowingly). The person: take theirs.
+    let harbin = conflicts.iter().find(|c| c.id == "harbin").unwrap();
+    s.keep_mine(&harbin.file, &harbin.id, harbin.theirs.clone());
+    let person = conflicts.iter().find(|c| c.id == "abe-shinzo").unwrap();
+    let back = Edit {
+        label: "Take theirs".into(),
+        changes: vec![Change {
+            file: person.file.clone(),
+            id: person.id.clone(),
+            before: s.record(&person.file, &person.id).map(str::to_owned),
+            after: person.theirs.clone(),
+        }],
+    };
+    s.apply(back).unwrap();
+    assert!(matches!(s.save().unwrap(), Saved::Written { .. }));
+    let d = common::load_dir(dir.path()).unwrap().dataset;
+    let harbin = d.place(d.place_by_id("harbin").unwrap());
+    assert_eq!((harbin.lon_lat.lon, harbin.lon_lat.lat), (126.7, 45.8), "mine");
+    assert_eq!(d.person(d.person_by_id("abe-shinzo").unwrap()).name, "Abe Shinzō", "theirs");
+    assert!(!s.is_dirty());
 }

@@ -469,6 +469,28 @@ impl Session {
     /// here were changed there; otherwise nothing at all is written and the conflicts are
     /// returned (the session's changes are kept, to save elsewhere or after a reload).
     pub fn save(&mut self) -> Result<Saved, EditError> {
+        self.save_with(false).map(|(saved, _)| saved)
+    }
+
+    /// Saves what does not conflict with changes made on disk meanwhile, merged with them,
+    /// and keeps the changes that do as unsaved (still shown, still journaled), returned for
+    /// the user to settle ([`Session::keep_mine`], or an edit back to theirs).
+    pub fn save_merging(&mut self) -> Result<(Saved, Vec<Conflict>), EditError> {
+        self.save_with(true)
+    }
+
+    /// Settles a conflict for this session's version: the record on disk (`theirs`) is taken
+    /// as what the change was made from, so the next save writes this session's version over
+    /// it, knowingly.
+    pub fn keep_mine(&mut self, file: &str, id: &str, theirs: Option<String>) {
+        if let Some(c) =
+            self.pending.iter_mut().flat_map(|e| e.changes.iter_mut()).find(|c| c.file == file && c.id == id)
+        {
+            c.before = theirs;
+        }
+    }
+
+    fn save_with(&mut self, partial: bool) -> Result<(Saved, Vec<Conflict>), EditError> {
         // What this session changed since the last save, per file: id to (before, after).
         let mine = self.net();
         let mut writes = Vec::new();
@@ -491,7 +513,8 @@ impl Session {
             let mut out = disk.clone();
             for (id, (before, after)) in changes {
                 let theirs = disk.texts.get(id);
-                if theirs.map(String::as_str) != before.as_deref() {
+                // The same change made on both sides is no conflict.
+                if theirs.map(String::as_str) != before.as_deref() && theirs != after.as_ref() {
                     conflicts.push(Conflict {
                         file: name.to_owned(),
                         id: id.clone(),
@@ -515,9 +538,9 @@ impl Session {
             merged.push(name.to_owned());
             writes.push((name, path, Some(out)));
         }
-        if !conflicts.is_empty() {
-            conflicts.sort_by(|a, b| (&a.file, &a.id).cmp(&(&b.file, &b.id)));
-            return Ok(Saved::Conflicts(conflicts));
+        conflicts.sort_by(|a, b| (&a.file, &a.id).cmp(&(&b.file, &b.id)));
+        if !conflicts.is_empty() && !partial {
+            return Ok((Saved::Conflicts(conflicts), Vec::new()));
         }
         let mut files = Vec::new();
         for (name, path, out) in writes {
@@ -527,7 +550,24 @@ impl Session {
             // What is on disk now is what was written: the records written, by that hash.
             let hash = hash_of(&text);
             match out {
-                Some(out) => _ = self.files.insert(name.to_owned(), FileRecords { hash, ..out }),
+                Some(mut out) => {
+                    // The records left unsaved stay as this session has them.
+                    for c in conflicts.iter().filter(|c| c.file == name) {
+                        match &c.mine {
+                            Some(t) => {
+                                if !out.texts.contains_key(&c.id) {
+                                    out.order.push(c.id.clone());
+                                }
+                                out.texts.insert(c.id.clone(), t.clone());
+                            }
+                            None => _ = out.texts.remove(&c.id),
+                        }
+                    }
+                    // A file with changes held back is read again at the next save (its
+                    // records on disk differ from what those changes were made from).
+                    let hash = if conflicts.iter().any(|c| c.file == name) { 0 } else { hash };
+                    self.files.insert(name.to_owned(), FileRecords { hash, ..out });
+                }
                 None => {
                     if let Some(f) = self.files.get_mut(name) {
                         f.hash = hash;
@@ -542,7 +582,32 @@ impl Session {
         if let Some(j) = &mut self.journal {
             j.clear()?;
         }
-        Ok(Saved::Written { files, merged })
+        // What was held back stays unsaved, from the version it was made from.
+        if !conflicts.is_empty() {
+            let kept = Edit {
+                label: "Changes kept after a conflict".into(),
+                changes: conflicts
+                    .iter()
+                    .map(|c| Change {
+                        file: c.file.clone(),
+                        id: c.id.clone(),
+                        before: mine[&c.file][&c.id].0.clone(),
+                        after: c.mine.clone(),
+                    })
+                    .collect(),
+            };
+            // The journal has them from the records now on disk, so that a restore after a
+            // crash applies to the folder as it will be opened then.
+            if let Some(j) = &mut self.journal {
+                let mut from_disk = kept.clone();
+                for (c, conflict) in from_disk.changes.iter_mut().zip(&conflicts) {
+                    c.before = conflict.theirs.clone();
+                }
+                j.append(&from_disk)?;
+            }
+            self.pending.push(kept);
+        }
+        Ok((Saved::Written { files, merged }, conflicts))
     }
 }
 

@@ -90,6 +90,20 @@ pub enum Action {
     SaveCopyTo(std::path::PathBuf),
     /// Close the conflict window: reload the folder from disk (`true`) or keep editing.
     CloseConflicts(bool),
+    /// Settle the records changed both here and on disk.
+    Settle(Settle),
+}
+
+/// How records changed both here and on disk are settled (the conflict window).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// Write this session's version of the n-th record over the one on disk at the next save.
+    KeepMine(usize),
+    /// Take the version on disk for the n-th record (an edit, undoable).
+    TakeTheirs(usize),
+    /// Save everything else now, merged with the changes on disk; the records in conflict
+    /// stay unsaved.
+    SaveRest,
 }
 
 /// What to do with unsaved edits when the window is closed.

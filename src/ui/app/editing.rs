@@ -11,7 +11,7 @@ use super::{CrossingsApp, JobResult, PathPrompt, PathPurpose, Picked, Prepared, 
 use crate::edit::{Change, Edit, Kind, Record, Saved, Session};
 use crate::geometry::Mercator;
 use crate::model::LonLat;
-use crate::ui::action::{Action, QuitChoice};
+use crate::ui::action::{Action, QuitChoice, Settle};
 use crate::ui::edit::{EditOp, Editor};
 
 /// Up to this many events, the whole dataset is checked again after each edit (about 10 ms
@@ -611,15 +611,32 @@ impl CrossingsApp {
                 .order(egui::Order::Foreground)
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
                 .collapsible(false).default_width(560.0).show(ctx, |ui| {
-                ui.label("Someone else changed these records in the folder since you opened it. Nothing was written; your edits are kept.");
+                ui.label(
+                    "Someone else changed these records in the folder since you opened it. Nothing was written; your edits are kept.",
+                );
                 egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                    for c in conflicts {
+                    for (i, c) in conflicts.iter().enumerate() {
                         ui.label(egui::RichText::new(format!("{} · {}", c.file, c.id)).strong());
                         ui.label(format!("Yours: {}", c.mine.as_deref().unwrap_or("(deleted)")));
                         ui.label(format!("On disk: {}", c.theirs.as_deref().unwrap_or("(deleted)")));
+                        ui.horizontal(|ui| {
+                            if ui.button(format!("Keep mine ({})", c.id)).on_hover_text("Written over theirs at the next save").clicked() {
+                                out.push(Action::Settle(Settle::KeepMine(i)));
+                            }
+                            if ui.button(format!("Take theirs ({})", c.id)).on_hover_text("Your change to it is undone (Ctrl+Z brings it back)").clicked() {
+                                out.push(Action::Settle(Settle::TakeTheirs(i)));
+                            }
+                        });
                         ui.separator();
                     }
                 });
+                if ui
+                    .button("Save the rest")
+                    .on_hover_text("Everything else is saved now, with their changes; these records stay unsaved")
+                    .clicked()
+                {
+                    out.push(Action::Settle(Settle::SaveRest));
+                }
                 ui.horizontal(|ui| {
                     if ui.button("Save my version elsewhere…").clicked() {
                         out.push(Action::SaveCopyTo(PathBuf::new()));
@@ -634,6 +651,59 @@ impl CrossingsApp {
             });
         }
         out
+    }
+
+    /// Settles the records changed both here and on disk, one by one or by saving the rest.
+    pub(super) fn settle(&mut self, how: Settle) {
+        let (Some(editor), Some(conflicts)) = (&mut self.editor, &mut self.conflicts) else { return };
+        let mut touched = None;
+        match how {
+            Settle::KeepMine(i) if i < conflicts.len() => {
+                let c = conflicts.remove(i);
+                editor.session.keep_mine(&c.file, &c.id, c.theirs.clone());
+                self.status = Some(Status {
+                    text: format!("{} · {}: yours is written at the next save", c.file, c.id),
+                    error: false,
+                });
+            }
+            Settle::TakeTheirs(i) if i < conflicts.len() => {
+                let c = conflicts.remove(i);
+                let before = editor.session.record(&c.file, &c.id).map(str::to_owned);
+                let edit = Edit {
+                    label: format!("Take theirs for {}", c.id),
+                    changes: vec![Change { file: c.file.clone(), id: c.id.clone(), before, after: c.theirs.clone() }],
+                };
+                match editor.session.apply(edit) {
+                    Ok(()) => touched = Some(vec![(c.file, c.id)]),
+                    Err(e) => self.status = Some(Status { text: format!("Not done: {e}"), error: true }),
+                }
+            }
+            Settle::SaveRest => match editor.session.save_merging() {
+                Ok((Saved::Written { files, .. }, left)) => {
+                    self.status = Some(Status {
+                        text: format!(
+                            "Saved {}; {} record{} still differ from the folder",
+                            if files.is_empty() { "nothing else".to_owned() } else { files.join(", ") },
+                            left.len(),
+                            if left.len() == 1 { "" } else { "s" }
+                        ),
+                        error: false,
+                    });
+                    *conflicts = left;
+                }
+                Ok((Saved::Conflicts(left), _)) => *conflicts = left,
+                Err(e) => {
+                    self.status = Some(Status { text: format!("Not saved: {e}. Your edits are kept."), error: true })
+                }
+            },
+            Settle::KeepMine(_) | Settle::TakeTheirs(_) => {}
+        }
+        if conflicts.is_empty() {
+            self.conflicts = None;
+        }
+        if let Some(t) = touched {
+            self.follow_edit(&t);
+        }
     }
 
     /// Asks where to save a copy of the edits, then saves it.

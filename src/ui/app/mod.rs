@@ -1087,6 +1087,7 @@ impl CrossingsApp {
             Action::Quit(_) => {}
             Action::SaveCopyTo(dir) => self.ask_save_copy(dir),
             Action::CloseConflicts(reload) => self.close_conflicts(reload),
+            Action::Settle(how) => self.settle(how),
             Action::ExportPicture(kind) => {
                 let snapshot = self.picture_snapshot();
                 self.picture_dialog = Some(super::pictures::PictureDialog::new(kind, snapshot));
