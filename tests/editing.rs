@@ -966,3 +966,35 @@ fn a_merging_save_writes_what_does_not_conflict_and_each_conflict_is_settled_by_
     assert_eq!(d.person(d.person_by_id("abe-shinzo").unwrap()).name, "Abe Shinzō", "theirs");
     assert!(!s.is_dirty());
 }
+
+#[test]
+fn a_person_is_tied_to_a_place_by_search_and_the_ties_keep_their_fields_in_order() {
+    use crossings::edit::Kind;
+    use crossings::ui::edit::EditOp;
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    h.state_mut().apply(crossings::ui::Action::Edit(EditOp::Open(Kind::Person, "hata-shunroku".into())));
+    h.run();
+    h.get_by_label("Tie to a place").focus();
+    h.run();
+    h.get_by_label("Tie to a place").type_text("maizu");
+    h.run();
+    let d = h.state().dataset();
+    let button = format!("Tie to {}", d.place(d.place_by_id("maizuru").unwrap()).display_name());
+    h.get_by_label(&button).click();
+    h.run();
+    let text = h.state().editor().unwrap().session.record("people.json", "hata-shunroku").unwrap().to_owned();
+    assert!(text.contains(r#""places":[{"place":"aizu","basis":"inferred","note":"#), "{text}");
+    assert!(text.contains(r#"{"place":"maizuru","basis":"stated"}"#), "{text}");
+    let d = h.state().dataset();
+    let hata = d.person(d.person_by_id("hata-shunroku").unwrap());
+    let tied: Vec<&str> = hata.places.iter().map(|t| d.place(t.place).id.as_str()).collect();
+    assert_eq!(tied, ["aizu", "maizuru"]);
+    // Untied again with the tie's own button.
+    h.get_all_by_label("untie").last().unwrap().click();
+    h.run();
+    let d = h.state().dataset();
+    assert_eq!(d.person(d.person_by_id("hata-shunroku").unwrap()).places.len(), 1);
+}

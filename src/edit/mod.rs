@@ -239,14 +239,14 @@ impl Session {
             match (kind, other) {
                 (Kind::Place, Kind::Event) => r.set_text("place", new_id),
                 (Kind::Place, Kind::Person) => {
-                    let ties: Vec<serde_json::Value> = r
+                    let ties: Vec<_> = r
                         .objects("places")
                         .into_iter()
                         .map(|mut o| {
                             if o.get("place").and_then(|p| p.as_str()) == Some(id) {
                                 o.insert("place".into(), new_id.into());
                             }
-                            serde_json::Value::Object(o)
+                            o
                         })
                         .collect();
                     r.set_value("places", &ties);
@@ -686,12 +686,8 @@ fn person_ties(r: &Record) -> Vec<String> {
 }
 
 fn drop_tie(r: &mut Record, place: &str) {
-    let kept: Vec<serde_json::Value> = r
-        .objects("places")
-        .into_iter()
-        .filter(|o| o.get("place").and_then(|p| p.as_str()) != Some(place))
-        .map(serde_json::Value::Object)
-        .collect();
+    let kept: Vec<_> =
+        r.objects("places").into_iter().filter(|o| o.get("place").and_then(|p| p.as_str()) != Some(place)).collect();
     r.set_value("places", &kept);
 }
 

@@ -201,8 +201,9 @@ impl Record {
         self.map(key).get(key).and_then(|v| serde_json::from_str(v.get()).ok())
     }
 
-    /// A list of objects (a person's `places` ties), each as a JSON object; empty when missing.
-    pub fn objects(&self, key: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    /// A list of objects (a person's `places` ties), each with its members in the order
+    /// written; empty when missing.
+    pub fn objects(&self, key: &str) -> Vec<IndexMap<String, serde_json::Value>> {
         self.map(key).get(key).and_then(|v| serde_json::from_str(v.get()).ok()).unwrap_or_default()
     }
 

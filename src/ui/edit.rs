@@ -73,6 +73,8 @@ pub struct Editor {
     person_search: String,
     /// The text of the "add a place at lat, lon" field.
     paste: String,
+    /// The text of a person's "tie to a place" search.
+    place_search: String,
     /// The place selected when the panel was last drawn (a new selection opens its form).
     selected_seen: Option<String>,
 }
@@ -96,6 +98,7 @@ impl Editor {
             confirm: None,
             person_search: String::new(),
             paste: String::new(),
+            place_search: String::new(),
             selected_seen: None,
         }
     }
@@ -680,6 +683,64 @@ impl Form<'_> {
         }
     }
 
+    /// A person's ties to places (besides their events'): each with its basis, removable;
+    /// search as you type to add one.
+    fn ties(&mut self, ui: &mut Ui) {
+        let now = self.record.objects("places");
+        ui.label(RichText::new("Tied to places").strong());
+        let mut next = now.clone();
+        for (i, tie) in now.iter().enumerate() {
+            let place = tie.get("place").and_then(|p| p.as_str()).unwrap_or_default().to_owned();
+            let inferred = tie.get("basis").and_then(|b| b.as_str()) == Some("inferred");
+            ui.horizontal_wrapped(|ui| {
+                let name = self.dataset.place_by_id(&place).map(|p| self.dataset.place(p).display_name());
+                if ui.link(name.unwrap_or_else(|| format!("{place} (no such place)"))).clicked() {
+                    self.out.push(EditOp::ShowPlace(place.clone()));
+                }
+                let basis = if inferred { "inferred" } else { "stated" };
+                if ui.small_button(basis).on_hover_text("Stated in a source, or inferred: click to change").clicked() {
+                    next[i].insert("basis".into(), (if inferred { "stated" } else { "inferred" }).into());
+                }
+                if ui.small_button("untie").on_hover_text(format!("Untie from {place}")).clicked() {
+                    next[i].insert("place".into(), serde_json::Value::Null);
+                }
+            });
+        }
+        next.retain(|t| !t.get("place").is_some_and(serde_json::Value::is_null));
+        let l = ui.label("Tie to a place");
+        ui.add(
+            egui::TextEdit::singleline(&mut self.editor.place_search)
+                .hint_text("type a place")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id);
+        let search = crate::query::fold(self.editor.place_search.trim());
+        if !search.is_empty() {
+            let tied = |id: &str| now.iter().any(|t| t.get("place").and_then(|p| p.as_str()) == Some(id));
+            let hits = self
+                .dataset
+                .places
+                .iter()
+                .filter(|p| !tied(&p.id))
+                .filter(|p| crate::query::fold(&p.name).contains(&search) || p.id.contains(&search))
+                .take(8);
+            for p in hits {
+                if ui.button(format!("Tie to {}", p.display_name())).clicked() {
+                    let mut tie = indexmap::IndexMap::new();
+                    tie.insert("place".to_owned(), serde_json::Value::from(p.id.clone()));
+                    tie.insert("basis".to_owned(), serde_json::Value::from("stated"));
+                    next.push(tie);
+                    self.editor.place_search.clear();
+                }
+            }
+        }
+        if next != now {
+            let mut r = self.record.clone();
+            r.set_value("places", &next);
+            self.commit(format!("Places of {}", self.name()), &r);
+        }
+    }
+
     fn delete_button(&mut self, ui: &mut Ui) {
         if ui.button(format!("Delete {}…", self.kind.noun())).clicked() {
             self.out.push(EditOp::AskDelete(self.kind, self.id.clone()));
@@ -908,6 +969,7 @@ impl Form<'_> {
         self.names(ui);
         self.line(ui, "role", "Role", false, None);
         self.area(ui, "biography", "Biography", false);
+        self.ties(ui);
         self.sources(ui);
         self.area(ui, "note", "Note", true);
         self.delete_button(ui);
