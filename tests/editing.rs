@@ -425,6 +425,15 @@ fn a_place_added_by_a_map_click_gets_an_event_and_a_person_then_undo_redo_save_a
     assert_eq!(by_ids(&reloaded.dataset), by_ids(h.state().dataset()));
     let p = reloaded.dataset.place(reloaded.dataset.place_by_id("new-place").unwrap());
     assert_eq!(p.name, "Fushun war criminals management centre");
+    // The event was saved as a draft (it cites no source): `validate` names it.
+    assert!(
+        reloaded
+            .problems
+            .iter()
+            .any(|p| p.record.as_deref() == Some(event_id.as_str()) && p.message.contains("no sources")),
+        "{:?}",
+        reloaded.problems
+    );
     // What was saved is in the canonical format: `crossings fmt --check` has nothing to do.
     assert!(crossings::dataset::fmt::format_folder(dir.path(), true).unwrap().iter().all(|f| !f.changed));
 }
@@ -907,6 +916,18 @@ fn other_names_are_edited_with_their_language_tags_and_keep_their_notes() {
     type_into(&mut h, label, "北京; Peking [en]");
     assert!(h.query_by_label_contains("with its language tag").is_some());
     assert_eq!(h.state().dataset().place(beijing).names.len(), 3);
+    // An id already taken is named as it is typed, and not applied.
+    h.get_by_label("Id").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_label("Id").type_text("harbin");
+    h.run();
+    assert!(h.query_by_label_contains("another place has the id 'harbin'").is_some());
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().dataset().place_by_id("beijing").is_some(), "not renamed onto Harbin");
+    assert_eq!(h.get_by_label("Id").value().as_deref(), Some("beijing"));
     // Other spellings, one list.
     type_into(&mut h, "Also written in the sources (…; …)", "Peking; Peiping");
     assert_eq!(h.state().dataset().place(beijing).aliases, ["Peking", "Peiping"]);
