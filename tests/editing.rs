@@ -1019,3 +1019,42 @@ fn a_person_is_tied_to_a_place_by_search_and_the_ties_keep_their_fields_in_order
     let d = h.state().dataset();
     assert_eq!(d.person(d.person_by_id("hata-shunroku").unwrap()).places.len(), 1);
 }
+
+#[test]
+fn a_new_person_and_a_new_source_are_made_from_an_events_form() {
+    use crossings::edit::Kind;
+    use crossings::ui::edit::EditOp;
+    let dir = geodata_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let mut h = app_on(dir.path(), journals.path());
+    key(&mut h, Modifiers::NONE, Key::E);
+    // The first event at Harbin.
+    let d = h.state().dataset();
+    let event = d.event(d.place_events[d.place_by_id("harbin").unwrap().ix()][0]).id.clone();
+    h.state_mut().apply(crossings::ui::Action::Edit(EditOp::Open(Kind::Event, event.clone())));
+    h.run();
+    h.get_by_label("Add a person").focus();
+    h.run();
+    h.get_by_label("Add a person").type_text("Nakamura Test");
+    h.run();
+    h.get_by_label("New person 'Nakamura Test'").click();
+    h.run();
+    let d = h.state().dataset();
+    let person = d.person_by_id("nakamura-test").expect("a new person");
+    let e = d.events.iter().find(|e| e.id == event).unwrap();
+    assert!(e.people.contains(&person), "tied to the event");
+    // A new source, cited and opened for its title.
+    h.get_by_label("Cite a source").click();
+    h.run();
+    h.get_by_label("New source…").click();
+    h.run();
+    let d = h.state().dataset();
+    let source = d.sources.iter().position(|s| s.id == "new-source").expect("a new source");
+    assert!(d.events.iter().find(|e| e.id == event).unwrap().sources.iter().any(|s| s.ix() == source));
+    assert_eq!(h.state().editor().unwrap().target(), Some(&(Kind::Source, "new-source".to_owned())));
+    // One step each: undone, both are gone.
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    let d = h.state().dataset();
+    assert!(d.person_by_id("nakamura-test").is_none() && d.sources.iter().all(|s| s.id != "new-source"));
+}
