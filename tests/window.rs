@@ -35,6 +35,11 @@ fn start() -> Session {
 
 /// Starts the app, with a saved state (the JSON the app keeps between runs) when given.
 fn start_with_state(state: Option<&str>) -> Session {
+    start_with(state, &[])
+}
+
+/// Starts the app with these arguments (and a saved state when given).
+fn start_with(state: Option<&str>, args: &[&std::ffi::OsStr]) -> Session {
     // A display number unlikely to clash with other tests or a desktop, and one per test:
     // the tests of this file run at once in one process.
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -66,6 +71,7 @@ fn start_with_state(state: Option<&str>) -> Session {
     }
     let log = std::fs::File::create(common::artifacts().join("window-test.log")).unwrap();
     let app = common::crossings()
+        .args(args)
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
         .env("HOME", home.path())
@@ -292,4 +298,74 @@ fn dragging_each_handle_the_body_and_empty_track_in_the_real_window_gives_the_mo
     assert!(title(&s, &id).ends_with("September 1945 – March 1946"), "after brushing: {}", title(&s, &id));
     screenshot(&s, "window-handles-after");
     assert!(s.app.as_mut().unwrap().try_wait().unwrap().is_none(), "the app died");
+}
+
+/// Waits (up to 20 s) for the window's title to contain `text`, and returns it.
+fn wait_for_title(s: &Session, id: &str, text: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let t = title(s, id);
+        if t.contains(text) || started.elapsed() > Duration::from_secs(20) {
+            return t;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// The real binary, editing a folder, killed with SIGKILL after an edit: nothing is written to
+/// the folder, and the next start on it offers the edit from the journal the window kept in
+/// the user's data folder.
+#[test]
+fn the_real_window_killed_with_kill_9_while_editing_offers_its_edit_at_the_next_start() {
+    if !common::require_tools(&["Xvfb", "xdotool", "import", "convert", "xdpyinfo"]) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    for name in crossings::dataset::FILES {
+        std::fs::copy(common::root().join("geodata").join(name), data.path().join(name)).unwrap();
+    }
+    let original: Vec<Vec<u8>> =
+        crossings::dataset::FILES.iter().map(|n| std::fs::read(data.path().join(n)).unwrap()).collect();
+    let mut s = start_with(None, &["--data".as_ref(), data.path().as_os_str()]);
+    let id = wait_for_window(&mut s);
+    x(&s.display, "xdotool", &["windowmove", &id, "0", "0"]);
+    x(&s.display, "xdotool", &["windowsize", &id, "1400", "900"]);
+    settle();
+    x(&s.display, "xdotool", &["windowfocus", "--sync", &id]);
+    x(&s.display, "xdotool", &["key", "e"]);
+    let t = wait_for_title(&s, &id, "(editing)");
+    assert!(t.contains("(editing)"), "E did not turn edit mode on: {t}");
+    settle();
+    screenshot(&s, "window-editing");
+    // Add place (the first tool of the edit panel), then a click on the map.
+    x(&s.display, "xdotool", &["mousemove", "--sync", "1084", "60", "click", "1"]);
+    std::thread::sleep(Duration::from_millis(600));
+    x(&s.display, "xdotool", &["mousemove", "--sync", "700", "450", "click", "1"]);
+    let t = wait_for_title(&s, &id, "unsaved changes");
+    screenshot(&s, "window-edited");
+    assert!(t.contains("unsaved changes"), "no edit was made: {t}");
+    // SIGKILL: no destructor, no save, no goodbye.
+    let mut app = s.app.take().unwrap();
+    app.kill().unwrap();
+    app.wait().unwrap();
+    let now: Vec<Vec<u8>> =
+        crossings::dataset::FILES.iter().map(|n| std::fs::read(data.path().join(n)).unwrap()).collect();
+    assert!(now == original, "the folder was written");
+
+    // The next start on that folder, with the same data folder: the edit is offered.
+    let journals = s._home.path().join("data/crossings/journals");
+    let journal = crossings::edit::journal_path(&journals, data.path());
+    let (_, steps, _) = crossings::edit::read_journal(&journal).expect("the window kept a journal");
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    let loaded = common::load_dir(data.path()).unwrap();
+    let mut app = crossings::ui::CrossingsApp::with_state(loaded, Default::default());
+    app.set_journal_dir(Some(journals));
+    app.set_folder(Some(data.path().to_owned()));
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
+    h.run();
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("Restore the edits").click();
+    h.run();
+    assert!(h.state().unsaved());
+    assert!(h.state().dataset().place_by_id("new-place").is_some(), "the place added before the kill is back");
 }
