@@ -309,14 +309,29 @@ fn app_on(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
     h
 }
 
-/// The app in edit mode on a folder, Harbin selected (its form shown).
-fn editing_harbin(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
+/// The app on a folder, in edit mode (E pressed).
+fn editing(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
     let mut h = app_on(dir, journals);
     key(&mut h, Modifiers::NONE, Key::E);
+    assert!(h.state().editing(), "E turns edit mode on");
+    h
+}
+
+/// The app in edit mode on a folder, Harbin selected (its form shown).
+fn editing_harbin(dir: &Path, journals: &Path) -> Harness<'static, CrossingsApp> {
+    let mut h = editing(dir, journals);
     let harbin = h.state().dataset().place_by_id("harbin").unwrap();
     h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, true));
     h.run();
     h
+}
+
+/// Types into a field (the field keeps the keyboard).
+fn type_text(h: &mut Harness<'_, CrossingsApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
 }
 
 /// Replaces the text of a field and leaves it with Enter, as a user would.
@@ -357,8 +372,7 @@ fn key(h: &mut Harness<'_, CrossingsApp>, modifiers: Modifiers, key: Key) {
 fn a_place_added_by_a_map_click_gets_an_event_and_a_person_then_undo_redo_save_and_reload() {
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
+    let mut h = editing(dir.path(), journals.path());
     assert!(h.state().editing(), "E turns edit mode on");
 
     // Add place, then a click on the map puts it there.
@@ -379,10 +393,7 @@ fn a_place_added_by_a_map_click_gets_an_event_and_a_person_then_undo_redo_save_a
     h.run();
     type_into(&mut h, "Date (EDTF)", "1950-07/1956");
     assert!(h.query_by_label_contains("1950-07/1956: July 1950").is_some(), "the date's reading shows under the field");
-    h.get_by_label("Add a person").focus();
-    h.run();
-    h.get_by_label("Add a person").type_text("akiyama");
-    h.run();
+    type_text(&mut h, "Add a person", "akiyama");
     h.get_by_label("Tie Akiyama Ryosho").click();
     h.run();
     let d = h.state().dataset();
@@ -828,8 +839,7 @@ fn time_an_editing_session_at_scale() {
 fn dragging_a_marker_moves_the_place_and_undo_puts_it_back() {
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
+    let mut h = editing(dir.path(), journals.path());
     let harbin = h.state().dataset().place_by_id("harbin").unwrap();
     let before = h.state().dataset().place(harbin).lon_lat;
     let at = h.state().scene().unwrap().items.markers.iter().find(|m| m.place == harbin).expect("Harbin is drawn").pos;
@@ -900,8 +910,7 @@ fn a_renamed_id_is_renamed_wherever_a_record_refers_to_it() {
 fn other_names_are_edited_with_their_language_tags_and_keep_their_notes() {
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
+    let mut h = editing(dir.path(), journals.path());
     let beijing = h.state().dataset().place_by_id("beijing").unwrap();
     h.state_mut().apply(crossings::ui::Action::SelectPlace(beijing, true));
     h.run();
@@ -994,14 +1003,10 @@ fn a_person_is_tied_to_a_place_by_search_and_the_ties_keep_their_fields_in_order
     use crossings::ui::edit::EditOp;
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
+    let mut h = editing(dir.path(), journals.path());
     h.state_mut().apply(crossings::ui::Action::Edit(EditOp::Open(Kind::Person, "hata-shunroku".into())));
     h.run();
-    h.get_by_label("Tie to a place").focus();
-    h.run();
-    h.get_by_label("Tie to a place").type_text("maizu");
-    h.run();
+    type_text(&mut h, "Tie to a place", "maizu");
     let d = h.state().dataset();
     let button = format!("Tie to {}", d.place(d.place_by_id("maizuru").unwrap()).display_name());
     h.get_by_label(&button).click();
@@ -1026,17 +1031,13 @@ fn a_new_person_and_a_new_source_are_made_from_an_events_form() {
     use crossings::ui::edit::EditOp;
     let dir = geodata_copy();
     let journals = tempfile::tempdir().unwrap();
-    let mut h = app_on(dir.path(), journals.path());
-    key(&mut h, Modifiers::NONE, Key::E);
+    let mut h = editing(dir.path(), journals.path());
     // The first event at Harbin.
     let d = h.state().dataset();
     let event = d.event(d.place_events[d.place_by_id("harbin").unwrap().ix()][0]).id.clone();
     h.state_mut().apply(crossings::ui::Action::Edit(EditOp::Open(Kind::Event, event.clone())));
     h.run();
-    h.get_by_label("Add a person").focus();
-    h.run();
-    h.get_by_label("Add a person").type_text("Nakamura Test");
-    h.run();
+    type_text(&mut h, "Add a person", "Nakamura Test");
     h.get_by_label("New person 'Nakamura Test'").click();
     h.run();
     let d = h.state().dataset();
