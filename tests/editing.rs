@@ -1059,3 +1059,16 @@ fn a_new_person_and_a_new_source_are_made_from_an_events_form() {
     let d = h.state().dataset();
     assert!(d.person_by_id("nakamura-test").is_none() && d.sources.iter().all(|s| s.id != "new-source"));
 }
+
+#[test]
+fn a_folder_with_a_repeated_id_is_not_opened_for_editing_so_neither_record_is_lost() {
+    let dir = geodata_copy();
+    let path = dir.path().join("sources.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let records: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let doubled = serde_json::to_string_pretty(&[records[0].clone(), records[0].clone()]).unwrap();
+    std::fs::write(&path, doubled).unwrap();
+    let err = Session::open(dir.path(), None).err().expect("refused").to_string();
+    let id = records[0]["id"].as_str().unwrap();
+    assert!(err.contains(&format!("two records have the id '{id}'")), "{err}");
+}

@@ -126,17 +126,30 @@ pub enum Saved {
     Conflicts(Vec<Conflict>),
 }
 
-/// Per file, per record id: the record's text before the steps and after them.
-type NetChanges = HashMap<String, HashMap<String, (Option<String>, Option<String>)>>;
+/// Per file, per record id: the record's text before the steps and after them (borrowed from
+/// the steps: working it out copies nothing).
+type NetChanges<'a> = HashMap<&'a str, HashMap<&'a str, (Option<&'a str>, Option<&'a str>)>>;
 
-/// One file's records as this session sees them: id to compact JSON text, in file order.
+/// A record's text before and after the steps since the last save.
+type BeforeAfter = (Option<String>, Option<String>);
+
+/// One file's records as this session sees them: id to compact JSON text. (A file is written
+/// sorted by id, so the order they were read in is not kept.)
 #[derive(Clone, Debug, Default)]
 struct FileRecords {
     /// The hash of the file's bytes when read (to notice a change by someone else).
     hash: u64,
-    /// Each record's id and text, in the order read.
-    order: Vec<String>,
     texts: HashMap<String, String>,
+}
+
+impl FileRecords {
+    /// Sets a record's text, or removes it (`None`).
+    fn set(&mut self, id: &str, text: Option<&str>) {
+        match text {
+            Some(t) => _ = self.texts.insert(id.to_owned(), t.to_owned()),
+            None => _ = self.texts.remove(id),
+        }
+    }
 }
 
 /// An editing session on a dataset folder.
@@ -175,11 +188,12 @@ impl Session {
         self.files.get(file)?.texts.get(id).map(String::as_str)
     }
 
-    /// The ids of a file's records, in order (new ones last).
+    /// The ids of a file's records, sorted (the order the file is written in).
     pub fn ids(&self, file: &str) -> Vec<&str> {
-        self.files.get(file).map_or_else(Vec::new, |f| {
-            f.order.iter().filter(|id| f.texts.contains_key(*id)).map(String::as_str).collect()
-        })
+        let mut ids: Vec<&str> =
+            self.files.get(file).map_or_else(Vec::new, |f| f.texts.keys().map(String::as_str).collect());
+        ids.sort_unstable();
+        ids
     }
 
     /// A record as a form edits it.
@@ -199,9 +213,12 @@ impl Session {
         let mut out = Vec::new();
         for other in Kind::ALL {
             let Some(f) = self.files.get(other.file()) else { continue };
-            for rid in &f.order {
+            let start = out.len();
+            for (rid, text) in &f.texts {
                 // Most records never mention the id: only those whose text holds it are read.
-                let Some(text) = f.texts.get(rid).filter(|t| t.contains(&quoted)) else { continue };
+                if !text.contains(&quoted) {
+                    continue;
+                }
                 let Ok(r) = Record::parse(other, text) else { continue };
                 let refers = match (kind, other) {
                     (Kind::Place, Kind::Event) => r.text("place").as_deref() == Some(id),
@@ -214,6 +231,7 @@ impl Session {
                     out.push((other, rid.clone(), r));
                 }
             }
+            out[start..].sort_by(|a, b| a.1.cmp(&b.1));
         }
         out
     }
@@ -301,12 +319,12 @@ impl Session {
 
     /// The net effect of the steps since the last save, per file: id to (before, after),
     /// without the records changed and changed back.
-    fn net(&self) -> NetChanges {
+    fn net(&self) -> NetChanges<'_> {
         let mut net = NetChanges::new();
         for step in &self.pending {
             for c in &step.changes {
-                let e = net.entry(c.file.clone()).or_default().entry(c.id.clone()).or_insert((c.before.clone(), None));
-                e.1 = c.after.clone();
+                let e = net.entry(&c.file).or_default().entry(&c.id).or_insert((c.before.as_deref(), None));
+                e.1 = c.after.as_deref();
             }
         }
         for changes in net.values_mut() {
@@ -449,17 +467,8 @@ impl Session {
 
     fn put(&mut self, edit: &Edit) {
         for c in &edit.changes {
-            let Some(f) = self.files.get_mut(&c.file) else { continue };
-            match &c.after {
-                Some(text) => {
-                    if !f.texts.contains_key(&c.id) && !f.order.contains(&c.id) {
-                        f.order.push(c.id.clone());
-                    }
-                    f.texts.insert(c.id.clone(), text.clone());
-                }
-                None => {
-                    f.texts.remove(&c.id);
-                }
+            if let Some(f) = self.files.get_mut(&c.file) {
+                f.set(&c.id, c.after.as_deref());
             }
         }
     }
@@ -491,8 +500,19 @@ impl Session {
     }
 
     fn save_with(&mut self, partial: bool) -> Result<(Saved, Vec<Conflict>), EditError> {
-        // What this session changed since the last save, per file: id to (before, after).
-        let mine = self.net();
+        // What this session changed since the last save, per file: id to (before, after),
+        // owned: the session's records change below.
+        let mine: HashMap<String, HashMap<String, BeforeAfter>> = self
+            .net()
+            .into_iter()
+            .map(|(file, changes)| {
+                let changes = changes
+                    .into_iter()
+                    .map(|(id, (b, a))| (id.to_owned(), (b.map(str::to_owned), a.map(str::to_owned))))
+                    .collect();
+                (file.to_owned(), changes)
+            })
+            .collect();
         let mut writes = Vec::new();
         let mut merged = Vec::new();
         let mut conflicts = Vec::new();
@@ -508,11 +528,11 @@ impl Session {
                 writes.push((name, path, None));
                 continue;
             }
-            // Changed on disk by someone else: merged record by record.
-            let disk = parse_records(&path, name, &bytes)?;
-            let mut out = disk.clone();
+            // Changed on disk by someone else: merged record by record (each record is
+            // changed once, so what `out` holds of it until then is what is on disk).
+            let mut out = parse_records(&path, name, &bytes)?;
             for (id, (before, after)) in changes {
-                let theirs = disk.texts.get(id);
+                let theirs = out.texts.get(id);
                 // The same change made on both sides is no conflict.
                 if theirs.map(String::as_str) != before.as_deref() && theirs != after.as_ref() {
                     conflicts.push(Conflict {
@@ -523,17 +543,7 @@ impl Session {
                     });
                     continue;
                 }
-                match after {
-                    Some(t) => {
-                        if !out.texts.contains_key(id) {
-                            out.order.push(id.clone());
-                        }
-                        out.texts.insert(id.clone(), t.clone());
-                    }
-                    None => {
-                        out.texts.remove(id);
-                    }
-                }
+                out.set(id, after.as_deref());
             }
             merged.push(name.to_owned());
             writes.push((name, path, Some(out)));
@@ -553,15 +563,7 @@ impl Session {
                 Some(mut out) => {
                     // The records left unsaved stay as this session has them.
                     for c in conflicts.iter().filter(|c| c.file == name) {
-                        match &c.mine {
-                            Some(t) => {
-                                if !out.texts.contains_key(&c.id) {
-                                    out.order.push(c.id.clone());
-                                }
-                                out.texts.insert(c.id.clone(), t.clone());
-                            }
-                            None => _ = out.texts.remove(&c.id),
-                        }
+                        out.set(&c.id, c.mine.as_deref());
                     }
                     // A file with changes held back is read again at the next save (its
                     // records on disk differ from what those changes were made from).
@@ -613,7 +615,8 @@ impl Session {
 
 /// A file's text from its records, in the canonical format.
 fn canonical_text(name: &str, records: &FileRecords, path: &Path) -> Result<Vec<u8>, EditError> {
-    let items: Vec<&str> = records.order.iter().filter_map(|id| records.texts.get(id)).map(String::as_str).collect();
+    // In any order: the canonical format sorts the records by id.
+    let items: Vec<&str> = records.texts.values().map(String::as_str).collect();
     let joined = if name == "places.geojson" {
         format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", items.join(","))
     } else {
@@ -653,7 +656,7 @@ fn parse_records(path: &Path, name: &str, bytes: &[u8]) -> Result<FileRecords, E
     } else {
         serde_json::from_str(text).map_err(bad)?
     };
-    let mut out = FileRecords { hash, order: Vec::with_capacity(raw.len()), texts: HashMap::with_capacity(raw.len()) };
+    let mut out = FileRecords { hash, texts: HashMap::with_capacity(raw.len()) };
     for r in raw {
         #[derive(Deserialize)]
         struct IdOnly {
@@ -663,8 +666,12 @@ fn parse_records(path: &Path, name: &str, bytes: &[u8]) -> Result<FileRecords, E
             .ok()
             .and_then(|i| i.id)
             .ok_or_else(|| EditError::Format(format!("{shown}: a record without a text id cannot be edited")))?;
-        out.texts.insert(id.clone(), compact(r.get()).map_err(bad)?);
-        out.order.push(id);
+        // Two records with one id would be one here, and the other lost at the next save.
+        if out.texts.insert(id.clone(), compact(r.get()).map_err(bad)?).is_some() {
+            return Err(EditError::Format(format!(
+                "{shown}: two records have the id '{id}' (crossings validate names both); give one another id before editing"
+            )));
+        }
     }
     Ok(out)
 }
