@@ -282,10 +282,12 @@ impl Session {
     /// The step that deletes a record and takes it out of the records that refer to it: an
     /// event at a deleted place keeps its date and text with no place, a person's tie to it
     /// goes, a deleted person or source leaves the lists that named it. Undone as one step.
-    pub fn delete_edit(&self, kind: Kind, id: &str, label: String) -> Option<Edit> {
+    ///
+    /// `refs` are [`Session::references`] of the record (a confirmation has listed them).
+    pub fn delete_edit(&self, kind: Kind, id: &str, refs: Vec<(Kind, String, Record)>, label: String) -> Option<Edit> {
         let before = self.record(kind.file(), id)?.to_owned();
         let mut changes = Vec::new();
-        for (other, rid, mut r) in self.references(kind, id) {
+        for (other, rid, mut r) in refs {
             let was = r.to_text();
             match (kind, other) {
                 (Kind::Place, Kind::Event) => {

@@ -67,8 +67,10 @@ pub struct Editor {
     pub adding_place: bool,
     /// The problems the loader found in each record at the last check, by kind and id.
     problems: HashMap<(Kind, String), Vec<Problem>>,
+    /// The records with errors among them (kind, id, first message), sorted.
+    drafts: Vec<(Kind, String, String)>,
     /// The delete waiting for the user's yes: what, and what refers to it, in words.
-    confirm: Option<(Kind, String, Vec<String>)>,
+    confirm: Option<(Kind, String, Vec<String>, Edit)>,
     /// The text of the "add a person" search.
     person_search: String,
     /// The text of the "add a place at lat, lon" field.
@@ -95,6 +97,7 @@ impl Editor {
             filled_from: None,
             adding_place: false,
             problems: HashMap::new(),
+            drafts: Vec::new(),
             confirm: None,
             person_search: String::new(),
             paste: String::new(),
@@ -103,7 +106,7 @@ impl Editor {
         }
     }
 
-    /// Keeps the problems of the last check, by record.
+    /// Keeps the problems of the last check, by record, and the drafts they make.
     pub fn set_problems(&mut self, problems: &[Problem]) {
         self.problems.clear();
         for p in problems {
@@ -111,18 +114,19 @@ impl Editor {
                 self.problems.entry((kind, id.clone())).or_default().push(p.clone());
             }
         }
-    }
-
-    /// The records whose problems keep them out of the atlas or part of them (drafts).
-    pub fn drafts(&self) -> Vec<(Kind, String, String)> {
-        let mut out: Vec<_> = self
+        self.drafts = self
             .problems
             .iter()
             .filter(|(_, ps)| ps.iter().any(|p| !p.is_warning()))
             .map(|((k, id), ps)| (*k, id.clone(), ps[0].message.clone()))
             .collect();
-        out.sort();
-        out
+        self.drafts.sort();
+    }
+
+    /// The records whose problems keep them out of the atlas or part of them (drafts), with
+    /// the first problem of each, sorted (as of the last check).
+    pub fn drafts(&self) -> &[(Kind, String, String)] {
+        &self.drafts
     }
 
     /// The record the form shows.
@@ -154,22 +158,30 @@ impl Editor {
         self.filled_from = None;
     }
 
-    /// Asks before deleting: names what refers to the record.
+    /// Asks before deleting: names what refers to the record, and keeps the step that
+    /// deletes it ([`Editor::take_delete`]), made from the same references.
     pub fn ask_delete(&mut self, kind: Kind, id: &str) {
-        let refs = self
-            .session
-            .references(kind, id)
-            .into_iter()
+        let refs = self.session.references(kind, id);
+        let words = refs
+            .iter()
             .map(|(k, rid, r)| {
                 let what = match (kind, k) {
                     (Kind::Place, Kind::Event) => "its place is cleared",
                     (Kind::Place, Kind::Person) => "the tie to this place goes",
                     _ => "the reference goes",
                 };
-                format!("{} '{}' ({what})", k.noun(), title_of(&r).unwrap_or(rid))
+                format!("{} '{}' ({what})", k.noun(), title_of(r).unwrap_or_else(|| rid.clone()))
             })
             .collect();
-        self.confirm = Some((kind, id.to_owned(), refs));
+        let label = format!("Delete {} {id}", kind.noun());
+        if let Some(edit) = self.session.delete_edit(kind, id, refs, label) {
+            self.confirm = Some((kind, id.to_owned(), words, edit));
+        }
+    }
+
+    /// The step the delete question was asked for, once the user said yes.
+    pub fn take_delete(&mut self) -> Option<Edit> {
+        self.confirm.take().map(|(_, _, _, edit)| edit)
     }
 
     /// Closes the delete question.
@@ -216,8 +228,8 @@ impl Editor {
         let mut out = Vec::new();
         self.toolbar(ui, &mut out);
         ui.separator();
-        if let Some((kind, id, refs)) = self.confirm.clone() {
-            confirm_ui(ui, kind, &id, &refs, &mut out);
+        if let Some((kind, id, refs, _)) = &self.confirm {
+            confirm_ui(ui, *kind, id, refs, &mut out);
             return out;
         }
         // A place selected on the map or in the list shows its form (the form shown before
@@ -840,9 +852,15 @@ impl Form<'_> {
         ui.separator();
         let d = self.dataset;
         let events = d.place_by_id(&self.id).map_or(&[][..], |p| d.place_events[p.ix()].as_slice());
-        ui.label(RichText::new(format!("Events here ({})", events.len())).strong());
+        self.events_list(ui, "Events here", events);
+    }
+
+    /// A list of events (a place's, a person's), each opening its form, drafts marked; the
+    /// first 200.
+    fn events_list(&mut self, ui: &mut Ui, title: &str, events: &[crate::model::EventIx]) {
+        ui.label(RichText::new(format!("{title} ({})", events.len())).strong());
         for e in events.iter().take(200) {
-            let e = d.event(*e);
+            let e = self.dataset.event(*e);
             ui.horizontal_wrapped(|ui| {
                 if ui.link(format!("{}: {}", e.describe_date(), e.title)).clicked() {
                     self.out.push(EditOp::Open(Kind::Event, e.id.clone()));
@@ -976,13 +994,7 @@ impl Form<'_> {
         ui.separator();
         let d = self.dataset;
         let events = d.person_by_id(&self.id).map_or(&[][..], |p| d.person_events[p.ix()].as_slice());
-        ui.label(RichText::new(format!("Events naming them ({})", events.len())).strong());
-        for e in events.iter().take(200) {
-            let e = d.event(*e);
-            if ui.link(format!("{}: {}", e.describe_date(), e.title)).clicked() {
-                self.out.push(EditOp::Open(Kind::Event, e.id.clone()));
-            }
-        }
+        self.events_list(ui, "Events naming them", events);
     }
 
     fn source(&mut self, ui: &mut Ui) {

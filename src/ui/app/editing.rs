@@ -337,19 +337,15 @@ impl CrossingsApp {
                 editor.cancel_delete();
                 Ok(())
             }
-            EditOp::Delete(kind, id) => {
-                editor.cancel_delete();
-                let label = format!("Delete {} {id}", kind.noun());
-                match editor.session.delete_edit(kind, &id, label) {
-                    Some(edit) => {
-                        touched = Some(keys(&edit));
-                        let r = editor.session.apply(edit).map_err(|e| e.to_string());
-                        editor.go_back();
-                        r
-                    }
-                    None => Ok(()),
+            EditOp::Delete(..) => match editor.take_delete() {
+                Some(edit) => {
+                    touched = Some(keys(&edit));
+                    let r = editor.session.apply(edit).map_err(|e| e.to_string());
+                    editor.go_back();
+                    r
                 }
-            }
+                None => Ok(()),
+            },
             EditOp::Undo => editor.session.undo().map(|e| touched = e.as_ref().map(keys)).map_err(|e| e.to_string()),
             EditOp::Redo => editor.session.redo().map(|e| touched = e.as_ref().map(keys)).map_err(|e| e.to_string()),
             EditOp::Save => {
