@@ -904,6 +904,17 @@ fn a_renamed_id_is_renamed_wherever_a_record_refers_to_it() {
     s.apply(edit).unwrap();
     let d = s.check().unwrap().dataset;
     assert!(!d.person_events[d.person_by_id("akiyama").unwrap().ix()].is_empty());
+    // A place a person is tied to: the tie follows a rename, and goes with a delete.
+    let edit = s.rename_edit(Kind::Place, "aizu", "aizu-wakamatsu", "Rename".into()).unwrap();
+    s.apply(edit).unwrap();
+    let hata = s.record("people.json", "hata-shunroku").unwrap().to_owned();
+    assert!(hata.contains(r#"{"place":"aizu-wakamatsu","basis":"inferred","#), "{hata}");
+    let refs = s.references(Kind::Place, "aizu-wakamatsu");
+    let edit = s.delete_edit(Kind::Place, "aizu-wakamatsu", refs, "Delete".into()).unwrap();
+    s.apply(edit).unwrap();
+    let hata = s.record("people.json", "hata-shunroku").unwrap().to_owned();
+    assert!(!hata.contains("aizu"), "{hata}");
+    assert!(s.check().unwrap().problems.iter().all(|p| !p.message.contains("aizu")));
 }
 
 #[test]

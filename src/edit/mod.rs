@@ -250,29 +250,8 @@ impl Session {
             },
             Change { file: kind.file().to_owned(), id: new_id.to_owned(), before: None, after: Some(r.to_text()) },
         ];
-        let swap = |items: Vec<String>| -> Vec<String> {
-            items.into_iter().map(|x| if x == id { new_id.to_owned() } else { x }).collect()
-        };
         for (other, rid, mut r) in self.references(kind, id) {
-            match (kind, other) {
-                (Kind::Place, Kind::Event) => r.set_text("place", new_id),
-                (Kind::Place, Kind::Person) => {
-                    let ties: Vec<_> = r
-                        .objects("places")
-                        .into_iter()
-                        .map(|mut o| {
-                            if o.get("place").and_then(|p| p.as_str()) == Some(id) {
-                                o.insert("place".into(), new_id.into());
-                            }
-                            o
-                        })
-                        .collect();
-                    r.set_value("places", &ties);
-                }
-                (Kind::Person, Kind::Event) => r.set_list("people", &swap(r.list("people"))),
-                (Kind::Source, _) => r.set_list("sources", &swap(r.list("sources"))),
-                _ => continue,
-            }
+            retarget(&mut r, kind, other, id, Some(new_id));
             let before = self.record(other.file(), &rid).map(str::to_owned);
             changes.push(Change { file: other.file().to_owned(), id: rid, before, after: Some(r.to_text()) });
         }
@@ -289,21 +268,7 @@ impl Session {
         let mut changes = Vec::new();
         for (other, rid, mut r) in refs {
             let was = r.to_text();
-            match (kind, other) {
-                (Kind::Place, Kind::Event) => {
-                    r.set_null("place");
-                }
-                (Kind::Place, Kind::Person) => drop_tie(&mut r, id),
-                (Kind::Person, Kind::Event) => {
-                    let people: Vec<String> = r.list("people").into_iter().filter(|p| p != id).collect();
-                    r.set_list("people", &people);
-                }
-                (Kind::Source, _) => {
-                    let sources: Vec<String> = r.list("sources").into_iter().filter(|s| s != id).collect();
-                    r.set_list("sources", &sources);
-                }
-                _ => {}
-            }
+            retarget(&mut r, kind, other, id, None);
             let now = r.to_text();
             let before = self.record(other.file(), &rid).map(str::to_owned);
             if now != was {
@@ -694,10 +659,35 @@ fn person_ties(r: &Record) -> Vec<String> {
     r.objects("places").iter().filter_map(|o| o.get("place").and_then(|p| p.as_str()).map(str::to_owned)).collect()
 }
 
-fn drop_tie(r: &mut Record, place: &str) {
-    let kept: Vec<_> =
-        r.objects("places").into_iter().filter(|o| o.get("place").and_then(|p| p.as_str()) != Some(place)).collect();
-    r.set_value("places", &kept);
+/// Points a record (`other`, one of [`Session::references`]) that refers to the `kind` record
+/// `id` at `to` instead, or (`None`) takes the reference out: an event's place becomes null, a
+/// person's tie goes, an id leaves a list. What a rename and a delete do to the references.
+fn retarget(r: &mut Record, kind: Kind, other: Kind, id: &str, to: Option<&str>) {
+    let list = |r: &Record, key: &str| -> Vec<String> {
+        r.list(key).into_iter().filter_map(|x| if x == id { to.map(str::to_owned) } else { Some(x) }).collect()
+    };
+    match (kind, other) {
+        (Kind::Place, Kind::Event) => match to {
+            Some(to) => r.set_text("place", to),
+            None => r.set_null("place"),
+        },
+        (Kind::Place, Kind::Person) => {
+            let ties: Vec<_> = r
+                .objects("places")
+                .into_iter()
+                .filter_map(|mut o| {
+                    if o.get("place").and_then(|p| p.as_str()) == Some(id) {
+                        o.insert("place".into(), to?.into());
+                    }
+                    Some(o)
+                })
+                .collect();
+            r.set_value("places", &ties);
+        }
+        (Kind::Person, Kind::Event) => r.set_list("people", &list(r, "people")),
+        (Kind::Source, _) => r.set_list("sources", &list(r, "sources")),
+        _ => {}
+    }
 }
 
 /// A record's compact text, its fields in the order written.
