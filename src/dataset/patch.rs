@@ -72,6 +72,13 @@ impl PatchIndex {
     }
 }
 
+impl PatchIndex {
+    /// The event with this id.
+    pub fn event(&self, id: &str) -> Option<EventIx> {
+        self.events.get(id).copied()
+    }
+}
+
 impl std::fmt::Debug for PatchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PatchIndex")

@@ -296,13 +296,14 @@ impl CrossingsApp {
         let d = &self.atlas.dataset;
         let mut places = Vec::new();
         if let Some(editor) = &self.editor {
-            let drafts = editor.drafts();
-            let events: std::collections::HashSet<&str> =
-                drafts.iter().filter(|(k, _, _)| *k == Kind::Event).map(|(_, id, _)| id.as_str()).collect();
-            places
-                .extend(drafts.iter().filter(|(k, _, _)| *k == Kind::Place).filter_map(|(_, id, _)| d.place_by_id(id)));
-            if !events.is_empty() {
-                places.extend(d.events.iter().filter(|e| events.contains(e.id.as_str())).filter_map(|e| e.place));
+            // An event is found by its id through the patch's index, not by a scan of them all.
+            let index = self.patch_index.get_or_insert_with(|| crate::dataset::patch::PatchIndex::new(d));
+            for (kind, id, _) in editor.drafts() {
+                match kind {
+                    Kind::Place => places.extend(d.place_by_id(id)),
+                    Kind::Event => places.extend(index.event(id).and_then(|e| d.event(e).place)),
+                    Kind::Person | Kind::Source => {}
+                }
             }
         }
         self.view.list_parts().2.set_drafts(places);
