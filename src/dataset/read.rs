@@ -45,6 +45,23 @@ impl Texts {
         }
     }
 
+    /// Writes the four files into a folder that holds none of them (made if missing), each
+    /// atomically, as they are. A folder that already holds a dataset file is refused, and
+    /// nothing is written.
+    pub fn write_new_folder(&self, dir: &Path) -> Result<(), String> {
+        if let Some(f) = FILES.iter().find(|f| dir.join(f).exists()) {
+            return Err(format!("{} already holds {f}: choose an empty folder", dir.display()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (file, name) in self.files.iter().zip(FILES) {
+            if let Some((_, text)) = file {
+                let path = dir.join(name);
+                super::write::replace_file(&path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Reads the four files of a folder, refusing files larger than `limits` allows. A missing
     /// or unreadable file is a problem, not an error; only a folder that cannot be read is.
     pub fn read_dir(dir: &Path, limits: &Limits) -> Result<Texts, LoadError> {

@@ -74,24 +74,8 @@ impl CrossingsApp {
     /// the copy and edits it.
     pub(super) fn copy_bundled(&mut self, dir: &Path) {
         self.path_prompt = None;
-        let result = (|| -> Result<(), String> {
-            if let Some(f) = crate::dataset::FILES.iter().find(|f| dir.join(f).exists()) {
-                return Err(format!(
-                    "{} already holds {f}: choose an empty folder, or open that dataset",
-                    dir.display()
-                ));
-            }
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let texts = crate::dataset::Texts::bundled();
-            for ((_, text), name) in texts.files.iter().flatten().zip(crate::dataset::FILES) {
-                let path = dir.join(name);
-                let canonical = crate::dataset::fmt::canonical(name, text, &path.display().to_string())
-                    .map_err(|e| e.to_string())?;
-                crate::dataset::write::replace_file(&path, &canonical)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-            }
-            Ok(())
-        })();
+        // The bundled files are in the canonical format already (a test holds them to it).
+        let result = crate::dataset::Texts::bundled().write_new_folder(dir);
         match result {
             Ok(()) => {
                 let selection = self.selected_ids();
@@ -483,19 +467,7 @@ impl CrossingsApp {
     pub(super) fn save_copy(&mut self, dir: &Path) {
         self.path_prompt = None;
         let Some(editor) = &self.editor else { return };
-        let result = (|| -> Result<(), String> {
-            if let Some(f) = crate::dataset::FILES.iter().find(|f| dir.join(f).exists()) {
-                return Err(format!("{} already holds {f}; choose an empty folder", dir.display()));
-            }
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let texts = editor.session.texts().map_err(|e| e.to_string())?;
-            for ((_, text), name) in texts.files.iter().flatten().zip(crate::dataset::FILES) {
-                let path = dir.join(name);
-                crate::dataset::write::replace_file(&path, text.as_bytes())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-            }
-            Ok(())
-        })();
+        let result = editor.session.texts().map_err(|e| e.to_string()).and_then(|texts| texts.write_new_folder(dir));
         self.status = Some(match result {
             Ok(()) => {
                 self.conflicts = None;
