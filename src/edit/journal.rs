@@ -48,9 +48,7 @@ impl Journal {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         if read_journal(path).is_ok_and(|(_, steps, _)| !steps.is_empty()) {
-            let mut old = path.as_os_str().to_owned();
-            old.push(".old");
-            std::fs::rename(path, PathBuf::from(old)).map_err(io)?;
+            set_aside(path).map_err(io)?;
         }
         let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned());
         let mut header = serde_json::to_vec(&Header { crossings_journal: 1, folder }).map_err(|e| io(e.into()))?;
@@ -85,6 +83,13 @@ impl Journal {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Moves a journal aside to `NAME.old` (edits not restored are kept, not applied).
+pub fn set_aside(path: &Path) -> std::io::Result<()> {
+    let mut old = path.as_os_str().to_owned();
+    old.push(".old");
+    std::fs::rename(path, PathBuf::from(old))
 }
 
 /// Reads a journal: the folder it is for, the steps in it, and whether a last line was cut

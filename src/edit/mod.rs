@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use journal::{Journal, JournalError, read_journal};
+pub use journal::{Journal, JournalError, read_journal, set_aside};
 pub use record::{Kind, Record, fresh_id};
 
 use crate::dataset::FILES;
@@ -393,10 +393,7 @@ impl Session {
         let Some(j) = self.journal.take() else { return Ok(()) };
         let path = j.path().to_owned();
         drop(j);
-        let mut old = path.as_os_str().to_owned();
-        old.push(".old");
-        std::fs::rename(&path, PathBuf::from(old))
-            .map_err(|source| EditError::Io { path: path.display().to_string(), source })
+        journal::set_aside(&path).map_err(|source| EditError::Io { path: path.display().to_string(), source })
     }
 
     /// Where the journal is, if there is one.

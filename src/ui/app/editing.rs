@@ -483,9 +483,7 @@ impl CrossingsApp {
         if restore {
             self.start_session(&dir, steps);
         } else {
-            let mut old = journal.as_os_str().to_owned();
-            old.push(".old");
-            let _ = std::fs::rename(&journal, PathBuf::from(old));
+            let _ = crate::edit::set_aside(&journal);
             self.status = Some(Status {
                 text: format!("The unsaved edits are set aside in {}.old", journal.display()),
                 error: false,
