@@ -20,9 +20,10 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("
 #[derive(Debug, Parser)]
 #[command(name = "crossings", version = VERSION, about, long_about = None)]
 pub struct Cli {
-    /// Dataset folder (sources.json, places.geojson, people.json, events.json).
+    /// Dataset folder (sources.json, places.geojson, people.json, events.json), or a
+    /// PostgreSQL database made by `crossings db init` (postgres://USER@HOST:PORT/DB).
     /// Default: the bundled dataset.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR|URL")]
     pub data: Option<PathBuf>,
 
     /// What to do (default: open the atlas window).
@@ -48,6 +49,10 @@ pub enum Command {
     Render(RenderArgs),
     /// Draw the years as an animation: GIF, MP4 (through ffmpeg) or a folder of PNG frames.
     Animate(AnimateArgs),
+    /// Share an atlas through PostgreSQL with PostGIS: create the schema, copy a folder in
+    /// or out.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Write a synthetic dataset (for benchmarks and scale tests).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -100,6 +105,82 @@ pub struct ValidateArgs {
     /// Fail on warnings too (exit status 1).
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `crossings db` commands. The password comes from the URL, PGPASSWORD or ~/.pgpass.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create the Crossings schema in a database (PostGIS must be installed on the server),
+    /// or migrate an older one to this version.
+    Init {
+        /// postgres://USER@HOST:PORT/DB
+        url: String,
+    },
+    /// Copy a dataset folder into a database made by `db init`, in one transaction.
+    Push {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// postgres://USER@HOST:PORT/DB
+        url: String,
+        /// Replace the atlas the database holds (refused otherwise).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Copy a database's atlas into a new or empty folder, in the canonical format.
+    Pull {
+        /// postgres://USER@HOST:PORT/DB
+        url: String,
+        /// The folder to write (it must hold no dataset files).
+        dir: PathBuf,
+    },
+}
+
+/// `crossings db ...`.
+pub fn db(command: &DbCommand, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use crate::db::{self, Target};
+    match command {
+        DbCommand::Init { url } => {
+            let target = Target::parse(url)?;
+            let applied = db::init(&target)?;
+            if applied.is_empty() {
+                let _ =
+                    writeln!(out, "{}: the schema is up to date (version {})", target.shown(), db::schema::latest());
+            }
+            for (v, note) in applied {
+                let _ = writeln!(out, "{}: migration {v} applied ({note})", target.shown());
+            }
+        }
+        DbCommand::Push { dir, url, replace } => {
+            let target = Target::parse(url)?;
+            let pushed = db::push(dir, &target, *replace)?;
+            let [s, p, pe, e] = pushed.counts;
+            let _ = writeln!(
+                out,
+                "{}: pushed {p} places, {pe} people, {e} events and {s} sources from {}",
+                target.shown(),
+                dir.display()
+            );
+            if pushed.problems > 0 {
+                let _ = writeln!(
+                    out,
+                    "note: `crossings validate --data {}` names {} problems; the records were pushed as they are",
+                    dir.display(),
+                    pushed.problems
+                );
+            }
+        }
+        DbCommand::Pull { url, dir } => {
+            let target = Target::parse(url)?;
+            let [s, p, pe, e] = db::pull(&target, dir)?;
+            let _ = writeln!(
+                out,
+                "{}: pulled {p} places, {pe} people, {e} events and {s} sources into {}",
+                target.shown(),
+                dir.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `crossings fmt` options.
@@ -409,11 +490,22 @@ pub enum CliError {
     /// Standard output failed.
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
+    /// A database could not be used.
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
 }
 
-/// Loads the dataset named on the command line.
-pub fn load(cli: &Cli) -> Result<Loaded, dataset::LoadError> {
-    dataset::load(dataset::Input::folder_or_bundled(cli.data.as_deref()), &dataset::LoadOptions::default())
+/// Loads the dataset named on the command line: the bundled one, a folder or a database.
+pub fn load(cli: &Cli) -> Result<Loaded, CliError> {
+    load_data(cli.data.as_deref())
+}
+
+/// Loads the bundled dataset (`None`), a folder, or a database (a `postgres://` URL).
+pub fn load_data(data: Option<&std::path::Path>) -> Result<Loaded, CliError> {
+    if let Some(url) = data.and_then(|d| d.to_str()).filter(|d| crate::db::is_url(d)) {
+        return Ok(crate::db::load(url, &dataset::LoadOptions::default())?);
+    }
+    Ok(dataset::load(dataset::Input::folder_or_bundled(data), &dataset::LoadOptions::default())?)
 }
 
 /// `crossings validate`: prints every problem and a summary; exit status 1 when there is an
@@ -563,6 +655,11 @@ pub fn fmt(cli: &Cli, args: &FmtArgs, out: &mut dyn Write) -> Result<ExitCode, C
     let Some(dir) = &cli.data else {
         return Err(CliError::Fmt("give the folder to format with --data DIR".to_owned()));
     };
+    if dir.to_str().is_some_and(crate::db::is_url) {
+        return Err(CliError::Fmt(
+            "a database keeps its records in the canonical form already; `crossings db pull URL DIR` writes them as a formatted folder".to_owned(),
+        ));
+    }
     let files = crate::dataset::fmt::format_folder(dir, args.check).map_err(|e| CliError::Fmt(e.to_string()))?;
     let changed: Vec<&str> = files.iter().filter(|f| f.changed).map(|f| f.name).collect();
     for name in &changed {

@@ -33,6 +33,7 @@ pub mod basemap;
 pub mod chronology;
 pub mod cli;
 pub mod dataset;
+pub mod db;
 pub mod edit;
 pub mod export;
 pub mod generate;

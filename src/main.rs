@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Some(Command::Fmt(args)) => cli::fmt(&cli, args, &mut std::io::stdout()),
         Some(Command::Render(args)) => cli::render(&cli, args, &mut std::io::stderr()),
         Some(Command::Animate(args)) => cli::animate(&cli, args, &mut std::io::stderr()),
+        Some(Command::Db(command)) => cli::db(command, &mut std::io::stdout()),
         Some(Command::Generate(args)) => cli::generate(args, &mut std::io::stderr()),
         Some(Command::Manpage) => cli::manpage(&mut std::io::stdout()),
         Some(Command::Icon { size }) => cli::icon(*size, &mut std::io::stdout()),

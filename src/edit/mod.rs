@@ -96,6 +96,9 @@ pub enum EditError {
     /// The journal could not be written: the edit is not applied, so nothing unsynced exists.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The database refused, or could not be reached (the edits are kept).
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
 }
 
 /// A record changed on disk by someone else since this session read it, that this session
@@ -152,9 +155,25 @@ impl FileRecords {
     }
 }
 
-/// An editing session on a dataset folder.
+/// Where a session's records are saved.
+enum Store {
+    /// The dataset folder's files.
+    Folder,
+    /// A database: the connection (`None` after it was lost; made again at the next save),
+    /// each record's version as last read or written, and the versions of records found
+    /// changed there at a save (taken as known when the user keeps their own version).
+    Database {
+        target: crate::db::Target,
+        link: Option<crate::db::Link>,
+        versions: HashMap<(String, String), i64>,
+        theirs: HashMap<(String, String), Option<i64>>,
+    },
+}
+
+/// An editing session on a dataset folder or a database.
 pub struct Session {
     dir: PathBuf,
+    store: Store,
     files: HashMap<String, FileRecords>,
     /// Steps done (the last is undone first).
     done: Vec<Edit>,
@@ -175,7 +194,104 @@ impl Session {
             files.insert(name.to_owned(), read_records(&dir.join(name), name)?);
         }
         let journal = journal.map(|p| Journal::create(p, dir)).transpose()?;
-        Ok(Session { dir: dir.to_owned(), files, done: Vec::new(), undone: Vec::new(), pending: Vec::new(), journal })
+        Ok(Session {
+            dir: dir.to_owned(),
+            store: Store::Folder,
+            files,
+            done: Vec::new(),
+            undone: Vec::new(),
+            pending: Vec::new(),
+            journal,
+        })
+    }
+
+    /// Opens a database for editing: reads every record with its version. A save writes
+    /// through, in one transaction, each row only if no one changed it since (its version).
+    /// `dir()` is then the database's URL (without password), which names its journal.
+    pub fn open_database(target: &crate::db::Target, journal: Option<&Path>) -> Result<Session, EditError> {
+        let mut link = crate::db::Link::open(target)?;
+        let records = crate::db::read_records(&mut link, &|_| {})?;
+        Session::from_records(target, Some(link), &records, journal)
+    }
+
+    /// A database session from records already read (the window's load).
+    pub fn from_records(
+        target: &crate::db::Target,
+        link: Option<crate::db::Link>,
+        records: &crate::db::Records,
+        journal: Option<&Path>,
+    ) -> Result<Session, EditError> {
+        let dir = PathBuf::from(target.shown());
+        let mut files = HashMap::new();
+        let mut versions = HashMap::with_capacity(records.count());
+        for (rows, name) in records.files.iter().zip(FILES) {
+            let mut texts = HashMap::with_capacity(rows.len());
+            for r in rows {
+                texts.insert(r.id.clone(), r.text.clone());
+                versions.insert((name.to_owned(), r.id.clone()), r.version);
+            }
+            files.insert(name.to_owned(), FileRecords { hash: 0, texts });
+        }
+        let journal = journal.map(|p| Journal::create(p, &dir)).transpose()?;
+        Ok(Session {
+            dir,
+            store: Store::Database { target: target.clone(), link, versions, theirs: HashMap::new() },
+            files,
+            done: Vec::new(),
+            undone: Vec::new(),
+            pending: Vec::new(),
+            journal,
+        })
+    }
+
+    /// True when this session saves to a database.
+    pub fn is_database(&self) -> bool {
+        matches!(self.store, Store::Database { .. })
+    }
+
+    /// Takes in records another client changed in the database: each one this session has
+    /// no unsaved change to, and has not seen in that version, becomes what it holds
+    /// (returned as `(file, id, text now)`, for the window to follow). Records with unsaved
+    /// changes here are left as they are and returned second: their save will find the
+    /// collision and show both versions.
+    pub fn follow_remote(
+        &mut self,
+        changes: &[crate::db::RemoteChange],
+    ) -> (Vec<(String, String, Option<String>)>, Vec<crate::db::RemoteChange>) {
+        let Store::Database { versions, .. } = &mut self.store else { return (Vec::new(), Vec::new()) };
+        let mut pending: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+        for step in &self.pending {
+            for c in &step.changes {
+                pending.insert((&c.file, &c.id));
+            }
+        }
+        let mut applied = Vec::new();
+        let mut held = Vec::new();
+        for c in changes {
+            let key = (c.file.to_owned(), c.id.clone());
+            let known = versions.get(&key).copied();
+            let seen = match &c.now {
+                Some((_, v, _)) => known == Some(*v),
+                None => known.is_none() && !self.files.get(c.file).is_some_and(|f| f.texts.contains_key(&c.id)),
+            };
+            if seen {
+                continue;
+            }
+            if pending.contains(&(c.file, c.id.as_str())) {
+                held.push(c.clone());
+                continue;
+            }
+            let text = c.now.as_ref().map(|(t, _, _)| t.clone());
+            match &c.now {
+                Some((_, v, _)) => _ = versions.insert(key, *v),
+                None => _ = versions.remove(&key),
+            }
+            if let Some(f) = self.files.get_mut(c.file) {
+                f.set(&c.id, text.as_deref());
+            }
+            applied.push((c.file.to_owned(), c.id.clone(), text));
+        }
+        (applied, held)
     }
 
     /// The folder.
@@ -456,6 +572,13 @@ impl Session {
     /// as what the change was made from, so the next save writes this session's version over
     /// it, knowingly.
     pub fn keep_mine(&mut self, file: &str, id: &str, theirs: Option<String>) {
+        if let Store::Database { versions, theirs: seen, .. } = &mut self.store {
+            let key = (file.to_owned(), id.to_owned());
+            match seen.remove(&key).flatten() {
+                Some(v) => _ = versions.insert(key, v),
+                None => _ = versions.remove(&key),
+            }
+        }
         if let Some(c) =
             self.pending.iter_mut().flat_map(|e| e.changes.iter_mut()).find(|c| c.file == file && c.id == id)
         {
@@ -477,6 +600,9 @@ impl Session {
                 (file.to_owned(), changes)
             })
             .collect();
+        if self.is_database() {
+            return self.save_database(&mine, partial);
+        }
         let mut writes = Vec::new();
         let mut merged = Vec::new();
         let mut conflicts = Vec::new();
@@ -544,6 +670,82 @@ impl Session {
         }
         // The other files may have moved on disk too: what this session holds of them is
         // what it read, and it wrote nothing there. Undo and redo stay possible.
+        self.after_save(&mine, &conflicts)?;
+        Ok((Saved::Written { files, merged }, conflicts))
+    }
+
+    /// Saves to the database in one transaction; see [`crate::db::save`].
+    fn save_database(
+        &mut self,
+        mine: &HashMap<String, HashMap<String, BeforeAfter>>,
+        partial: bool,
+    ) -> Result<(Saved, Vec<Conflict>), EditError> {
+        let Store::Database { target, link, versions, theirs } = &mut self.store else {
+            return Err(EditError::Format("not a database session".into()));
+        };
+        let mut list = Vec::new();
+        for name in FILES {
+            let Some(changes) = mine.get(name) else { continue };
+            let mut ids: Vec<&String> = changes.keys().collect();
+            ids.sort_unstable();
+            for id in ids {
+                let (before, after) = &changes[id];
+                list.push(crate::db::ToSave { file: name, id, before: before.as_deref(), after: after.as_deref() });
+            }
+        }
+        if link.is_none() {
+            *link = Some(crate::db::Link::open(target)?);
+        }
+        let Some(l) = link.as_mut() else { return Err(EditError::Format("no connection".into())) };
+        let out = match crate::db::save(l, &list, versions, partial) {
+            Ok(out) => out,
+            Err(e) => {
+                if e.is_gone() {
+                    // Made again at the next save.
+                    *link = None;
+                }
+                return Err(e.into());
+            }
+        };
+        let conflicts: Vec<Conflict> = out
+            .collisions
+            .iter()
+            .map(|c| Conflict {
+                file: c.file.clone(),
+                id: c.id.clone(),
+                mine: mine[&c.file][&c.id].1.clone(),
+                theirs: c.theirs.as_ref().map(|t| t.0.clone()),
+            })
+            .collect();
+        for c in &out.collisions {
+            theirs.insert((c.file.clone(), c.id.clone()), c.theirs.as_ref().map(|t| t.1));
+        }
+        if !out.committed {
+            return Ok((Saved::Conflicts(conflicts), Vec::new()));
+        }
+        let mut files = Vec::new();
+        for (file, id, version) in &out.written {
+            let key = (file.clone(), id.clone());
+            match version {
+                Some(v) => _ = versions.insert(key, *v),
+                None => _ = versions.remove(&key),
+            }
+            if !files.contains(file) {
+                files.push(file.clone());
+            }
+        }
+        self.after_save(mine, &conflicts)?;
+        Ok((Saved::Written { files, merged: Vec::new() }, conflicts))
+    }
+
+    /// After a save: nothing pending but what was held back by a conflict, which stays
+    /// unsaved (from the version it was made from) and journaled (from the version saved
+    /// there, so a restore after a crash applies to what will be read then).
+    fn after_save(
+        &mut self,
+        mine: &HashMap<String, HashMap<String, BeforeAfter>>,
+        conflicts: &[Conflict],
+    ) -> Result<(), EditError> {
         self.pending.clear();
         if let Some(j) = &mut self.journal {
             j.clear()?;
@@ -566,14 +768,14 @@ impl Session {
             // crash applies to the folder as it will be opened then.
             if let Some(j) = &mut self.journal {
                 let mut from_disk = kept.clone();
-                for (c, conflict) in from_disk.changes.iter_mut().zip(&conflicts) {
+                for (c, conflict) in from_disk.changes.iter_mut().zip(conflicts) {
                     c.before = conflict.theirs.clone();
                 }
                 j.append(&from_disk)?;
             }
             self.pending.push(kept);
         }
-        Ok((Saved::Written { files, merged }, conflicts))
+        Ok(())
     }
 }
 
@@ -596,6 +798,12 @@ fn hash_of(bytes: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
     h.finish()
+}
+
+/// Reads one dataset file's records, each as compact JSON by id (a record without a text id,
+/// or two with one id, is refused: neither can be stored by id).
+pub fn read_file_records(path: &Path, name: &str) -> Result<HashMap<String, String>, EditError> {
+    read_records(path, name).map(|f| f.texts)
 }
 
 /// Reads one file's records: each as compact JSON, by id.

@@ -214,26 +214,51 @@ impl CrossingsApp {
     /// datasets are then checked whole (the problems across records); large ones have their
     /// changed records checked, and the rest at the next load.
     pub(super) fn follow_edit(&mut self, touched: &[(String, String)]) {
-        let Some(editor) = &mut self.editor else { return };
+        let Some(editor) = &self.editor else { return };
         let mut keys: Vec<&(String, String)> = touched.iter().collect();
         keys.sort();
         keys.dedup();
-        let texts: Vec<(&str, &str, Option<String>)> = keys
+        let texts: Vec<(String, String, Option<String>)> = keys
             .iter()
-            .map(|(f, id)| (f.as_str(), id.as_str(), editor.session.record(f, id).map(str::to_owned)))
-            .collect();
-        let records: Vec<crate::dataset::patch::Changed<'_>> = texts
-            .iter()
-            .map(|(file, id, text)| crate::dataset::patch::Changed { file, id, text: text.as_deref() })
+            .map(|(f, id)| (f.clone(), id.clone(), editor.session.record(f, id).map(str::to_owned)))
             .collect();
         let folder = editor.session.dir().display().to_string();
-        let dataset = Arc::make_mut(&mut self.atlas.dataset);
-        let index = self.patch_index.get_or_insert_with(|| crate::dataset::patch::PatchIndex::new(dataset));
-        let Some(patched) = crate::dataset::patch::patch(dataset, index, &folder, &records, Default::default()) else {
+        let Some(patched) = self.patch_in(&texts, &folder) else {
             self.patch_index = None;
             self.refresh_edited();
             return;
         };
+        let Some(editor) = &mut self.editor else { return };
+        let dataset = &self.atlas.dataset;
+        if dataset.events.len() <= FULL_CHECK_EVENTS {
+            if let Ok(loaded) = editor.session.check() {
+                editor.set_problems(&loaded.problems);
+                self.atlas.problems = loaded.problems;
+            }
+        } else {
+            let ids: Vec<&str> = patched.problems.iter().map(|(id, _)| id.as_str()).collect();
+            self.atlas.problems.retain(|p| p.record.as_deref().is_none_or(|r| !ids.contains(&r)));
+            self.atlas.problems.extend(patched.problems.iter().flat_map(|(_, ps)| ps.iter().cloned()));
+            editor.set_problems(&self.atlas.problems);
+        }
+        self.mark_drafts();
+    }
+
+    /// Puts records (file, id, text now) into the dataset shown, and has the map's data, the
+    /// list, the histogram and the filter follow. `None` (nothing changed) when they need a
+    /// full load: a deletion, a source. `folder` names the files in problems.
+    pub(super) fn patch_in(
+        &mut self,
+        texts: &[(String, String, Option<String>)],
+        folder: &str,
+    ) -> Option<crate::dataset::patch::Patched> {
+        let records: Vec<crate::dataset::patch::Changed<'_>> = texts
+            .iter()
+            .map(|(file, id, text)| crate::dataset::patch::Changed { file, id, text: text.as_deref() })
+            .collect();
+        let dataset = Arc::make_mut(&mut self.atlas.dataset);
+        let index = self.patch_index.get_or_insert_with(|| crate::dataset::patch::PatchIndex::new(dataset));
+        let patched = crate::dataset::patch::patch(dataset, index, folder, &records, Default::default())?;
         let dataset = &self.atlas.dataset;
         let moves: Vec<_> = patched
             .places
@@ -260,18 +285,7 @@ impl CrossingsApp {
         }
         let events: Vec<_> = patched.events.iter().map(|(e, _, _)| *e).collect();
         self.view.follow_edit(dataset, &patched.places, &events, &moves);
-        if dataset.events.len() <= FULL_CHECK_EVENTS {
-            if let Ok(loaded) = editor.session.check() {
-                editor.set_problems(&loaded.problems);
-                self.atlas.problems = loaded.problems;
-            }
-        } else {
-            let ids: Vec<&str> = patched.problems.iter().map(|(id, _)| id.as_str()).collect();
-            self.atlas.problems.retain(|p| p.record.as_deref().is_none_or(|r| !ids.contains(&r)));
-            self.atlas.problems.extend(patched.problems.iter().flat_map(|(_, ps)| ps.iter().cloned()));
-            editor.set_problems(&self.atlas.problems);
-        }
-        self.mark_drafts();
+        Some(patched)
     }
 
     /// Marks in the place list the places that are drafts: whose record, or one of whose
