@@ -37,6 +37,18 @@ pub enum Followed {
     Lost(String),
     /// The connection is back (what was missed follows as changes).
     Back,
+    /// Listening for the first time (what was committed since the load follows as changes).
+    Ready,
+}
+
+/// Where following starts: the oldest transaction still running when the atlas was read
+/// (everything committed from it on may be new), and the changes among those already seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Since {
+    /// `pg_snapshot_xmin` of the snapshot, as text (an `xid8`).
+    pub xmin: String,
+    /// Audit rows of transactions from `xmin` on that the snapshot saw already.
+    pub seen: Vec<i64>,
 }
 
 /// A running follower; stops when dropped.
@@ -65,7 +77,7 @@ impl Drop for Follower {
 
 /// Starts following a database from `since` (the snapshot [`super::Records::since`] a load
 /// read). `wake` is called after each report (the window asks for a repaint).
-pub fn follow(target: Target, since: String, wake: Box<dyn Fn() + Send>) -> Follower {
+pub fn follow(target: Target, since: Since, wake: Box<dyn Fn() + Send>) -> Follower {
     let (tx, rx) = channel();
     let stop = Arc::new(AtomicBool::new(false));
     let stopping = stop.clone();
@@ -79,8 +91,9 @@ pub fn follow(target: Target, since: String, wake: Box<dyn Fn() + Send>) -> Foll
     Follower { rx, stop }
 }
 
-fn run(target: &Target, mut since: String, tx: &Sender<Followed>, wake: &dyn Fn(), stop: &AtomicBool) {
+fn run(target: &Target, mut since: Since, tx: &Sender<Followed>, wake: &dyn Fn(), stop: &AtomicBool) {
     let mut lost = false;
+    let mut listened = false;
     let send = |f: Followed| {
         let ok = tx.send(f).is_ok();
         wake();
@@ -108,10 +121,10 @@ fn run(target: &Target, mut since: String, tx: &Sender<Followed>, wake: &dyn Fn(
             pause(stop, Duration::from_secs(1));
             continue;
         }
-        if std::mem::take(&mut lost) {
-            if !send(Followed::Back) {
-                return;
-            }
+        let first = !std::mem::replace(&mut listened, true);
+        let said = if std::mem::take(&mut lost) { Followed::Back } else { Followed::Ready };
+        if (first || said == Followed::Back) && !send(said) {
+            return;
         }
         // What was missed while not listening (or before the first LISTEN).
         let mut due = true;
@@ -170,24 +183,30 @@ fn pause(stop: &AtomicBool, d: Duration) {
 
 /// The records changed by transactions that committed since `since`, as they are now; moves
 /// `since` on.
-fn poll(client: &mut postgres::Client, since: &mut String) -> Result<Vec<Followed>, postgres::Error> {
+fn poll(client: &mut postgres::Client, since: &mut Since) -> Result<Vec<Followed>, postgres::Error> {
     let mut tx = client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).start()?;
     let next: String = tx.query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])?.get(0);
-    let rows = tx.query(
-        "SELECT DISTINCT table_name, record_id FROM audit WHERE txid >= $1::text::xid8 AND table_name = ANY($2)",
-        &[&*since, &TABLES.iter().map(|t| t.0).collect::<Vec<_>>()],
+    // Every audit row from the old xmin on: those seen before are left out, and the ones from
+    // the new xmin on are remembered as seen (the next window is within this one).
+    let all = tx.query(
+        "SELECT id, txid >= $3::text::xid8, table_name, record_id FROM audit WHERE txid >= $1::text::xid8 AND table_name = ANY($2)",
+        &[&since.xmin, &TABLES.iter().map(|t| t.0).collect::<Vec<_>>(), &next],
     )?;
+    let seen: std::collections::HashSet<i64> = since.seen.iter().copied().collect();
+    let rows: Vec<&postgres::Row> = all.iter().filter(|r| !seen.contains(&r.get::<_, i64>(0))).collect();
     let mut out = Vec::new();
-    if rows.iter().any(|r| r.get::<_, Option<String>>(1).is_none()) {
+    if rows.iter().any(|r| r.get::<_, Option<String>>(3).is_none()) {
         out.push(Followed::Replaced);
     } else {
         let mut changes = Vec::new();
         for (table, file) in TABLES {
-            let ids: Vec<String> = rows
+            let mut ids: Vec<String> = rows
                 .iter()
-                .filter(|r| r.get::<_, &str>(0) == table)
-                .filter_map(|r| r.get::<_, Option<String>>(1))
+                .filter(|r| r.get::<_, &str>(2) == table)
+                .filter_map(|r| r.get::<_, Option<String>>(3))
                 .collect();
+            ids.sort_unstable();
+            ids.dedup();
             if ids.is_empty() {
                 continue;
             }
@@ -208,6 +227,6 @@ fn poll(client: &mut postgres::Client, since: &mut String) -> Result<Vec<Followe
         }
     }
     tx.commit()?;
-    *since = next;
+    *since = Since { xmin: next, seen: all.iter().filter(|r| r.get::<_, bool>(1)).map(|r| r.get(0)).collect() };
     Ok(out)
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-pub use follow::{Followed, Follower, RemoteChange, follow};
+pub use follow::{Followed, Follower, RemoteChange, Since, follow};
 pub use target::{Target, TlsMode, is_url, redact};
 
 use crate::dataset::FILES;
@@ -260,8 +260,8 @@ pub struct Records {
     pub files: [Vec<Row>; 4],
     /// `places.geojson`'s other members (compact JSON object, `"features"` where they go).
     pub collection: Option<String>,
-    /// The snapshot's oldest running transaction: changes committed from it on are followed.
-    pub since: String,
+    /// Where to follow changes from: those committed after this snapshot.
+    pub since: Since,
 }
 
 impl Records {
@@ -337,10 +337,17 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64)) -> Result<Records, 
         .read_only(true)
         .start()
         .map_err(err("starting to read"))?;
-    let since: String = tx
+    let xmin: String = tx
         .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
         .map_err(err("reading the snapshot"))?
         .get(0);
+    let seen: Vec<i64> = tx
+        .query("SELECT id FROM audit WHERE txid >= $1::text::xid8", &[&xmin])
+        .map_err(err("reading the audit"))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let since = Since { xmin, seen };
     let collection: Option<String> = tx
         .query_opt("SELECT members FROM crossings_collection WHERE file = 'places.geojson'", &[])
         .map_err(err("reading crossings_collection"))?
@@ -443,12 +450,24 @@ fn binary_rows(
 /// Reads a database as the loader reads a folder: for `--data URL`, `validate URL`,
 /// `export --data URL`.
 pub fn load(url: &str, options: &crate::dataset::LoadOptions<'_>) -> Result<crate::dataset::Loaded, DbError> {
-    let target = Target::parse(url)?;
-    let mut link = Link::open(&target)?;
+    load_shared(&Target::parse(url)?, options).map(|(loaded, _)| loaded)
+}
+
+/// Reads a database as the loader reads a folder, with where to follow its changes from
+/// ([`Records::since`]).
+pub fn load_shared(
+    target: &Target,
+    options: &crate::dataset::LoadOptions<'_>,
+) -> Result<(crate::dataset::Loaded, Since), DbError> {
+    let mut link = Link::open(target)?;
     let records = read_records(&mut link, &|_| {})?;
+    drop(link);
     let texts = records.texts(target.shown());
-    crate::dataset::load(crate::dataset::Input::Texts { label: target.shown(), texts: &texts }, options)
-        .map_err(|e| DbError::Data(e.to_string()))
+    let since = records.since.clone();
+    drop(records);
+    let loaded = crate::dataset::load(crate::dataset::Input::Texts { label: target.shown(), texts: &texts }, options)
+        .map_err(|e| DbError::Data(e.to_string()))?;
+    Ok((loaded, since))
 }
 
 /// What a push did.

@@ -23,14 +23,6 @@ pub fn latest() -> i32 {
 pub const TABLES: [(&str, &str); 4] =
     [("sources", "sources.json"), ("places", "places.geojson"), ("people", "people.json"), ("events", "events.json")];
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_tables_are_in_the_order_of_the_files() {
-        assert_eq!(super::TABLES.map(|t| t.1), crate::dataset::FILES);
-    }
-}
-
 const V1: &str = r#"
 CREATE EXTENSION IF NOT EXISTS postgis;
 
@@ -164,3 +156,11 @@ BEGIN
     END LOOP;
 END $$;
 "#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_tables_are_in_the_order_of_the_files() {
+        assert_eq!(super::TABLES.map(|t| t.1), crate::dataset::FILES);
+    }
+}

@@ -162,12 +162,18 @@ enum Store {
     /// A database: the connection (`None` after it was lost; made again at the next save),
     /// each record's version as last read or written, and the versions of records found
     /// changed there at a save (taken as known when the user keeps their own version).
-    Database {
-        target: crate::db::Target,
-        link: Option<crate::db::Link>,
-        versions: HashMap<(String, String), i64>,
-        theirs: HashMap<(String, String), Option<i64>>,
-    },
+    Database(Box<DbStore>),
+}
+
+/// A record taken in from the database: file, id, text now (`None`: deleted).
+pub type Followed = (String, String, Option<String>);
+
+/// A database session's store (see [`Store::Database`]).
+struct DbStore {
+    target: crate::db::Target,
+    link: Option<crate::db::Link>,
+    versions: HashMap<(String, String), i64>,
+    theirs: HashMap<(String, String), Option<i64>>,
 }
 
 /// An editing session on a dataset folder or a database.
@@ -235,7 +241,12 @@ impl Session {
         let journal = journal.map(|p| Journal::create(p, &dir)).transpose()?;
         Ok(Session {
             dir,
-            store: Store::Database { target: target.clone(), link, versions, theirs: HashMap::new() },
+            store: Store::Database(Box::new(DbStore {
+                target: target.clone(),
+                link,
+                versions,
+                theirs: HashMap::new(),
+            })),
             files,
             done: Vec::new(),
             undone: Vec::new(),
@@ -246,7 +257,7 @@ impl Session {
 
     /// True when this session saves to a database.
     pub fn is_database(&self) -> bool {
-        matches!(self.store, Store::Database { .. })
+        matches!(self.store, Store::Database(_))
     }
 
     /// Takes in records another client changed in the database: each one this session has
@@ -257,8 +268,9 @@ impl Session {
     pub fn follow_remote(
         &mut self,
         changes: &[crate::db::RemoteChange],
-    ) -> (Vec<(String, String, Option<String>)>, Vec<crate::db::RemoteChange>) {
-        let Store::Database { versions, .. } = &mut self.store else { return (Vec::new(), Vec::new()) };
+    ) -> (Vec<Followed>, Vec<crate::db::RemoteChange>) {
+        let Store::Database(db) = &mut self.store else { return (Vec::new(), Vec::new()) };
+        let versions = &mut db.versions;
         let mut pending: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
         for step in &self.pending {
             for c in &step.changes {
@@ -572,11 +584,11 @@ impl Session {
     /// as what the change was made from, so the next save writes this session's version over
     /// it, knowingly.
     pub fn keep_mine(&mut self, file: &str, id: &str, theirs: Option<String>) {
-        if let Store::Database { versions, theirs: seen, .. } = &mut self.store {
+        if let Store::Database(db) = &mut self.store {
             let key = (file.to_owned(), id.to_owned());
-            match seen.remove(&key).flatten() {
-                Some(v) => _ = versions.insert(key, v),
-                None => _ = versions.remove(&key),
+            match db.theirs.remove(&key).flatten() {
+                Some(v) => _ = db.versions.insert(key, v),
+                None => _ = db.versions.remove(&key),
             }
         }
         if let Some(c) =
@@ -680,9 +692,10 @@ impl Session {
         mine: &HashMap<String, HashMap<String, BeforeAfter>>,
         partial: bool,
     ) -> Result<(Saved, Vec<Conflict>), EditError> {
-        let Store::Database { target, link, versions, theirs } = &mut self.store else {
+        let Store::Database(db) = &mut self.store else {
             return Err(EditError::Format("not a database session".into()));
         };
+        let DbStore { target, link, versions, theirs } = &mut **db;
         let mut list = Vec::new();
         for name in FILES {
             let Some(changes) = mine.get(name) else { continue };

@@ -65,11 +65,27 @@ pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
         );
         return Ok(ExitCode::from(1));
     }
-    // Read the data once, before any window, so a bad folder is reported plainly.
-    let loaded = crate::dataset::load(
-        crate::dataset::Input::folder_or_bundled(data.as_deref()),
-        &crate::dataset::LoadOptions::default(),
-    )?;
+    // Read the data once, before any window, so a bad folder or database is reported plainly.
+    let shared = match data.as_deref().and_then(|d| d.to_str()).filter(|d| crate::db::is_url(d)) {
+        Some(url) => {
+            let target = crate::db::Target::parse(url)?;
+            eprintln!("crossings: reading {}", target.shown());
+            let (loaded, since) = crate::db::load_shared(&target, &crate::dataset::LoadOptions::default())?;
+            Some((loaded, target, since))
+        }
+        None => None,
+    };
+    let (loaded, database, data) = match shared {
+        Some((loaded, target, since)) => (loaded, Some((target, since)), None),
+        None => (
+            crate::dataset::load(
+                crate::dataset::Input::folder_or_bundled(data.as_deref()),
+                &crate::dataset::LoadOptions::default(),
+            )?,
+            None,
+            data,
+        ),
+    };
     for p in loaded.problems.iter().take(20) {
         eprintln!("{p}");
     }
@@ -87,10 +103,17 @@ pub fn run_native(data: Option<PathBuf>) -> Result<ExitCode, CliError> {
         };
         let loaded = loaded.clone();
         let data = data.clone();
+        let database = database.clone();
         let result = eframe::run_native(
             "crossings",
             options,
-            Box::new(move |cc| Ok(Box::new(CrossingsApp::new(cc, loaded, data)) as Box<dyn eframe::App>)),
+            Box::new(move |cc| {
+                let mut app = CrossingsApp::new(cc, loaded, data);
+                if let Some((target, since)) = database {
+                    app.set_database(&cc.egui_ctx, target, since);
+                }
+                Ok(Box::new(app) as Box<dyn eframe::App>)
+            }),
         );
         match result {
             Ok(()) => return Ok(ExitCode::SUCCESS),

@@ -97,15 +97,19 @@ impl CrossingsApp {
     /// shows the records as the session has them.
     pub(super) fn start_session(&mut self, dir: &Path, restore: Vec<Edit>) {
         let journal = self.journal_dir.as_ref().map(|j| crate::edit::journal_path(j, dir));
+        let target = self.database.as_ref().map(|d| d.target.clone());
         let open = move |dir: PathBuf| {
-            Session::open(&dir, journal.as_deref())
-                .and_then(|mut s| {
-                    let touched =
-                        restore.iter().flat_map(|e| e.changes.iter().map(|c| (c.file.clone(), c.id.clone()))).collect();
-                    s.restore(restore)?;
-                    Ok((Box::new(s), touched))
-                })
-                .map_err(|e| format!("Cannot edit {}: {e}", dir.display()))
+            match &target {
+                Some(t) => Session::open_database(t, journal.as_deref()),
+                None => Session::open(&dir, journal.as_deref()),
+            }
+            .and_then(|mut s| {
+                let touched =
+                    restore.iter().flat_map(|e| e.changes.iter().map(|c| (c.file.clone(), c.id.clone()))).collect();
+                s.restore(restore)?;
+                Ok((Box::new(s), touched))
+            })
+            .map_err(|e| format!("Cannot edit {}: {e}", dir.display()))
         };
         // Reading a large folder's records takes seconds: off the UI thread.
         if self.atlas.dataset.events.len() > FULL_CHECK_EVENTS {
@@ -170,7 +174,11 @@ impl CrossingsApp {
     pub fn edit_now(&mut self) -> Result<(), String> {
         let dir = self.folder.clone().ok_or("the bundled atlas is read-only: copy it to a folder first")?;
         let journal = self.journal_dir.as_ref().map(|j| crate::edit::journal_path(j, &dir));
-        let session = Session::open(&dir, journal.as_deref()).map_err(|e| e.to_string())?;
+        let session = match &self.database {
+            Some(d) => Session::open_database(&d.target, journal.as_deref()),
+            None => Session::open(&dir, journal.as_deref()),
+        }
+        .map_err(|e| e.to_string())?;
         let index = crate::dataset::patch::PatchIndex::new(&self.atlas.dataset);
         self.session_opened(Ok((Box::new(session), Vec::new())), Some(Box::new(index)));
         Ok(())

@@ -25,6 +25,7 @@ use super::panels;
 use super::timeline::{DateField, TimelineView, timeline_ui};
 use super::view::FilteredView;
 
+mod database;
 mod editing;
 
 /// A map view: centre and zoom.
@@ -354,6 +355,8 @@ pub struct CrossingsApp {
     editor: Option<super::edit::Editor>,
     /// Where editing journals are kept (`None`: edits are not journaled).
     journal_dir: Option<PathBuf>,
+    /// The database the dataset shown was read from, and the thread following its changes.
+    database: Option<database::Shared>,
     /// Unsaved edits found in a journal at start, offered for restoring: the journal, the
     /// folder and the steps.
     restore_offer: Option<(PathBuf, PathBuf, Vec<crate::edit::Edit>)>,
@@ -498,6 +501,7 @@ impl CrossingsApp {
             folder: None,
             editor: None,
             journal_dir: None,
+            database: None,
             restore_offer: None,
             quit_asked: false,
             quit_confirmed: false,
@@ -752,6 +756,7 @@ impl CrossingsApp {
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        self.follow_database();
         while let Ok(job) = self.jobs_rx.try_recv() {
             match job {
                 JobResult::Layers(d, layer) => self.layers[Self::layer_slot(d)] = Some(layer),
