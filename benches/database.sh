@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 places="${1:-100000}"
 events="${2:-1000000}"
 cargo build --release --quiet
-bin=$PWD/target/release/crossings
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/crossings"
 work="$PWD/target/bench-data/db-p${places}-e${events}"
 mkdir -p "$work"
 # shellcheck source=benches/measure.sh

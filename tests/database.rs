@@ -312,14 +312,7 @@ fn names_with_quotes_and_sql_in_them_round_trip_as_text() {
     // Through an edit as well (parameterised UPDATE).
     let target = Target::parse(&url).unwrap();
     let mut s = Session::open_database(&target, None).unwrap();
-    let mut r = s.form_record(Kind::Place, "harbin").unwrap();
-    r.set_text("name", "Harbin'); DROP TABLE events; --");
-    let before = s.record("places.geojson", "harbin").map(str::to_owned);
-    s.apply(Edit {
-        label: "rename".into(),
-        changes: vec![Change { file: "places.geojson".into(), id: "harbin".into(), before, after: Some(r.to_text()) }],
-    })
-    .unwrap();
+    set_field(&mut s, Kind::Place, "harbin", "name", "Harbin'); DROP TABLE events; --");
     assert!(matches!(s.save().unwrap(), Saved::Written { .. }));
     let got: String = c.query_one("SELECT name FROM places WHERE id = 'harbin'", &[]).unwrap().get(0);
     assert_eq!(got, "Harbin'); DROP TABLE events; --");
@@ -371,16 +364,21 @@ fn ogrinfo_reads_places_as_points_and_event_dates_as_date_columns() {
     assert_eq!(got, want, "{sql}");
 }
 
-/// An edit of an event's title, made in a session.
-fn retitle(s: &mut Session, id: &str, title: &str) {
-    let mut r = s.form_record(Kind::Event, id).unwrap();
-    r.set_text("title", title);
-    let before = s.record("events.json", id).map(str::to_owned);
+/// An edit of one text field of a record, made in a session as the form makes it.
+fn set_field(s: &mut Session, kind: Kind, id: &str, field: &str, value: &str) {
+    let mut r = s.form_record(kind, id).unwrap();
+    r.set_text(field, value);
+    let before = s.record(kind.file(), id).map(str::to_owned);
     s.apply(Edit {
-        label: format!("retitle {id}"),
-        changes: vec![Change { file: "events.json".into(), id: id.into(), before, after: Some(r.to_text()) }],
+        label: format!("set {field} of {id}"),
+        changes: vec![Change { file: kind.file().into(), id: id.into(), before, after: Some(r.to_text()) }],
     })
     .unwrap();
+}
+
+/// An edit of an event's title.
+fn retitle(s: &mut Session, id: &str, title: &str) {
+    set_field(s, Kind::Event, id, "title", title);
 }
 
 fn first_event(s: &Session) -> String {
@@ -645,14 +643,7 @@ fn the_window_follows_another_clients_change_and_edits_the_database_itself() {
     std::thread::sleep(Duration::from_millis(300));
     // Another client renames Harbin and saves.
     let mut ann = Session::open_database(&target, None).unwrap();
-    let mut r = ann.form_record(Kind::Place, "harbin").unwrap();
-    r.set_text("name", "Harbin (renamed by Ann)");
-    let before = ann.record("places.geojson", "harbin").map(str::to_owned);
-    ann.apply(Edit {
-        label: "rename".into(),
-        changes: vec![Change { file: "places.geojson".into(), id: "harbin".into(), before, after: Some(r.to_text()) }],
-    })
-    .unwrap();
+    set_field(&mut ann, Kind::Place, "harbin", "name", "Harbin (renamed by Ann)");
     ann.save().unwrap();
     let name = |h: &egui_kittest::Harness<'_, crossings::ui::CrossingsApp>| {
         let d = h.state().dataset();

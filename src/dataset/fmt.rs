@@ -146,6 +146,54 @@ impl<'de> Deserialize<'de> for Members<'de> {
     }
 }
 
+/// A record's compact text, its fields in the order written.
+pub fn compact(text: &str) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out))?;
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
+}
+
+/// A dataset file's records from its bytes, each as compact JSON by its id (`shown` names the
+/// file in messages). A record without a text id, or two with one id, is refused: neither can
+/// be kept by id (an editing session, a database row).
+pub fn records_by_id(
+    shown: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8 text"))?;
+    let bad = |e: serde_json::Error| format!("{shown}:{}:{}: {e}", e.line(), e.column());
+    let raw: Vec<&RawValue> = if name == "places.geojson" {
+        #[derive(Deserialize)]
+        struct Fc<'a> {
+            #[serde(borrow)]
+            features: Vec<&'a RawValue>,
+        }
+        serde_json::from_str::<Fc<'_>>(text).map_err(bad)?.features
+    } else {
+        serde_json::from_str(text).map_err(bad)?
+    };
+    let mut out = std::collections::HashMap::with_capacity(raw.len());
+    for r in raw {
+        #[derive(Deserialize)]
+        struct TextId {
+            id: Option<String>,
+        }
+        let id = serde_json::from_str::<TextId>(r.get())
+            .ok()
+            .and_then(|i| i.id)
+            .ok_or_else(|| format!("{shown}: a record without a text id cannot be edited or stored by id"))?;
+        // Two records with one id would be one here, and the other lost at the next write.
+        if out.insert(id.clone(), compact(r.get()).map_err(bad)?).is_some() {
+            return Err(format!(
+                "{shown}: two records have the id '{id}' (crossings validate names both); give one another id first"
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Formats a dataset folder in place, or with `check` only says which files are not in the
 /// canonical format. Every file is read and formatted before any is written, so a file
 /// that cannot be read leaves the folder as it was; a file already canonical is not touched.

@@ -486,10 +486,12 @@ pub fn push(dir: &Path, target: &Target, replace: bool) -> Result<Pushed, DbErro
     let mut files: Vec<Vec<(String, String)>> = Vec::new();
     for name in FILES {
         let path = dir.join(name);
-        let mut records: Vec<(String, String)> = crate::edit::read_file_records(&path, name)
-            .map_err(|e| DbError::Data(e.to_string()))?
-            .into_iter()
-            .collect();
+        let bytes = std::fs::read(&path).map_err(|e| DbError::Data(format!("{}: {e}", path.display())))?;
+        let mut records: Vec<(String, String)> =
+            crate::dataset::fmt::records_by_id(&path.display().to_string(), name, &bytes)
+                .map_err(DbError::Data)?
+                .into_iter()
+                .collect();
         records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         files.push(records);
     }
@@ -567,7 +569,7 @@ fn collection_members(text: &str) -> Result<String, String> {
         if k == "features" {
             out.push_str("null");
         } else {
-            out.push_str(&crate::edit::compact(v.get()).map_err(|e| e.to_string())?);
+            out.push_str(&crate::dataset::fmt::compact(v.get()).map_err(|e| e.to_string())?);
         }
     }
     out.push('}');

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::dataset::fmt::compact;
 pub use journal::{Journal, JournalError, read_journal, set_aside};
 pub use record::{Kind, Record, fresh_id};
 
@@ -813,12 +814,6 @@ fn hash_of(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// Reads one dataset file's records, each as compact JSON by id (a record without a text id,
-/// or two with one id, is refused: neither can be stored by id).
-pub fn read_file_records(path: &Path, name: &str) -> Result<HashMap<String, String>, EditError> {
-    read_records(path, name).map(|f| f.texts)
-}
-
 /// Reads one file's records: each as compact JSON, by id.
 fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
     let bytes = std::fs::read(path).map_err(|source| EditError::Io { path: path.display().to_string(), source })?;
@@ -827,38 +822,9 @@ fn read_records(path: &Path, name: &str) -> Result<FileRecords, EditError> {
 
 /// A file's records from its bytes.
 fn parse_records(path: &Path, name: &str, bytes: &[u8]) -> Result<FileRecords, EditError> {
-    let shown = path.display().to_string();
-    let hash = hash_of(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| EditError::Format(format!("{shown}: not UTF-8 text")))?;
-    let bad = |e: serde_json::Error| EditError::Format(format!("{shown}:{}:{}: {e}", e.line(), e.column()));
-    let raw: Vec<&serde_json::value::RawValue> = if name == "places.geojson" {
-        #[derive(Deserialize)]
-        struct Fc<'a> {
-            #[serde(borrow)]
-            features: Vec<&'a serde_json::value::RawValue>,
-        }
-        serde_json::from_str::<Fc<'_>>(text).map_err(bad)?.features
-    } else {
-        serde_json::from_str(text).map_err(bad)?
-    };
-    let mut out = FileRecords { hash, texts: HashMap::with_capacity(raw.len()) };
-    for r in raw {
-        #[derive(Deserialize)]
-        struct IdOnly {
-            id: Option<String>,
-        }
-        let id = serde_json::from_str::<IdOnly>(r.get())
-            .ok()
-            .and_then(|i| i.id)
-            .ok_or_else(|| EditError::Format(format!("{shown}: a record without a text id cannot be edited")))?;
-        // Two records with one id would be one here, and the other lost at the next save.
-        if out.texts.insert(id.clone(), compact(r.get()).map_err(bad)?).is_some() {
-            return Err(EditError::Format(format!(
-                "{shown}: two records have the id '{id}' (crossings validate names both); give one another id before editing"
-            )));
-        }
-    }
-    Ok(out)
+    let texts =
+        crate::dataset::fmt::records_by_id(&path.display().to_string(), name, bytes).map_err(EditError::Format)?;
+    Ok(FileRecords { hash: hash_of(bytes), texts })
 }
 
 /// Where the journal of a folder's editing session is kept: in `dir` (the user's data folder),
@@ -906,12 +872,4 @@ fn retarget(r: &mut Record, kind: Kind, other: Kind, id: &str, to: Option<&str>)
         (Kind::Source, _) => r.set_list("sources", &list(r, "sources")),
         _ => {}
     }
-}
-
-/// A record's compact text, its fields in the order written.
-pub fn compact(text: &str) -> Result<String, serde_json::Error> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_transcode::transcode(&mut de, &mut serde_json::Serializer::new(&mut out))?;
-    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
 }
