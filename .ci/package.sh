@@ -12,6 +12,9 @@
 # Needs the network to deb.debian.org and crates.io (cargo-deb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step says how long the run has taken so far, so a slow step shows in the log.
+export CI_START="${CI_START:-$(date +%s)}"
+step() { printf '== [%5d s] %s\n' "$(( $(date +%s) - CI_START ))" "$*"; }
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 if command -v apt-get >/dev/null 2>&1; then
@@ -20,11 +23,11 @@ if command -v apt-get >/dev/null 2>&1; then
     lintian debootstrap desktop-file-utils man-db groff-base xvfb xauth >/dev/null
 fi
 if ! command -v cargo-deb >/dev/null 2>&1; then
-  echo "== installing cargo-deb"
+  step "installing cargo-deb"
   cargo install cargo-deb --locked --quiet
 fi
 
-echo "== release build"
+step "release build"
 cargo build --release --quiet
 bin=target/release/crossings
 out=target/package
@@ -32,7 +35,7 @@ version=$("$bin" --version | cut -d' ' -f2)
 rm -rf "$out"
 mkdir -p "$out/completions"
 
-echo "== man page, completions and icons from the binary"
+step "man page, completions and icons from the binary"
 "$bin" manpage | gzip -9n >"$out/crossings.1.gz"
 "$bin" completions bash >"$out/completions/crossings"
 "$bin" completions zsh >"$out/completions/_crossings"
@@ -45,14 +48,14 @@ desktop-file-validate assets/linux/crossings.desktop
 MANWIDTH=80 MANPAGER=cat man -l "$out/crossings.1.gz" | grep -q "validate" \
   || { echo "the man page does not render or lacks 'validate'"; exit 1; }
 
-echo "== the .deb"
+step "the .deb"
 cargo deb --no-build --strip --quiet --output "$out/"
 deb=$(ls "$out"/*.deb)
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Description:/p'
-echo "== lintian (no errors)"
+step "lintian (no errors)"
 lintian --fail-on error "$deb" || { echo "lintian found errors"; exit 1; }
 
-echo "== Depends against the libraries the binary loads (X11, under Xvfb)"
+step "Depends against the libraries the binary loads (X11, under Xvfb)"
 ld="$out/ld-debug"
 mkdir -p "$ld"
 LD_DEBUG=files LD_DEBUG_OUTPUT="$ld/trace" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}" \
@@ -74,7 +77,7 @@ if [ "$loaded" != "$declared" ]; then
   exit 1
 fi
 
-echo "== installed into a fresh Debian root"
+step "installed into a fresh Debian root"
 root=$(mktemp -d /tmp/crossings-root.XXXXXX)
 cleanup() {
   $SUDO umount "$root/proc" 2>/dev/null || true
@@ -98,7 +101,7 @@ $SUDO chroot "$root" crossings validate | tail -n 1
 $SUDO chroot "$root" test -f /usr/share/applications/crossings.desktop
 $SUDO chroot "$root" test -f /usr/share/icons/hicolor/256x256/apps/crossings.png
 
-echo "== portable tarball"
+step "portable tarball"
 name="crossings-$version-x86_64-linux"
 stage="$out/$name"
 mkdir -p "$stage/share/applications" "$stage/share/man/man1"
@@ -115,4 +118,4 @@ tar -C "$check" -xzf "$out/$name.tar.gz"
 "$check/$name/crossings" validate | tail -n 1
 rm -rf "$check"
 ls -la "$out"/*.deb "$out"/*.tar.gz
-echo "== packages built and checked"
+step "packages built and checked"
