@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crossings::db::{self, Followed, Target};
 use crossings::edit::{Change, Edit, Kind, Saved, Session};
+use egui_kittest::kittest::Queryable;
 
 const PASSWORD: &str = "pw-of-the-test's owner";
 
@@ -435,7 +436,7 @@ fn a_client_sees_another_clients_change_through_notify_within_two_seconds() {
     run_ok(&["db", "push", common::root().join("geodata").to_str().unwrap(), &url]);
     let target = Target::parse(&url).unwrap();
     let mut link = db::Link::open(&target).unwrap();
-    let records = db::read_records(&mut link, &|_| {}).unwrap();
+    let records = db::read_records(&mut link, &|_, _| {}).unwrap();
     let mut watcher = Session::from_records(&target, None, &records, None).unwrap();
     let woken = Arc::new(AtomicUsize::new(0));
     let w = woken.clone();
@@ -480,7 +481,7 @@ fn a_server_stopped_mid_session_keeps_the_edits_and_they_save_when_it_is_back() 
     run_ok(&["db", "push", common::root().join("geodata").to_str().unwrap(), &url]);
     let target = Target::parse(&url).unwrap();
     let mut link = db::Link::open(&target).unwrap();
-    let since = db::read_records(&mut link, &|_| {}).unwrap().since;
+    let since = db::read_records(&mut link, &|_, _| {}).unwrap().since;
     drop(link);
     let follower = db::follow(target.clone(), since, Box::new(|| {}));
     assert_eq!(follower.wait(Duration::from_secs(20)), Some(Followed::Ready));
@@ -662,4 +663,97 @@ fn the_window_follows_another_clients_change_and_edits_the_database_itself() {
     // Edit mode edits the database itself: no copy into a folder is asked for.
     h.state_mut().edit_now().unwrap();
     assert!(h.state().editing());
+}
+
+/// Steps the window until `done` holds, for up to `secs` seconds (background jobs and the
+/// follower answer meanwhile).
+fn step_until(
+    h: &mut egui_kittest::Harness<'_, crossings::ui::CrossingsApp>,
+    secs: u64,
+    done: impl Fn(&egui_kittest::Harness<'_, crossings::ui::CrossingsApp>) -> bool,
+) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        h.run_steps(2);
+        if done(h) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    false
+}
+
+/// Replaces the text of the field labelled `label`: select all, delete, type.
+fn retype(h: &mut egui_kittest::Harness<'_, crossings::ui::CrossingsApp>, label: &str, text: &str) {
+    h.get_by_label_contains(label).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label_contains(label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn file_open_database_asks_for_the_password_reads_in_the_background_and_reads_again_after_a_deletion() {
+    let Some(url) = new_db() else { return };
+    run_ok(&["db", "push", common::root().join("geodata").to_str().unwrap(), &url]);
+    // The address without its password: the password is typed in its own field.
+    let bare = format!("postgres://crossings@{}", url.split_once('@').unwrap().1);
+    assert!(!bare.contains("pw-of"), "{bare}");
+    let journals = tempfile::tempdir().unwrap();
+    let mut app = crossings::ui::CrossingsApp::with_state(common::bundled(), crossings::ui::AppState::default());
+    app.set_journal_dir(Some(journals.path().to_owned()));
+    let mut h = common::app_harness(app, [1400.0, 900.0]);
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open database…").click_accesskit();
+    h.run();
+    retype(&mut h, "Address:", &bare);
+    // A wrong password: said in the field's window; the atlas shown stays.
+    retype(&mut h, "Password (", "not-the-password");
+    h.get_by_label("Open").click_accesskit();
+    assert!(
+        step_until(&mut h, 20, |h| h.query_all_by_label_contains("password authentication failed").next().is_some()),
+        "a wrong password is said where it was typed"
+    );
+    assert_eq!(h.state().dataset().places.len(), common::bundled().dataset.places.len());
+    retype(&mut h, "Password (", PASSWORD);
+    h.get_by_label("Open").click_accesskit();
+    assert!(
+        step_until(&mut h, 30, |h| h.state().status.as_ref().is_some_and(|s| s.text.starts_with("Opened"))),
+        "the database opens: {:?}",
+        h.state().status
+    );
+    assert!(h.query_by_label("Address:").is_none(), "the address field closes once the atlas is read");
+    let shown = Target::parse(&bare).unwrap().shown().to_owned();
+    assert!(h.state().status.as_ref().unwrap().text.contains(&shown), "{:?}", h.state().status);
+    let saved = h.state().saved_state();
+    assert_eq!(saved.recent_database.as_deref(), Some(shown.as_str()), "the address is remembered");
+    let text = serde_json::to_string(&saved).unwrap();
+    assert!(!text.contains(PASSWORD) && !text.contains("not-the-password"), "no password in the saved view: {text}");
+
+    // Harbin selected; another client deletes Maizuru: not put in place, so read again.
+    let harbin = h.state().dataset().place_by_id("harbin").unwrap();
+    h.state_mut().apply(crossings::ui::Action::SelectPlace(harbin, false));
+    h.run();
+    let probe = db::follow(Target::parse(&url).unwrap(), db::Since::default(), Box::new(|| {}));
+    assert_eq!(probe.wait(Duration::from_secs(20)), Some(Followed::Ready));
+    drop(probe);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(h.state().dataset().place_by_id("maizuru").is_some());
+    Target::parse(&url).unwrap().connect().unwrap().batch_execute("DELETE FROM places WHERE id = 'maizuru'").unwrap();
+    assert!(
+        step_until(&mut h, 20, |h| h.state().dataset().place_by_id("maizuru").is_none()),
+        "the deletion is shown without opening the database again: {:?}",
+        h.state().status
+    );
+    let status = h.state().status.clone().unwrap();
+    assert!(status.text.contains("read again"), "{status:?}");
+    let d = h.state().dataset();
+    let selected: Vec<&str> = h.state().selection().iter().map(|p| d.place(*p).id.as_str()).collect();
+    assert_eq!(selected, ["harbin"], "the selection is kept across the reading");
 }

@@ -114,27 +114,49 @@ impl Loaded {
     }
 }
 
-/// How far a load has come, readable from another thread (the window's progress bar).
+/// How far a load has come, readable from another thread (the window's progress bar). A load
+/// may come in steps (a database is read, then its records are checked): the bar is shared
+/// between them, each step filling its part.
 #[derive(Debug, Default)]
 pub struct Progress {
-    /// Bytes of JSON parsed so far.
+    /// Bytes of JSON parsed so far (or, while a database is read, rows read).
     pub done: std::sync::atomic::AtomicU64,
-    /// Bytes to parse in all.
+    /// Bytes to parse in all (or rows to read).
     pub total: std::sync::atomic::AtomicU64,
+    /// The step under way (from 0) and how many there are (0 counts as one).
+    steps: [std::sync::atomic::AtomicU64; 2],
 }
 
 impl Progress {
-    /// The fraction done, 0..=1.
+    /// The fraction done, 0..=1, over all steps.
     pub fn fraction(&self) -> f32 {
         use std::sync::atomic::Ordering::Relaxed;
         let total = self.total.load(Relaxed).max(1);
-        (self.done.load(Relaxed) as f64 / total as f64).clamp(0.0, 1.0) as f32
+        let step = (self.done.load(Relaxed) as f64 / total as f64).clamp(0.0, 1.0);
+        let steps = self.steps[1].load(Relaxed).max(1);
+        let before = self.steps[0].load(Relaxed).min(steps - 1);
+        ((before as f64 + step) / steps as f64).clamp(0.0, 1.0) as f32
     }
 
     /// Records that the first `bytes` are parsed. Two threads report (places and events load
     /// at once), so the bar only moves forward.
     pub(crate) fn set(&self, bytes: usize) {
         self.done.fetch_max(bytes as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Says the load comes in `steps` steps, the first under way.
+    pub(crate) fn in_steps(&self, steps: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.steps[0].store(0, Relaxed);
+        self.steps[1].store(steps, Relaxed);
+    }
+
+    /// Ends a step: the next starts from nothing done.
+    pub(crate) fn next_step(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.done.store(0, Relaxed);
+        self.total.store(0, Relaxed);
+        self.steps[0].fetch_add(1, Relaxed);
     }
 }
 
@@ -327,6 +349,21 @@ fn load_texts(label: &str, texts: &Texts, progress: &Progress, options: &LoadOpt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_in_two_steps_fills_each_half_of_the_bar() {
+        let progress = Progress::default();
+        progress.in_steps(2);
+        progress.total.store(10, std::sync::atomic::Ordering::Relaxed);
+        progress.set(5);
+        assert_eq!(progress.fraction(), 0.25, "half of the first step");
+        progress.set(10);
+        progress.next_step();
+        assert_eq!(progress.fraction(), 0.5, "the second step starts at half");
+        let options = LoadOptions { progress: Some(&progress), ..LoadOptions::default() };
+        super::load(super::Input::Bundled, &options).expect("the bundled dataset loads");
+        assert_eq!(progress.fraction(), 1.0, "both steps done");
+    }
 
     #[test]
     fn progress_only_moves_forward_when_two_threads_report() {

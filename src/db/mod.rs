@@ -119,6 +119,12 @@ fn query_error(target: &Target, what: &str, e: postgres::Error) -> DbError {
     DbError::Query { what: what.to_owned(), source: e }
 }
 
+/// A `map_err` for a query: its error as a [`DbError`] saying what was being done.
+fn failed(target: &Target, what: &str) -> impl FnOnce(postgres::Error) -> DbError + use<> {
+    let (target, what) = (target.clone(), what.to_owned());
+    move |e| query_error(&target, &what, e)
+}
+
 fn is_io(e: &postgres::Error) -> bool {
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -199,10 +205,7 @@ impl Link {
 /// migrations applied (none when it is up to date).
 pub fn init(target: &Target) -> Result<Vec<(i32, &'static str)>, DbError> {
     let mut client = target.connect()?;
-    let err = |what: &str| {
-        let what = what.to_owned();
-        move |e| query_error(target, &what, e)
-    };
+    let err = |what: &str| failed(target, what);
     let mut tx = client.transaction().map_err(err("starting the migration"))?;
     // Two `db init`s at once wait for each other.
     tx.execute("SELECT pg_advisory_xact_lock(4242001931)", &[]).map_err(err("locking for the migration"))?;
@@ -321,15 +324,11 @@ fn split_members(members: &str) -> (&str, &str) {
     }
 }
 
-/// Reads every record, with progress in bytes read (`progress` gets the running total; the
-/// total is not known in advance). One snapshot: the four tables agree with each other.
-pub fn read_records(link: &mut Link, progress: &dyn Fn(u64)) -> Result<Records, DbError> {
+/// Reads every record, with progress in rows (`progress` gets the rows read and the rows in
+/// all). One snapshot: the four tables agree with each other.
+pub fn read_records(link: &mut Link, progress: &dyn Fn(u64, u64)) -> Result<Records, DbError> {
     let target = link.target.clone();
-    let err = |what: &str| {
-        let what = what.to_owned();
-        let target = target.clone();
-        move |e| query_error(&target, &what, e)
-    };
+    let err = |what: &str| failed(&target, what);
     let mut tx = link
         .client
         .build_transaction()
@@ -352,6 +351,10 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64)) -> Result<Records, 
         .query_opt("SELECT members FROM crossings_collection WHERE file = 'places.geojson'", &[])
         .map_err(err("reading crossings_collection"))?
         .map(|r| r.get(0));
+    let count = TABLES.map(|(t, _)| format!("(SELECT count(*) FROM {t})")).join(" + ");
+    let rows: i64 =
+        tx.query_one(format!("SELECT ({count})::bigint").as_str(), &[]).map_err(err("counting the records"))?.get(0);
+    let rows = rows.max(0) as u64;
     let mut out = Records { since, collection, ..Default::default() };
     let mut read = 0u64;
     for (slot, (table, _)) in out.files.iter_mut().zip(TABLES) {
@@ -369,9 +372,9 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64)) -> Result<Records, 
                 .and_then(|b| <[u8; 8]>::try_from(b).ok())
                 .map(i64::from_be_bytes)
                 .ok_or_else(|| DbError::Data(format!("{table}: record '{id}' has no version")))?;
-            read += (id.len() + record.len() + 8) as u64;
-            if slot.len() % 4096 == 0 {
-                progress(read);
+            read += 1;
+            if read.is_multiple_of(4096) {
+                progress(read, rows);
             }
             slot.push(Row { id, text: record, version });
             Ok(())
@@ -381,7 +384,7 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64)) -> Result<Records, 
             CopyError::Io(e) => DbError::Data(format!("{what}: {e}")),
         })?;
     }
-    progress(read);
+    progress(read, rows);
     tx.commit().map_err(err("finishing the read"))?;
     Ok(out)
 }
@@ -460,7 +463,20 @@ pub fn load_shared(
     options: &crate::dataset::LoadOptions<'_>,
 ) -> Result<(crate::dataset::Loaded, Since), DbError> {
     let mut link = Link::open(target)?;
-    let records = read_records(&mut link, &|_| {})?;
+    // Two steps on the window's bar: the rows read, then the records checked.
+    let progress = options.progress;
+    if let Some(p) = progress {
+        p.in_steps(2);
+    }
+    let records = read_records(&mut link, &|read, rows| {
+        if let Some(p) = progress {
+            p.total.store(rows, std::sync::atomic::Ordering::Relaxed);
+            p.set(read as usize);
+        }
+    })?;
+    if let Some(p) = progress {
+        p.next_step();
+    }
     drop(link);
     let texts = records.texts(target.shown());
     let since = records.since.clone();
@@ -506,10 +522,7 @@ pub fn push(dir: &Path, target: &Target, replace: bool) -> Result<Pushed, DbErro
         .len();
 
     let mut link = Link::open(target)?;
-    let err = |what: &str| {
-        let what = what.to_owned();
-        move |e| query_error(target, &what, e)
-    };
+    let err = |what: &str| failed(target, what);
     let mut tx = link.client.transaction().map_err(err("starting the push"))?;
     let held: i64 = tx
         .query_one(
@@ -594,7 +607,7 @@ fn copy_in(
         let mut w = tx.copy_in(sql.as_str()).map_err(target_err)?;
         let mut line = String::new();
         for (id, text) in records {
-            let cols = Columns::of(name, id, text);
+            let cols = Columns::of(name, text);
             line.clear();
             cols.copy_line(&mut line, id, text);
             cols.link_lines(id, &mut links);
@@ -713,7 +726,7 @@ impl Columns {
 
     /// A record's columns. A record whose fields are not of the expected types (a draft) gets
     /// NULLs: its text is kept whole all the same.
-    fn of(file: &str, _id: &str, text: &str) -> Columns {
+    fn of(file: &str, text: &str) -> Columns {
         let list = |table: &'static str, ids: Vec<String>| ids.into_iter().map(move |s| (table, s, None));
         match file {
             "places.geojson" => {
@@ -828,7 +841,7 @@ pub fn pull(target: &Target, dir: &Path) -> Result<[usize; 4], DbError> {
         )));
     }
     let mut link = Link::open(target)?;
-    let records = read_records(&mut link, &|_| {})?;
+    let records = read_records(&mut link, &|_, _| {})?;
     let files = records.canonical(target.shown())?;
     std::fs::create_dir_all(dir).map_err(|e| DbError::Data(format!("{}: {e}", dir.display())))?;
     for (name, text) in &files {
@@ -886,11 +899,8 @@ pub fn save(
     partial: bool,
 ) -> Result<Outcome, DbError> {
     let target = link.target.clone();
-    let err = |what: String| {
-        let target = target.clone();
-        move |e| query_error(&target, &what, e)
-    };
-    let mut tx = link.client.transaction().map_err(err("starting the save".into()))?;
+    let err = |what: &str| failed(&target, what);
+    let mut tx = link.client.transaction().map_err(err("starting the save"))?;
     let mut out = Outcome::default();
     for c in changes {
         let Some(&(table, _)) = TABLES.iter().find(|t| t.1 == c.file) else {
@@ -900,7 +910,7 @@ pub fn save(
         let what = || format!("saving {table} record '{}'", c.id);
         let done: Option<Option<i64>> = match (c.after, known) {
             (Some(after), Some(v)) => {
-                let cols = Columns::of(c.file, c.id, after);
+                let cols = Columns::of(c.file, after);
                 let names = Columns::names(c.file);
                 let sets: Vec<String> =
                     names[1..].iter().enumerate().map(|(i, n)| format!("{n} = {}", placeholder(n, i + 3))).collect();
@@ -908,11 +918,11 @@ pub fn save(
                     format!("UPDATE {table} SET {} WHERE id = $1 AND version = $2 RETURNING version", sets.join(", "));
                 let params = params(c.id, Some(v), &cols, after);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-                let row = tx.query_opt(sql.as_str(), &refs).map_err(err(what()))?;
+                let row = tx.query_opt(sql.as_str(), &refs).map_err(err(&what()))?;
                 row.map(|r| Some(r.get::<_, i64>(0)))
             }
             (Some(after), None) => {
-                let cols = Columns::of(c.file, c.id, after);
+                let cols = Columns::of(c.file, after);
                 let names = Columns::names(c.file);
                 let values: Vec<String> = names[1..].iter().enumerate().map(|(i, n)| placeholder(n, i + 2)).collect();
                 let sql = format!(
@@ -922,12 +932,12 @@ pub fn save(
                 );
                 let params = params(c.id, None, &cols, after);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-                let row = tx.query_opt(sql.as_str(), &refs).map_err(err(what()))?;
+                let row = tx.query_opt(sql.as_str(), &refs).map_err(err(&what()))?;
                 row.map(|r| Some(r.get::<_, i64>(0)))
             }
             (None, Some(v)) => {
                 let sql = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
-                let n = tx.execute(sql.as_str(), &[&c.id, &v]).map_err(err(what()))?;
+                let n = tx.execute(sql.as_str(), &[&c.id, &v]).map_err(err(&what()))?;
                 (n == 1).then_some(None)
             }
             // Made and deleted here, never saved: there is nothing to write, unless someone
@@ -936,14 +946,14 @@ pub fn save(
         };
         match done {
             Some(version) => {
-                write_links(&mut tx, c.file, c.id, c.after).map_err(err(what()))?;
+                write_links(&mut tx, c.file, c.id, c.after).map_err(err(&what()))?;
                 out.written.push((c.file.to_owned(), c.id.to_owned(), version));
             }
             None => {
                 let sql = format!("SELECT record::text, version FROM {table} WHERE id = $1");
                 let theirs = tx
                     .query_opt(sql.as_str(), &[&c.id])
-                    .map_err(err(what()))?
+                    .map_err(err(&what()))?
                     .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)));
                 // The same change made on both sides is no collision.
                 match (&theirs, c.after) {
@@ -957,11 +967,11 @@ pub fn save(
         }
     }
     if !out.collisions.is_empty() && !partial {
-        tx.rollback().map_err(err("undoing the save".into()))?;
+        tx.rollback().map_err(err("undoing the save"))?;
         out.written.clear();
         return Ok(out);
     }
-    tx.commit().map_err(err("committing the save".into()))?;
+    tx.commit().map_err(err("committing the save"))?;
     out.committed = true;
     Ok(out)
 }
@@ -999,7 +1009,7 @@ fn write_links(
     id: &str,
     after: Option<&str>,
 ) -> Result<(), postgres::Error> {
-    let cols = after.map(|a| Columns::of(file, id, a)).unwrap_or_default();
+    let cols = after.map(|a| Columns::of(file, a)).unwrap_or_default();
     for table in Columns::link_tables(file) {
         let owner = Columns::link_owner(table);
         tx.execute(format!("DELETE FROM {table} WHERE {owner} = $1").as_str(), &[&id])?;

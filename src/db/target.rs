@@ -127,6 +127,15 @@ impl Target {
         Ok(Target { config, tls, root_cert, shown })
     }
 
+    /// The same target with this password (typed in the window; an empty one changes
+    /// nothing). It lives in memory only, as a password from the URL does.
+    pub fn with_password(mut self, password: &str) -> Target {
+        if !password.is_empty() {
+            self.config.password(password);
+        }
+        self
+    }
+
     /// The URL without its password: what titles, messages and the saved view show.
     pub fn shown(&self) -> &str {
         &self.shown

@@ -217,7 +217,7 @@ impl Session {
     /// `dir()` is then the database's URL (without password), which names its journal.
     pub fn open_database(target: &crate::db::Target, journal: Option<&Path>) -> Result<Session, EditError> {
         let mut link = crate::db::Link::open(target)?;
-        let records = crate::db::read_records(&mut link, &|_| {})?;
+        let records = crate::db::read_records(&mut link, &|_, _| {})?;
         Session::from_records(target, Some(link), &records, journal)
     }
 

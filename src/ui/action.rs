@@ -76,6 +76,12 @@ pub enum Action {
     OpenFolder(std::path::PathBuf),
     /// Close the path field without doing anything.
     ClosePathPrompt,
+    /// Ask for a shared database's address (File > Open database…).
+    OpenDatabase,
+    /// Open the database the address field names (with the password typed, if any).
+    ConnectDatabase,
+    /// Close the database's address field without doing anything.
+    CloseDatabasePrompt,
     /// Edit mode on or off (the toolbar's Edit, the E key).
     ToggleEdit,
     /// Something done in edit mode.

@@ -65,6 +65,9 @@ pub struct AppState {
     pub text_size: i32,
     /// Overlay layers, by path, first on top (File > Add layer…).
     pub layers: Vec<crate::overlay::LayerSettings>,
+    /// The shared database opened last (File > Open database…), by its URL without the
+    /// password: the address field starts from it.
+    pub recent_database: Option<String>,
 }
 
 /// The smallest and largest text size steps (about 73 % and 177 %).
@@ -221,6 +224,8 @@ enum JobResult {
     SaveCopy(PathBuf),
     /// A folder opened for editing (and the edits restored into it), or why not.
     EditSession(OpenedSession, Option<Box<crate::dataset::patch::PatchIndex>>),
+    /// The shared database read again (why, and the atlas or why not).
+    ReadAgain(String, Result<Box<Prepared>, String>),
     /// A save done off the UI thread, with the editor it took.
     Saved(Box<super::edit::Editor>, Result<crate::edit::Saved, String>),
 }
@@ -248,6 +253,8 @@ pub struct Prepared {
     view: FilteredView,
     /// The folder it was read from (`None`: bundled, or not from a folder).
     folder: Option<PathBuf>,
+    /// The database it was read from, and the snapshot to follow its changes from.
+    database: Option<(crate::db::Target, crate::db::Since)>,
 }
 
 impl Prepared {
@@ -280,6 +287,7 @@ impl Prepared {
             },
             view: FilteredView::new(grid, list),
             folder: None,
+            database: None,
         }
     }
 }
@@ -357,6 +365,8 @@ pub struct CrossingsApp {
     journal_dir: Option<PathBuf>,
     /// The database the dataset shown was read from, and the thread following its changes.
     database: Option<database::Shared>,
+    /// File > Open database…'s address field, while open.
+    database_prompt: Option<database::Prompt>,
     /// Unsaved edits found in a journal at start, offered for restoring: the journal, the
     /// folder and the steps.
     restore_offer: Option<(PathBuf, PathBuf, Vec<crate::edit::Edit>)>,
@@ -502,6 +512,7 @@ impl CrossingsApp {
             editor: None,
             journal_dir: None,
             database: None,
+            database_prompt: None,
             restore_offer: None,
             quit_asked: false,
             quit_confirmed: false,
@@ -777,6 +788,7 @@ impl CrossingsApp {
                 JobResult::CopyTo(path) => self.copy_bundled(&path),
                 JobResult::SaveCopy(path) => self.save_copy(&path),
                 JobResult::EditSession(opened, index) => self.session_opened(opened, index),
+                JobResult::ReadAgain(why, result) => self.read_again_done(ctx, why, result),
                 JobResult::Saved(editor, saved) => {
                     self.editor = Some(*editor);
                     self.saved(saved);
@@ -809,7 +821,7 @@ impl CrossingsApp {
                     self.busy = None;
                     self.status = Some(Status { text: format!("Export failed: {e}"), error: true });
                 }
-                JobResult::Opened(Ok(loaded)) => {
+                JobResult::Opened(Ok(mut loaded)) => {
                     self.busy = None;
                     self.progress = None;
                     let warnings = loaded.atlas.problems.iter().filter(|p| p.is_warning()).count();
@@ -819,8 +831,17 @@ impl CrossingsApp {
                     self.person = None;
                     self.editor = None;
                     let folder = loaded.folder.clone();
+                    let database = loaded.database.take();
+                    // The database followed until now (if any) is left: its follower stops.
+                    self.database = None;
                     self.install(*loaded);
-                    self.set_folder(folder);
+                    match database {
+                        Some((target, since)) => {
+                            self.database_prompt = None;
+                            self.set_database(ctx, target, since);
+                        }
+                        None => self.set_folder(folder),
+                    }
                     self.pending_fit = true;
                     self.show_problems = n + warnings > 0;
                     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -855,6 +876,7 @@ impl CrossingsApp {
                 JobResult::Opened(Err(e)) => {
                     self.busy = None;
                     self.progress = None;
+                    self.database_failed(&e);
                     self.status = Some(Status {
                         text: format!("Could not open the dataset: {e}. The current data is kept."),
                         error: true,
@@ -1085,6 +1107,9 @@ impl CrossingsApp {
                 self.load_mapping(&path);
             }
             Action::ClosePathPrompt => self.path_prompt = None,
+            Action::OpenDatabase => self.ask_database(),
+            Action::ConnectDatabase => self.connect_database(),
+            Action::CloseDatabasePrompt => self.database_prompt = None,
             Action::ToggleEdit => self.toggle_edit(),
             Action::Edit(op) => self.apply_edit(op),
             Action::CopyBundledTo(dir) => self.copy_bundled(&dir),
@@ -1513,6 +1538,7 @@ impl CrossingsApp {
             actions.extend(self.problems_window(&ctx));
         }
         actions.extend(self.path_prompt_ui(&ctx));
+        actions.extend(self.database_prompt_ui(&ctx));
         self.picture_dialog_ui(&ctx);
         actions.extend(self.import_dialog_ui(&ctx));
         actions.extend(self.edit_windows(&ctx));
@@ -1536,6 +1562,13 @@ impl CrossingsApp {
             ui.menu_button("File", |ui| {
                 if ui.button("Open dataset…").clicked() {
                     actions.push(Action::OpenDataset);
+                }
+                if ui
+                    .button("Open database…")
+                    .on_hover_text("An atlas shared through PostgreSQL with PostGIS (postgres://…)")
+                    .clicked()
+                {
+                    actions.push(Action::OpenDatabase);
                 }
                 if ui
                     .button("Import…")
