@@ -63,7 +63,7 @@ fn the_app_opens_every_corpus_dataset_shows_its_problems_and_carries_on() {
         let app = CrossingsApp::with_state(loaded, AppState::default());
         let mut h = common::app_harness(app, [1200.0, 800.0]);
         h.run();
-        h.get_by_label(&format!("⚠ {n} problems"));
+        h.get_by_label(&format!("⚠ {n} problem{}", if n == 1 { "" } else { "s" }));
         h.get_by_label("Show all").click_accesskit();
         h.run();
     }

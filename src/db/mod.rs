@@ -271,8 +271,25 @@ impl Records {
     /// The four files' texts as the loader reads them (one record per line), each labelled by
     /// the URL and the file.
     pub fn texts(&self, shown: &str) -> crate::dataset::Texts {
+        Self::texts_of(self.files.iter().map(|rows| rows.as_slice()), self.collection.as_deref(), shown)
+    }
+
+    /// [`Records::texts`], each file's rows freed once its text is made (a large atlas is
+    /// not held twice), and where to follow changes from.
+    pub fn into_texts(self, shown: &str) -> (crate::dataset::Texts, Since) {
+        let Records { files, collection, since } = self;
+        let texts = Self::texts_of(files.into_iter(), collection.as_deref(), shown);
+        (texts, since)
+    }
+
+    fn texts_of<R: std::borrow::Borrow<[Row]>>(
+        files_rows: impl Iterator<Item = R>,
+        collection: Option<&str>,
+        shown: &str,
+    ) -> crate::dataset::Texts {
         let mut files: [Option<(String, String)>; 4] = Default::default();
-        for ((slot, rows), name) in files.iter_mut().zip(&self.files).zip(FILES) {
+        for ((slot, rows), name) in files.iter_mut().zip(files_rows).zip(FILES) {
+            let rows: &[Row] = rows.borrow();
             let mut text = String::with_capacity(rows.iter().map(|r| r.text.len() + 2).sum::<usize>() + 64);
             let records = |text: &mut String| {
                 text.push('[');
@@ -283,7 +300,7 @@ impl Records {
                 text.push_str("\n]");
             };
             if name == "places.geojson" {
-                let members = self.collection.as_deref().unwrap_or(r#"{"type":"FeatureCollection","features":null}"#);
+                let members = collection.unwrap_or(r#"{"type":"FeatureCollection","features":null}"#);
                 let (head, tail) = split_members(members);
                 text.push_str(head);
                 records(&mut text);
@@ -351,14 +368,21 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64, u64)) -> Result<Reco
         .query_opt("SELECT members FROM crossings_collection WHERE file = 'places.geojson'", &[])
         .map_err(err("reading crossings_collection"))?
         .map(|r| r.get(0));
-    let count = TABLES.map(|(t, _)| format!("(SELECT count(*) FROM {t})")).join(" + ");
-    let rows: i64 =
-        tx.query_one(format!("SELECT ({count})::bigint").as_str(), &[]).map_err(err("counting the records"))?.get(0);
+    // The planner's estimate, for the bar only (a push ends with ANALYZE): counting a
+    // million rows would cost a fifth of a second.
+    let rows: i64 = tx
+        .query_one(
+            "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class WHERE oid = ANY($1::text[]::regclass[])",
+            &[&TABLES.map(|t| t.0).to_vec()],
+        )
+        .map_err(err("estimating the records"))?
+        .get(0);
     let rows = rows.max(0) as u64;
     let mut out = Records { since, collection, ..Default::default() };
     let mut read = 0u64;
     for (slot, (table, _)) in out.files.iter_mut().zip(TABLES) {
-        let sql = format!("COPY (SELECT id, record, version FROM {table} ORDER BY id) TO STDOUT (FORMAT binary)");
+        // In the table's order, sorted here: a third faster than the server's index scan.
+        let sql = format!("COPY {table} (id, record, version) TO STDOUT (FORMAT binary)");
         let reader = tx.copy_out(sql.as_str()).map_err(err(&format!("reading {table}")))?;
         let what = format!("reading {table}");
         binary_rows(reader, 3, |fields| {
@@ -374,7 +398,7 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64, u64)) -> Result<Reco
                 .ok_or_else(|| DbError::Data(format!("{table}: record '{id}' has no version")))?;
             read += 1;
             if read.is_multiple_of(4096) {
-                progress(read, rows);
+                progress(read, rows.max(read));
             }
             slot.push(Row { id, text: record, version });
             Ok(())
@@ -384,7 +408,11 @@ pub fn read_records(link: &mut Link, progress: &dyn Fn(u64, u64)) -> Result<Reco
             CopyError::Io(e) => DbError::Data(format!("{what}: {e}")),
         })?;
     }
-    progress(read, rows);
+    for rows in &mut out.files {
+        // By id, bytewise (the ids' collation is "C"), as a pull writes them.
+        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    }
+    progress(read, read);
     tx.commit().map_err(err("finishing the read"))?;
     Ok(out)
 }
@@ -478,9 +506,7 @@ pub fn load_shared(
         p.next_step();
     }
     drop(link);
-    let texts = records.texts(target.shown());
-    let since = records.since.clone();
-    drop(records);
+    let (texts, since) = records.into_texts(target.shown());
     let loaded = crate::dataset::load(crate::dataset::Input::Texts { label: target.shown(), texts: &texts }, options)
         .map_err(|e| DbError::Data(e.to_string()))?;
     Ok((loaded, since))
@@ -563,6 +589,8 @@ pub fn push(dir: &Path, target: &Target, replace: bool) -> Result<Pushed, DbErro
         )
         .map_err(err("writing the audit"))?;
     }
+    // Fresh statistics for the planner (QGIS's queries, and the estimate a load's bar uses).
+    tx.batch_execute("ANALYZE places, events, people, sources").map_err(err("analysing the tables"))?;
     tx.commit().map_err(err("committing the push"))?;
     Ok(Pushed { counts, problems })
 }

@@ -101,6 +101,7 @@ impl CrossingsApp {
         let below_menu = egui::Rect::from_min_max(egui::pos2(0.0, self.menu_bottom), ctx.content_rect().max);
         let Some(prompt) = self.database_prompt.as_mut() else { return out };
         egui::Window::new("Open a shared database")
+            .min_width(460.0)
             .order(egui::Order::Foreground)
             .constrain_to(below_menu)
             .collapsible(false)

@@ -1633,7 +1633,9 @@ impl CrossingsApp {
             ui.separator();
             ui.label(&self.atlas.label);
             let problems = self.atlas.problems.len();
-            if problems > 0 && ui.small_button(format!("⚠ {problems} problems")).clicked() {
+            if problems > 0
+                && ui.small_button(format!("⚠ {problems} problem{}", if problems == 1 { "" } else { "s" })).clicked()
+            {
                 actions.push(Action::ShowProblems(true));
             }
             if let Some(b) = &self.busy {
