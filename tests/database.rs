@@ -766,3 +766,94 @@ fn file_open_database_asks_for_the_password_reads_in_the_background_and_reads_ag
     let selected: Vec<&str> = h.state().selection().iter().map(|p| d.place(*p).id.as_str()).collect();
     assert_eq!(selected, ["harbin"], "the selection is kept across the reading");
 }
+
+#[test]
+fn edits_to_the_typed_columns_in_other_tools_reach_the_record_and_a_v1_database_migrates() {
+    let Some(c) = shared() else { return };
+    // A database made by the first schema only, as the previous Crossings made them.
+    let url = {
+        let c = c.lock().unwrap_or_else(|e| e.into_inner());
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("v1_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        c.sql("postgres", &format!("CREATE DATABASE {name}"));
+        c.url_as("crossings", PASSWORD, &name)
+    };
+    let (_, _, v1) = db::schema::MIGRATIONS[0];
+    let mut client = Target::parse(&url).unwrap().connect().unwrap();
+    client.batch_execute(v1).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE crossings_schema (version int PRIMARY KEY, note text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT session_user); INSERT INTO crossings_schema (version, note) VALUES (1, 'v1')",
+        )
+        .unwrap();
+    let out = common::crossings().args(["validate", "--data", &url]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to migrate it"), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = run_ok(&["db", "init", &url]);
+    assert!(said.contains("migration 2 applied"), "{said}");
+    let geodata = common::root().join("geodata");
+    run_ok(&["db", "push", geodata.to_str().unwrap(), &url]);
+
+    // As QGIS saves a point moved and a name typed: an UPDATE of the typed columns alone.
+    client
+        .batch_execute(
+            "UPDATE places SET geom = ST_SetSRID(ST_MakePoint(127.25, 46.5), 4326), name = 'Harbin, moved in QGIS' WHERE id = 'harbin'",
+        )
+        .unwrap();
+    client
+        .batch_execute("UPDATE events SET title = 'Retitled in QGIS' WHERE id = (SELECT min(id) FROM events)")
+        .unwrap();
+    let loaded = db::load(&url, &Default::default()).unwrap();
+    let d = &loaded.dataset;
+    let harbin = d.place(d.place_by_id("harbin").unwrap());
+    assert_eq!((harbin.name.as_str(), harbin.lon_lat.lon, harbin.lon_lat.lat), ("Harbin, moved in QGIS", 127.25, 46.5));
+    assert!(d.events.iter().any(|e| e.title == "Retitled in QGIS"));
+    // The record keeps its members in the order written.
+    let tmp = tempfile::tempdir().unwrap();
+    let pulled = tmp.path().join("pulled");
+    run_ok(&["db", "pull", &url, pulled.to_str().unwrap()]);
+    let text = std::fs::read_to_string(pulled.join("places.geojson")).unwrap();
+    let at = text.find("\"id\": \"harbin\"").expect("harbin pulled");
+    let feature = &text[text[..at].rfind("\"type\": \"Feature\"").unwrap()..];
+    let order: Vec<usize> =
+        ["\"id\": \"harbin\"", "\"geometry\"", "\"properties\"", "\"name\": \"Harbin, moved in QGIS\"", "\"country\""]
+            .iter()
+            .map(|k| feature.find(k).unwrap_or_else(|| panic!("{k} missing")))
+            .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "members in the order written: {order:?}");
+    // The audit has the record before and after; the version moved on.
+    let row = client
+        .query_one(
+            "SELECT who, before::text, after::text FROM audit WHERE record_id = 'harbin' ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    let (before, after): (String, String) = (row.get(1), row.get(2));
+    assert!(before.contains("Harbin") && !before.contains("QGIS") && after.contains("moved in QGIS"));
+    let version: i64 = client.query_one("SELECT version FROM places WHERE id = 'harbin'", &[]).unwrap().get(0);
+    assert_eq!(version, 2);
+
+    // Dates follow the record's EDTF: changing them alone is refused, plainly.
+    let e = client.batch_execute("UPDATE events SET earliest = '1900-01-01' WHERE id = (SELECT min(id) FROM events)");
+    let e = e.unwrap_err().as_db_error().map(|d| d.message().to_owned()).unwrap_or_default();
+    assert!(e.contains("is changed in Crossings"), "{e}");
+    // A point drawn in QGIS, with its columns alone, becomes a place.
+    client
+        .batch_execute(
+            "INSERT INTO places (id, name, country, geom) VALUES ('drawn-in-qgis', 'Drawn in QGIS', 'China', ST_SetSRID(ST_MakePoint(120.5, 30.25), 4326))",
+        )
+        .unwrap();
+    // Without a precision and a category it is a draft: named as a problem, the rest shown.
+    // They are never made up; once typed in their columns, the place shows.
+    let loaded = db::load(&url, &Default::default()).unwrap();
+    let problems: Vec<String> =
+        loaded.problems.iter().map(|p| p.to_string()).filter(|p| p.contains("drawn-in-qgis")).collect();
+    assert!(problems.len() == 1 && problems[0].contains("missing field"), "{problems:?}");
+    assert!(loaded.dataset.place_by_id("harbin").is_some());
+    client.batch_execute("UPDATE places SET precision = 'city', category = 'city' WHERE id = 'drawn-in-qgis'").unwrap();
+    let loaded = db::load(&url, &Default::default()).unwrap();
+    let d = &loaded.dataset;
+    let problems: Vec<String> =
+        loaded.problems.iter().map(|p| p.to_string()).filter(|p| p.contains("drawn-in-qgis")).collect();
+    let drawn = d.place(d.place_by_id("drawn-in-qgis").unwrap_or_else(|| panic!("the place drawn in QGIS loads: {problems:?}")));
+    assert_eq!((drawn.name.as_str(), drawn.lon_lat.lon, drawn.lon_lat.lat), ("Drawn in QGIS", 120.5, 30.25));
+}
