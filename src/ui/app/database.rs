@@ -71,6 +71,16 @@ impl CrossingsApp {
         prompt.error = None;
         prompt.opening = true;
         self.busy = Some(format!("Opening {}…", target.shown()));
+        self.read_in_background(target, JobResult::Opened);
+    }
+
+    /// Reads a database off the UI thread, with progress on the menu bar's bar; `done` makes
+    /// the message the window gets.
+    fn read_in_background(
+        &mut self,
+        target: Target,
+        done: impl FnOnce(Result<Box<Prepared>, String>) -> JobResult + Send + 'static,
+    ) {
         let progress = Arc::new(crate::dataset::Progress::default());
         self.progress = Some(progress.clone());
         let tx = self.jobs_tx.clone();
@@ -79,7 +89,7 @@ impl CrossingsApp {
             let result = crate::db::load_shared(&target, &options)
                 .map(|(loaded, since)| Box::new(Prepared { database: Some((target, since)), ..Prepared::new(loaded) }))
                 .map_err(|e| e.to_string());
-            let _ = tx.send(JobResult::Opened(result));
+            let _ = tx.send(done(result));
         });
     }
 
@@ -187,16 +197,7 @@ impl CrossingsApp {
         db.reading_again = true;
         let target = db.target.clone();
         self.busy = Some(format!("{why}: reading it again…"));
-        let progress = Arc::new(crate::dataset::Progress::default());
-        self.progress = Some(progress.clone());
-        let tx = self.jobs_tx.clone();
-        std::thread::spawn(move || {
-            let options = crate::dataset::LoadOptions { progress: Some(&progress), ..Default::default() };
-            let result = crate::db::load_shared(&target, &options)
-                .map(|(loaded, since)| Box::new(Prepared { database: Some((target, since)), ..Prepared::new(loaded) }))
-                .map_err(|e| e.to_string());
-            let _ = tx.send(JobResult::ReadAgain(why, result));
-        });
+        self.read_in_background(target, move |result| JobResult::ReadAgain(why, result));
     }
 
     /// Shows the atlas read again, with the same places and person selected (those still
