@@ -2,7 +2,8 @@
 # Builds the Linux packages and checks them as a user's system would. `.ci/run` calls it last;
 # a developer can run it alone (as root, or with sudo):   bash .ci/package.sh
 #
-# - a release build; the man page, the shell completions and the icons made by the binary itself;
+# - the release binary the tests run against (`cargo test --release` builds it; .ci/run ran it
+#   just before, so nothing is built again); the man page, the shell completions and the icons made by the binary itself;
 # - the .deb (cargo-deb): lintian finds no error, desktop-file-validate passes, `man -l` renders
 #   the page, and its Depends are exactly the packages of the libraries the binary loads at run
 #   time (LD_DEBUG under Xvfb);
@@ -27,8 +28,11 @@ if ! command -v cargo-deb >/dev/null 2>&1; then
   cargo install cargo-deb --locked --quiet
 fi
 
-step "release build"
-cargo build --release --quiet
+# The binary `cargo test --release` built and tested: the same code as `cargo build --release`,
+# with the features the test dependencies switch on in shared crates (serde_json's exact float
+# round trip among them). Building it the other way would compile a dozen crates again.
+step "release build (the one the tests ran against)"
+cargo test --release --no-run --quiet
 bin=target/release/crossings
 out=target/package
 version=$("$bin" --version | cut -d' ' -f2)
