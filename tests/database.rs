@@ -854,6 +854,7 @@ fn edits_to_the_typed_columns_in_other_tools_reach_the_record_and_a_v1_database_
     let d = &loaded.dataset;
     let problems: Vec<String> =
         loaded.problems.iter().map(|p| p.to_string()).filter(|p| p.contains("drawn-in-qgis")).collect();
-    let drawn = d.place(d.place_by_id("drawn-in-qgis").unwrap_or_else(|| panic!("the place drawn in QGIS loads: {problems:?}")));
+    let drawn = d
+        .place(d.place_by_id("drawn-in-qgis").unwrap_or_else(|| panic!("the place drawn in QGIS loads: {problems:?}")));
     assert_eq!((drawn.name.as_str(), drawn.lon_lat.lon, drawn.lon_lat.lat), ("Drawn in QGIS", 120.5, 30.25));
 }
