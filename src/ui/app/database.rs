@@ -216,14 +216,10 @@ impl CrossingsApp {
                 return;
             }
         };
-        let dataset = &self.atlas.dataset;
-        let selected: Vec<String> = self.selection.iter().map(|p| dataset.place(*p).id.clone()).collect();
-        let person = self.person.map(|p| dataset.person(p).id.clone());
+        let selected = self.selected_ids();
         let database = prepared.database.take();
         self.install(*prepared);
-        let dataset = &self.atlas.dataset;
-        self.selection = selected.iter().filter_map(|id| dataset.place_by_id(id)).collect();
-        self.person = person.and_then(|id| dataset.person_by_id(&id));
+        self.select_ids(&selected);
         if let Some((target, since)) = database {
             // A new follower from the new snapshot: nothing committed since is missed.
             self.database = None;

@@ -184,12 +184,12 @@ impl CrossingsApp {
         Ok(())
     }
 
-    fn selected_ids(&self) -> (Vec<String>, Option<String>) {
+    pub(super) fn selected_ids(&self) -> (Vec<String>, Option<String>) {
         let d = &self.atlas.dataset;
         (self.selection.iter().map(|p| d.place(*p).id.clone()).collect(), self.person.map(|p| d.person(p).id.clone()))
     }
 
-    fn select_ids(&mut self, (places, person): &(Vec<String>, Option<String>)) {
+    pub(super) fn select_ids(&mut self, (places, person): &(Vec<String>, Option<String>)) {
         let d = &self.atlas.dataset;
         self.selection = places.iter().filter_map(|id| d.place_by_id(id)).collect();
         self.person = person.as_deref().and_then(|id| d.person_by_id(id));
