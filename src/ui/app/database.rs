@@ -205,13 +205,13 @@ impl CrossingsApp {
     pub(super) fn read_again_done(&mut self, ctx: &egui::Context, why: String, result: Result<Box<Prepared>, String>) {
         self.busy = None;
         self.progress = None;
+        if let Some(db) = &mut self.database {
+            db.reading_again = false;
+        }
         let mut prepared = match result {
             Ok(p) if self.editor.is_none() && self.database.is_some() => p,
             Ok(_) => return, // edit mode began, or another dataset was opened, meanwhile
             Err(e) => {
-                if let Some(db) = &mut self.database {
-                    db.reading_again = false;
-                }
                 self.status = Some(Status { text: format!("{why}, and reading it again failed: {e}"), error: true });
                 return;
             }
