@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 struct Session {
     display: String,
+    /// The app's stdout and stderr, one file per session: the tests run at once.
+    log: PathBuf,
     xvfb: Child,
     app: Option<Child>,
     _home: tempfile::TempDir,
@@ -40,13 +42,24 @@ fn start_with_state(state: Option<&str>) -> Session {
 
 /// Starts the app with these arguments (and a saved state when given).
 fn start_with(state: Option<&str>, args: &[&std::ffi::OsStr]) -> Session {
-    // A display number unlikely to clash with other tests or a desktop, and one per test:
-    // the tests of this file run at once in one process.
+    // A display number unlikely to clash with other tests or a desktop, and one per session:
+    // the tests of this file run at once in one process. One another server holds (a lock file
+    // or a socket, even a stale one) is skipped.
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = 90 + (std::process::id() % 100) * 4 + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let n = loop {
+        let n = 90 + (std::process::id() % 100) * 4 + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let held =
+            Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists();
+        if !held {
+            break n;
+        }
+    };
     let display = format!(":{n}");
+    // -noreset: by default Xvfb resets when its last client leaves, and a client connecting
+    // during the reset is refused. The readiness probe below is such a last client, and the app
+    // connecting just after it failed with "Failed to open connection to X server" in CI.
     let xvfb = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+        .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -69,7 +82,8 @@ fn start_with(state: Option<&str>, args: &[&std::ffi::OsStr]) -> Session {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("crossings-state.json"), state).unwrap();
     }
-    let log = std::fs::File::create(common::artifacts().join("window-test.log")).unwrap();
+    let log_path = common::artifacts().join(format!("window-test-{n}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
     let app = common::crossings()
         .args(args)
         .env("DISPLAY", &display)
@@ -82,7 +96,7 @@ fn start_with(state: Option<&str>, args: &[&std::ffi::OsStr]) -> Session {
         .stderr(log)
         .spawn()
         .expect("start crossings");
-    Session { display, xvfb, app: Some(app), _home: home }
+    Session { display, log: log_path, xvfb, app: Some(app), _home: home }
 }
 
 fn wait_for_window(s: &mut Session) -> String {
@@ -94,7 +108,7 @@ fn wait_for_window(s: &mut Session) -> String {
             return id;
         }
         if let Some(status) = s.app.as_mut().and_then(|a| a.try_wait().ok().flatten()) {
-            let log = std::fs::read_to_string(common::artifacts().join("window-test.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(&s.log).unwrap_or_default();
             panic!("crossings exited with {status} before showing a window:\n{log}");
         }
         assert!(started.elapsed() < Duration::from_secs(90), "no window after 90 s");
@@ -147,10 +161,24 @@ fn the_real_window_draws_a_map_with_land_sea_and_markers_and_reacts_to_input() {
     x(&s.display, "xdotool", &["windowmove", &id, "0", "0"]);
     x(&s.display, "xdotool", &["windowsize", &id, "1400", "900"]);
     settle();
-    let (_, before) = screenshot(&s, "window-start");
-    let sea = count_near(&before, [0xb8, 0xd3, 0xe6], 6);
-    let land = count_near(&before, [0xf1, 0xec, 0xdf], 6);
-    let markers = count_near(&before, [0xd5, 0x5e, 0x00], 30) + count_near(&before, [0xcc, 0x79, 0xa7], 30);
+    // The first frames on a cold machine (lavapipe compiling its shaders) can be late: looked at
+    // again for up to 10 s more before the counts below are judged.
+    let counts = |shot: &[[u8; 3]]| {
+        let sea = count_near(shot, [0xb8, 0xd3, 0xe6], 6);
+        let land = count_near(shot, [0xf1, 0xec, 0xdf], 6);
+        let markers = count_near(shot, [0xd5, 0x5e, 0x00], 30) + count_near(shot, [0xcc, 0x79, 0xa7], 30);
+        (sea, land, markers)
+    };
+    let (_, mut before) = screenshot(&s, "window-start");
+    for _ in 0..10 {
+        let (sea, land, markers) = counts(&before);
+        if sea > before.len() / 50 && land > before.len() / 50 && markers > 50 {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+        before = screenshot(&s, "window-start").1;
+    }
+    let (sea, land, markers) = counts(&before);
     let total = before.len();
     assert!(sea > total / 50, "too little sea: {sea} of {total} pixels");
     assert!(land > total / 50, "too little land: {land} of {total} pixels");
