@@ -464,3 +464,38 @@ fn a_kml_written_by_libkml_keeps_its_time_spans() {
     assert!(imp.problems.is_empty(), "{:?}", imp.problems);
     written_and_valid(&imp);
 }
+
+#[test]
+fn a_written_country_is_kept_when_the_point_lies_in_it_and_otherwise_left_out_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("countries.csv");
+    // Row 2: Tokyo in Japan (kept). Row 3: Harbin said to be in Japan (left out, kept in the
+    // note, a warning). Row 4: Maizuru without a country (the basemap's). Row 5: Mukden, an
+    // unreadable date (an error), after the warning of row 3 in the list.
+    std::fs::write(
+        &csv,
+        "place,latitude,longitude,country,date,title\n\
+         Tokyo,35.6895,139.6917,Japan,1945-08,Surrender broadcast\n\
+         Harbin,45.75,126.65,Japan,1945-08,Soviet entry\n\
+         Maizuru,35.47,135.33,,1946,Ships arrive\n\
+         Mukden,41.8,123.4,China,sometime,Camp opened\n",
+    )
+    .unwrap();
+    let imp = import::import(&csv, &ImportOptions::default()).unwrap();
+    let r = &imp.records;
+    assert_eq!(place_of(r, "Surrender broadcast").country.as_deref(), Some("Japan"));
+    let harbin = place_of(r, "Soviet entry");
+    assert_eq!(harbin.country, None);
+    assert_eq!(harbin.note.as_deref(), Some("Country as written: Japan."));
+    assert_eq!(place_of(r, "Ships arrive").country.as_deref(), Some("Japan"));
+    assert_eq!(place_of(r, "Camp opened").country.as_deref(), Some("China"));
+    let rows: Vec<(usize, Option<&str>, Severity)> =
+        imp.problems.iter().map(|p| (p.row, p.column.as_deref(), p.severity)).collect();
+    assert_eq!(
+        rows,
+        [(3, Some("country"), Severity::Warning), (5, Some("date"), Severity::Error)],
+        "{:#?}",
+        imp.problems
+    );
+    written_and_valid(&imp);
+}

@@ -2,7 +2,7 @@
 //! one person, the same source one source; every row that cannot be used, or only in part, is
 //! a problem naming its file, row and column.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
@@ -138,6 +138,8 @@ pub struct Assembler {
     source_by_title: HashMap<String, usize>,
     /// Events whose place was named without a point: (event, place name, row).
     pending: Vec<(usize, String, usize)>,
+    /// Each new place's country as written, if a column gives one: (place, row, text).
+    countries: Vec<(usize, usize, Option<String>)>,
     /// How dates were read where the text is not already EDTF: text to (reading, rows).
     readings: HashMap<String, (String, usize)>,
     /// Rows read and rows that gave a place or an event.
@@ -164,13 +166,14 @@ impl Assembler {
             event_ids: Ids::default(),
             person_ids: Ids::default(),
             source_ids: Ids::default(),
-            place_by_key: HashMap::new(),
-            place_by_id: HashMap::new(),
-            place_by_name: HashMap::new(),
-            person_by_name: HashMap::new(),
-            source_by_title: HashMap::new(),
+            place_by_key: HashMap::default(),
+            place_by_id: HashMap::default(),
+            place_by_name: HashMap::default(),
+            person_by_name: HashMap::default(),
+            source_by_title: HashMap::default(),
             pending: Vec::new(),
-            readings: HashMap::new(),
+            countries: Vec::new(),
+            readings: HashMap::default(),
             rows_read: 0,
             rows_used: 0,
         }
@@ -331,23 +334,9 @@ impl Assembler {
                 self.place_ids.claim(if s.is_empty() { "place" } else { &s })
             }
         };
-        let mut note = None;
-        let country = match self.text(row, Field::Country) {
-            Some(c) => match crate::basemap::check_country(&c, at) {
-                None => Some(c),
-                Some(why) => {
-                    self.problem(
-                        row.number,
-                        Some(Field::Country),
-                        Severity::Warning,
-                        format!("{why}; the country is left out (kept in the note)"),
-                    );
-                    note = Some(format!("Country as written: {c}."));
-                    None
-                }
-            },
-            None => crate::basemap::country_at(at).map(str::to_owned),
-        };
+        // The country is found or checked in `finish`, on every core: a point-in-outline test
+        // per new place is the costliest step of a row.
+        self.countries.push((self.records.places.len(), row.number, self.text(row, Field::Country)));
         let precision = match self.text(row, Field::Precision) {
             None => LocationPrecision::City,
             Some(t) => serde_json::from_value(serde_json::Value::String(t.to_lowercase())).unwrap_or_else(|_| {
@@ -378,11 +367,11 @@ impl Assembler {
             lon_lat: [at.lon, at.lat],
             name: name.clone(),
             names,
-            country,
+            country: None,
             precision,
             category,
             sources: Vec::new(),
-            note,
+            note: None,
         });
         let ix = self.records.places.len() - 1;
         self.place_by_id.insert(id, ix);
@@ -421,12 +410,12 @@ impl Assembler {
     fn date(&mut self, row: &Row) -> (Option<FuzzyDate>, Option<String>) {
         let mut notes = Vec::new();
         let mut read = |this: &mut Self, f: Field| -> Option<DateReading> {
-            let cell = this.map.cell(row, f).clone();
-            match read_date(&cell) {
+            let cell = this.map.cell(row, f);
+            match read_date(cell) {
                 Ok(Some(r)) => {
-                    let text = cell.text().unwrap_or_default();
-                    if text != r.edtf() {
-                        this.note_reading(text, &r);
+                    let text = cell.as_text().unwrap_or_default();
+                    if *text != r.edtf() {
+                        this.note_reading(text.into_owned(), &r);
                     }
                     Some(r)
                 }
@@ -509,7 +498,7 @@ impl Assembler {
     /// Reads one row.
     pub fn add(&mut self, row: &Row) {
         self.rows_read += 1;
-        let name = self.text(row, Field::Place);
+        let name = self.str(row, Field::Place);
         let point = self.point(row);
         let title = self.text(row, Field::Title);
         let summary = self.text(row, Field::Summary);
@@ -552,7 +541,8 @@ impl Assembler {
                 Theme::Context
             }),
         };
-        let title = title.unwrap_or_else(|| name.clone().unwrap_or_else(|| format!("Row {}", row.number)));
+        let title =
+            title.unwrap_or_else(|| name.as_deref().map_or_else(|| format!("Row {}", row.number), str::to_owned));
         let given = self.text(row, Field::EventId).filter(|id| valid_id(id) && self.event_ids.is_free(id));
         let id = match given {
             Some(id) => self.event_ids.claim(&id),
@@ -570,8 +560,7 @@ impl Assembler {
         }
         let place_id = place.map(|ix| self.records.places[ix].id.clone());
         let bound = |this: &mut Self, f: Field| -> Option<String> {
-            let cell = this.map.cell(row, f).clone();
-            match read_date(&cell) {
+            match read_date(this.map.cell(row, f)) {
                 Ok(r) => r.map(|r| r.edtf()),
                 Err(e) => {
                     this.problem(row.number, Some(f), Severity::Error, format!("{e}; the bound is left out"));
@@ -603,7 +592,7 @@ impl Assembler {
         });
         if place.is_none() {
             match name {
-                Some(n) => self.pending.push((self.records.events.len() - 1, n, row.number)),
+                Some(n) => self.pending.push((self.records.events.len() - 1, n.into_owned(), row.number)),
                 None => {
                     let msg =
                         "no place or point: the event is kept without a place (it is listed, not mapped)".to_owned();
@@ -616,6 +605,7 @@ impl Assembler {
     /// Ties events named by a place without a point to the place of that name, and returns
     /// the records (sorted by id) with every problem.
     pub fn finish(mut self) -> (Records, Vec<RowProblem>, usize) {
+        self.find_countries();
         for (event, name, row) in std::mem::take(&mut self.pending) {
             let found = self.place_by_name.get(&key(&name)).cloned().unwrap_or_default();
             match found.as_slice() {
@@ -639,7 +629,48 @@ impl Assembler {
                 }
             }
         }
+        // Problems found after the rows (countries, pending places) go back into row order.
+        self.problems.sort_by_key(|p| p.row);
         (self.records, self.problems, self.problems_dropped)
+    }
+
+    /// Fills each new place's country: the one written, if the point lies in it (a warning
+    /// and a note if not), or the basemap's country at the point. Split over the cores.
+    fn find_countries(&mut self) {
+        let checks = std::mem::take(&mut self.countries);
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+        let chunk = checks.len().div_ceil(threads).max(1);
+        let places = &self.records.places;
+        let found: Vec<Result<Option<String>, String>> = std::thread::scope(|scope| {
+            let parts: Vec<_> = checks
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(ix, _, written)| {
+                                let [lon, lat] = places[*ix].lon_lat;
+                                let at = LonLat { lon, lat };
+                                match written {
+                                    Some(c) => crate::basemap::check_country(c, at).map_or(Ok(Some(c.clone())), Err),
+                                    None => Ok(crate::basemap::country_at(at).map(str::to_owned)),
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        });
+        for ((ix, row, written), result) in checks.into_iter().zip(found) {
+            match result {
+                Ok(country) => self.records.places[ix].country = country,
+                Err(why) => {
+                    let msg = format!("{why}; the country is left out (kept in the note)");
+                    self.problem(row, Some(Field::Country), Severity::Warning, msg);
+                    self.records.places[ix].note = written.map(|c| format!("Country as written: {c}."));
+                }
+            }
+        }
     }
 }
 

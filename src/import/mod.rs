@@ -361,24 +361,29 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
         );
     }
     let mut asm = assemble::Assembler::new(&label, &table.headers, resolved, options.limits.problems);
-    let feed = |asm: &mut assemble::Assembler, row: Row| {
+    let feed = |asm: &mut assemble::Assembler, row: &Row| {
         if let Some(p) = &row.problem {
             asm.problem(row.number, None, Severity::Error, p.clone());
         }
-        asm.add(&row);
+        asm.add(row);
     };
-    for row in sample {
+    for row in &sample {
         feed(&mut asm, row);
     }
+    drop(sample);
     if stopped.is_none() {
         let rest = std::mem::replace(&mut table.rows, Box::new(std::iter::empty()));
-        for r in table::read_ahead(rest) {
-            match r {
-                Ok(row) => feed(&mut asm, row),
-                Err(e) => {
-                    stopped = Some(e);
-                    break;
-                }
+        let mut ahead = table::read_ahead(rest);
+        while let Some(mut batch) = ahead.next_batch() {
+            if batch.last().is_some_and(Result::is_err) {
+                stopped = batch.pop().and_then(Result::err);
+            }
+            for row in batch.iter().flatten() {
+                feed(&mut asm, row);
+            }
+            ahead.give_back(batch);
+            if stopped.is_some() {
+                break;
             }
         }
     }

@@ -159,18 +159,28 @@ pub struct Table {
     pub rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>,
 }
 
+/// A batch of rows read ahead.
+pub type Batch = Vec<Result<Row, super::ImportError>>;
+
 /// The rows read on a thread of their own, a batch ahead of the caller, so parsing the file
 /// and making records from it run at once on two cores. The thread stops at the end, after an
-/// error, or as soon as the caller drops the iterator.
-pub fn read_ahead(
-    rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>,
-) -> impl Iterator<Item = Result<Row, super::ImportError>> {
+/// error, or as soon as the caller drops the [`ReadAhead`].
+pub fn read_ahead(rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>) -> ReadAhead {
     const BATCH: usize = 1024;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Row, super::ImportError>>>(8);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(8);
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Batch>();
     std::thread::spawn(move || {
         let mut rows = rows;
         loop {
-            let mut batch = Vec::with_capacity(BATCH);
+            // A batch given back is emptied here, on the thread that made its rows, and
+            // filled again: its cells are freed by the allocator's fast path.
+            let mut batch = match spent_rx.try_recv() {
+                Ok(mut spent) => {
+                    spent.clear();
+                    spent
+                }
+                Err(_) => Vec::with_capacity(BATCH),
+            };
             let mut end = false;
             for r in rows.by_ref() {
                 end = r.is_err();
@@ -185,7 +195,26 @@ pub fn read_ahead(
             }
         }
     });
-    rx.into_iter().flatten()
+    ReadAhead { batches: rx, spent: spent_tx }
+}
+
+/// Rows read ahead on their own thread ([`read_ahead`]), by batches.
+pub struct ReadAhead {
+    batches: std::sync::mpsc::Receiver<Batch>,
+    spent: std::sync::mpsc::Sender<Batch>,
+}
+
+impl ReadAhead {
+    /// The next batch, or `None` at the end. An error, if any, is a batch's last item.
+    pub fn next_batch(&mut self) -> Option<Batch> {
+        self.batches.recv().ok()
+    }
+
+    /// Hands a batch back to the reading thread, which frees its rows and reuses it.
+    pub fn give_back(&self, batch: Batch) {
+        // The thread may have ended: then the batch is freed here.
+        let _ = self.spent.send(batch);
+    }
 }
 
 impl fmt::Debug for Table {
