@@ -138,6 +138,9 @@ pub struct Assembler {
     source_by_title: HashMap<String, usize>,
     /// Events whose place was named without a point: (event, place name, row).
     pending: Vec<(usize, String, usize)>,
+    /// The sources gathered by each place and each person, as indexes (beside their ids).
+    place_sources: Vec<Vec<u32>>,
+    person_sources: Vec<Vec<u32>>,
     /// Each new place's country as written, if a column gives one: (place, row, text).
     countries: Vec<(usize, usize, Option<String>)>,
     /// How dates were read where the text is not already EDTF: text to (reading, rows).
@@ -172,6 +175,8 @@ impl Assembler {
             person_by_name: HashMap::default(),
             source_by_title: HashMap::default(),
             pending: Vec::new(),
+            place_sources: Vec::new(),
+            person_sources: Vec::new(),
             countries: Vec::new(),
             readings: HashMap::default(),
             rows_read: 0,
@@ -241,7 +246,9 @@ impl Assembler {
         Some(LonLat { lon: (lon * 1e6).round() / 1e6, lat: (lat * 1e6).round() / 1e6 })
     }
 
-    fn source_ids_of(&mut self, row: &Row) -> Vec<String> {
+    /// The row's sources, as indexes into the records' sources (compared as numbers where
+    /// places and people gather them: ids share long prefixes).
+    fn sources_of(&mut self, row: &Row) -> Vec<u32> {
         let mut ids = Vec::new();
         let Some(text) = self.str(row, Field::Source) else {
             return vec![self.default_source()];
@@ -267,12 +274,22 @@ impl Assembler {
                     self.records.sources.len() - 1
                 }
             };
-            let id = self.records.sources[ix].id.clone();
-            if !ids.contains(&id) {
-                ids.push(id);
+            let ix = ix as u32;
+            if !ids.contains(&ix) {
+                ids.push(ix);
             }
         }
         if ids.is_empty() { vec![self.default_source()] } else { ids }
+    }
+
+    /// Adds the sources not yet in `have` (indexes) to `ids`.
+    fn gather(sources: &[SourceRecord], have: &mut Vec<u32>, ids: &mut Vec<String>, new: &[u32]) {
+        for &s in new {
+            if !have.contains(&s) {
+                have.push(s);
+                ids.push(sources[s as usize].id.clone());
+            }
+        }
     }
 
     fn column_name(&self, f: Field) -> String {
@@ -280,10 +297,10 @@ impl Assembler {
     }
 
     /// The source every row without one cites: the imported file itself.
-    fn default_source(&mut self) -> String {
+    fn default_source(&mut self) -> u32 {
         let k = format!("\u{0}file:{}", self.file_name);
         if let Some(&ix) = self.source_by_title.get(&k) {
-            return self.records.sources[ix].id.clone();
+            return ix as u32;
         }
         let id = self.source_ids.claim(&format!("src-{}", slug(&self.file_name, 40)));
         self.records.sources.push(SourceRecord {
@@ -293,10 +310,10 @@ impl Assembler {
             note: Some("The imported table itself: its rows name no other source.".to_owned()),
         });
         self.source_by_title.insert(k, self.records.sources.len() - 1);
-        id
+        (self.records.sources.len() - 1) as u32
     }
 
-    fn place(&mut self, row: &Row, name: Option<&str>, at: LonLat, sources: &[String]) -> usize {
+    fn place(&mut self, row: &Row, name: Option<&str>, at: LonLat, sources: &[u32]) -> usize {
         let given_id = self.str(row, Field::PlaceId).filter(|id| valid_id(id)).map(|id| id.into_owned());
         let k = (key(name.unwrap_or("")), (at.lat * 1e6).round() as i64, (at.lon * 1e6).round() as i64);
         let found = match &given_id {
@@ -316,12 +333,8 @@ impl Assembler {
             None => self.new_place(row, name, at, given_id),
         };
         self.place_by_key.entry(k).or_insert(ix);
-        let p = &mut self.records.places[ix];
-        for s in sources {
-            if !p.sources.contains(s) {
-                p.sources.push(s.clone());
-            }
-        }
+        let Records { places, sources: all, .. } = &mut self.records;
+        Self::gather(all, &mut self.place_sources[ix], &mut places[ix].sources, sources);
         ix
     }
 
@@ -374,12 +387,13 @@ impl Assembler {
             note: None,
         });
         let ix = self.records.places.len() - 1;
+        self.place_sources.push(Vec::new());
         self.place_by_id.insert(id, ix);
         self.place_by_name.entry(key(&name)).or_default().push(ix);
         ix
     }
 
-    fn person(&mut self, name: &str, sources: &[String]) -> String {
+    fn person(&mut self, name: &str, sources: &[u32]) -> String {
         let k = key(name);
         let ix = match self.person_by_name.get(&k) {
             Some(&ix) => ix,
@@ -394,16 +408,13 @@ impl Assembler {
                     sources: Vec::new(),
                 });
                 self.person_by_name.insert(k, self.records.people.len() - 1);
+                self.person_sources.push(Vec::new());
                 self.records.people.len() - 1
             }
         };
-        let p = &mut self.records.people[ix];
-        for s in sources {
-            if !p.sources.contains(s) {
-                p.sources.push(s.clone());
-            }
-        }
-        p.id.clone()
+        let Records { people, sources: all, .. } = &mut self.records;
+        Self::gather(all, &mut self.person_sources[ix], &mut people[ix].sources, sources);
+        people[ix].id.clone()
     }
 
     /// The row's date: from the date column, or from start and end.
@@ -509,8 +520,8 @@ impl Assembler {
             self.problem(row.number, None, Severity::Error, msg);
             return;
         }
-        let sources = self.source_ids_of(row);
-        let place = point.map(|at| self.place(row, name.as_deref(), at, &sources));
+        let source_ixs = self.sources_of(row);
+        let place = point.map(|at| self.place(row, name.as_deref(), at, &source_ixs));
         self.rows_used += 1;
         if !has_event {
             if place.is_none() {
@@ -524,7 +535,7 @@ impl Assembler {
         let mut people = Vec::new();
         if let Some(cell) = self.str(row, Field::People) {
             for n in cell.split([';', '；', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
-                let id = self.person(n, &sources);
+                let id = self.person(n, &source_ixs);
                 if !people.contains(&id) {
                     people.push(id);
                 }
@@ -587,7 +598,7 @@ impl Assembler {
             summary: summary.unwrap_or_default(),
             figures: Vec::new(),
             category,
-            sources,
+            sources: source_ixs.iter().map(|&s| self.records.sources[s as usize].id.clone()).collect(),
             note,
         });
         if place.is_none() {
