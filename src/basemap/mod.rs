@@ -226,6 +226,33 @@ impl Bands {
         }
         inside
     }
+
+    /// The distance in km from the point to the nearest edge, if one lies within `within_km`:
+    /// only the bands that close in latitude are looked at (a degree of latitude is at least
+    /// 110 km). Each edge's nearest point is found in degrees and measured on the sphere.
+    fn near_km(&self, x: f64, y: f64, within_km: f64) -> Option<f64> {
+        let span = within_km / 110.0;
+        let first = ((y - span - self.south) / BAND).floor().max(0.0) as usize;
+        let last = ((y + span - self.south) / BAND).floor();
+        if last < 0.0 || first >= self.bands.len() {
+            return None;
+        }
+        let last = (last as usize).min(self.bands.len() - 1);
+        let p = Point::new(x, y);
+        let mut best = f64::INFINITY;
+        for &[x1, y1, x2, y2] in self.bands[first..=last].iter().flatten() {
+            let (dx, dy) = (x2 - x1, y2 - y1);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 { (((x - x1) * dx + (y - y1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+            // A cheap bound first: an edge farther in latitude than the best so far is skipped.
+            let q = Point::new(x1 + t * dx, y1 + t * dy);
+            if (q.y() - y).abs() * 110.0 > best {
+                continue;
+            }
+            best = best.min(Haversine.distance(p, q) / 1000.0);
+        }
+        (best <= within_km).then_some(best)
+    }
 }
 
 fn countries() -> &'static [Country] {
@@ -261,6 +288,10 @@ pub fn country_names() -> Vec<&'static str> {
 fn distance_km(country: &Country, p: Point<f64>) -> f64 {
     if country.bbox.is_some_and(|b| b.contains(&p)) && country.bands.contains(p.x(), p.y()) {
         return 0.0;
+    }
+    // Near its outline (a port, an island just off it): found from the nearby bands alone.
+    if let Some(km) = country.bands.near_km(p.x(), p.y(), COUNTRY_TOLERANCE_KM) {
+        return km;
     }
     match country.shape.closest_point(&p) {
         geo::Closest::Intersection(_) => 0.0,
@@ -302,7 +333,10 @@ pub fn country_code(name: &str) -> Option<&'static str> {
 /// ```
 pub fn country_at(lon_lat: LonLat) -> Option<&'static str> {
     let p = Point::new(lon_lat.lon, lon_lat.lat);
-    countries().iter().find(|c| c.bbox.is_some_and(|b| b.contains(&p)) && c.shape.contains(&p)).map(|c| c.name.as_str())
+    countries()
+        .iter()
+        .find(|c| c.bbox.is_some_and(|b| b.contains(&p)) && c.bands.contains(p.x(), p.y()))
+        .map(|c| c.name.as_str())
 }
 
 /// Checks that a point lies in (or within [`COUNTRY_TOLERANCE_KM`] of) the named country.
@@ -350,6 +384,44 @@ mod tests {
         assert_eq!(check_country("France", LonLat { lon: 2.13, lat: 48.80 }), None);
         assert!(check_country("France", LonLat { lon: -30.0, lat: 45.0 }).is_some());
         assert!(country_names().contains(&"Brazil"));
+    }
+
+    #[test]
+    fn the_nearby_bands_give_the_distance_geo_gives_wherever_it_is_within_the_tolerance() {
+        // A grid over East Asia's coasts and seas, against each country nearby: where geo's
+        // distance (through its closest point) is within the tolerance, the bands find an
+        // edge at most that far (nearer where degrees of longitude shrink: geo picks its point
+        // in degrees, the bands measure each edge's on the sphere); and never one above it.
+        let mut near = 0;
+        for name in ["China", "Japan", "Russia", "South Korea", "North Korea", "Vietnam", "Taiwan"] {
+            let c = countries().iter().find(|c| c.name == name).unwrap();
+            for i in 0..60 {
+                for j in 0..40 {
+                    let p = Point::new(100.0 + f64::from(i) * 0.8, 10.0 + f64::from(j) * 0.9);
+                    let full = match c.shape.closest_point(&p) {
+                        geo::Closest::Intersection(_) => 0.0,
+                        geo::Closest::SinglePoint(q) => Haversine.distance(p, q) / 1000.0,
+                        geo::Closest::Indeterminate => f64::INFINITY,
+                    };
+                    if full == 0.0 {
+                        continue;
+                    }
+                    let banded = c.bands.near_km(p.x(), p.y(), COUNTRY_TOLERANCE_KM);
+                    if full <= COUNTRY_TOLERANCE_KM {
+                        let km = banded.unwrap_or_else(|| panic!("{name} at {p:?}: geo {full} km, bands none"));
+                        assert!(km <= full + 1e-6 && km >= full * 0.6, "{name} at {p:?}: geo {full} km, bands {km}");
+                        near += 1;
+                    }
+                    if let Some(km) = banded {
+                        assert!(
+                            km <= COUNTRY_TOLERANCE_KM && km <= full + 1e-6,
+                            "{name} at {p:?}: {km} km, geo {full}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(near > 80, "only {near} points near a coast: the grid misses the outlines");
     }
 
     #[test]
