@@ -520,7 +520,7 @@ pub fn validate(cli: &Cli, args: &ValidateArgs, out: &mut dyn Write) -> Result<E
     let errors = loaded.problems.len() - warnings;
     // A million records take longer to free than the OS takes to reclaim them at exit.
     std::mem::forget(loaded);
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = crate::counted;
     match (errors, warnings) {
         (0, 0) => {}
         (e, 0) => _ = writeln!(out, "{}", plural(e, "problem")),
@@ -617,7 +617,7 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
     if !imported.readings.is_empty() {
         let _ = writeln!(out, "dates read (as written -> as stored):");
         for (text, reading, rows) in imported.readings.iter().take(30) {
-            let _ = writeln!(out, "  {text} -> {reading} ({rows} row{})", if *rows == 1 { "" } else { "s" });
+            let _ = writeln!(out, "  {text} -> {reading} ({})", crate::counted(*rows, "row"));
         }
         if imported.readings.len() > 30 {
             let _ = writeln!(out, "  ... and {} more forms", imported.readings.len() - 30);
@@ -641,10 +641,19 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
     for p in invalid.iter().chain(warnings.iter().take(20)) {
         let _ = writeln!(out, "{p}");
     }
-    let _ =
-        writeln!(out, "validate: {} problem(s), {} warning(s) ({})", invalid.len(), warnings.len(), loaded.summary());
+    let _ = writeln!(
+        out,
+        "validate: {}, {} ({})",
+        crate::counted(invalid.len(), "problem"),
+        crate::counted(warnings.len(), "warning"),
+        loaded.summary()
+    );
     if errors > 0 {
-        let _ = writeln!(out, "{errors} row or cell problem(s): the rows above were not used, or only in part");
+        let _ = writeln!(
+            out,
+            "{}: the rows above were not used, or only in part",
+            crate::counted(errors, "row or cell problem")
+        );
     }
     Ok(if errors > 0 || !invalid.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

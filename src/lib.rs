@@ -47,3 +47,14 @@ pub mod picture;
 pub mod query;
 pub mod scene;
 pub mod ui;
+
+/// A count and its noun, in the singular for one: `1 problem`, `2 problems`, `0 problems`.
+/// Every count the app and the commands say goes through here (the nouns used take an `s`).
+///
+/// ```
+/// assert_eq!(crossings::counted(1, "record"), "1 record");
+/// assert_eq!(crossings::counted(0, "warning"), "0 warnings");
+/// ```
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}

@@ -393,7 +393,11 @@ fn confirm_ui(ui: &mut Ui, kind: Kind, id: &str, refs: &[String], out: &mut Vec<
     if refs.is_empty() {
         ui.label("Nothing refers to it.");
     } else {
-        ui.label(format!("{} record{} refer to it:", refs.len(), if refs.len() == 1 { "" } else { "s" }));
+        ui.label(format!(
+            "{} {} to it:",
+            crate::counted(refs.len(), "record"),
+            if refs.len() == 1 { "refers" } else { "refer" }
+        ));
         egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
             for r in refs {
                 ui.label(format!("• {r}"));

@@ -315,9 +315,9 @@ impl Plugin for ScenePlugin<'_> {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 let n = self.dataset.place_events[place.ix()].len();
                 let text = format!(
-                    "{}\n{n} event{} · {}",
+                    "{}\n{} · {}",
                     self.statics.label[place.ix()],
-                    if n == 1 { "" } else { "s" },
+                    crate::counted(n, "event"),
                     self.dataset.place(place).precision.as_str()
                 );
                 paint_tooltip(&painter, pointer + Vec2::new(14.0, 14.0), text);

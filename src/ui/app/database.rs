@@ -248,19 +248,12 @@ impl CrossingsApp {
                 // A deletion or a source is not followed in place: the atlas is read again.
                 self.patch_index = None;
                 let n = texts.len();
-                self.read_again(format!(
-                    "{n} record{} changed in {shown} (a deletion or a source)",
-                    if n == 1 { "" } else { "s" }
-                ));
+                self.read_again(format!("{} changed in {shown} (a deletion or a source)", crate::counted(n, "record")));
                 return;
             }
             let by = who.first().map_or(String::new(), |w| format!(" by {w}"));
             self.status = Some(Status {
-                text: format!(
-                    "{} record{} changed in {shown}{by}: shown",
-                    texts.len(),
-                    if texts.len() == 1 { "" } else { "s" }
-                ),
+                text: format!("{} changed in {shown}{by}: shown", crate::counted(texts.len(), "record")),
                 error: false,
             });
         }

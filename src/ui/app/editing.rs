@@ -157,8 +157,9 @@ impl CrossingsApp {
                 self.status = Some(Status {
                     text: if restored > 0 {
                         format!(
-                            "Restored {restored} unsaved edit{}; save them with Ctrl+S",
-                            if restored == 1 { "" } else { "s" }
+                            "Restored {}; save {} with Ctrl+S",
+                            crate::counted(restored, "unsaved edit"),
+                            if restored == 1 { "it" } else { "them" }
                         )
                     } else {
                         "Edit mode: click a place to edit it, or Add place; Ctrl+Z undoes, Ctrl+S saves".into()
@@ -554,25 +555,31 @@ impl CrossingsApp {
             egui::Window::new("Unsaved edits found")
                 .order(egui::Order::Foreground)
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-                .collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label(format!(
-                    "Crossings found {} edit{} to {} that were not saved (the app was closed or stopped before a save).",
-                    steps.len(),
-                    if steps.len() == 1 { "" } else { "s" },
-                    dir.display()
-                ));
-                for s in steps.iter().rev().take(5) {
-                    ui.weak(format!("• {}", s.label));
-                }
-                ui.horizontal(|ui| {
-                    if ui.button("Restore the edits").clicked() {
-                        out.push(Action::Restore(true));
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(format!(
+                        "Crossings found {} to {} that {} not saved (the app was closed or stopped before a save).",
+                        crate::counted(steps.len(), "edit"),
+                        dir.display(),
+                        if steps.len() == 1 { "was" } else { "were" }
+                    ));
+                    for s in steps.iter().rev().take(5) {
+                        ui.weak(format!("• {}", s.label));
                     }
-                    if ui.button("Set them aside").on_hover_text("Kept beside the journal as .old, not applied").clicked() {
-                        out.push(Action::Restore(false));
-                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Restore the edits").clicked() {
+                            out.push(Action::Restore(true));
+                        }
+                        if ui
+                            .button("Set them aside")
+                            .on_hover_text("Kept beside the journal as .old, not applied")
+                            .clicked()
+                        {
+                            out.push(Action::Restore(false));
+                        }
+                    });
                 });
-            });
         }
         if self.quit_asked {
             egui::Window::new("Quit with unsaved edits?")
@@ -671,10 +678,10 @@ impl CrossingsApp {
                 Ok((Saved::Written { files, .. }, left)) => {
                     self.status = Some(Status {
                         text: format!(
-                            "Saved {}; {} record{} still differ from the folder",
+                            "Saved {}; {} still {} from the folder",
                             if files.is_empty() { "nothing else".to_owned() } else { files.join(", ") },
-                            left.len(),
-                            if left.len() == 1 { "" } else { "s" }
+                            crate::counted(left.len(), "record"),
+                            if left.len() == 1 { "differs" } else { "differ" }
                         ),
                         error: false,
                     });

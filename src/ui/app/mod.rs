@@ -844,7 +844,7 @@ impl CrossingsApp {
                     }
                     self.pending_fit = true;
                     self.show_problems = n + warnings > 0;
-                    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                    let plural = crate::counted;
                     self.status = Some(Status {
                         text: match (n, warnings) {
                             (0, 0) => format!("Opened {label}"),
@@ -1633,9 +1633,7 @@ impl CrossingsApp {
             ui.separator();
             ui.label(&self.atlas.label);
             let problems = self.atlas.problems.len();
-            if problems > 0
-                && ui.small_button(format!("⚠ {problems} problem{}", if problems == 1 { "" } else { "s" })).clicked()
-            {
+            if problems > 0 && ui.small_button(format!("⚠ {}", crate::counted(problems, "problem"))).clicked() {
                 actions.push(Action::ShowProblems(true));
             }
             if let Some(b) = &self.busy {
