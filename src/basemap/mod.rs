@@ -293,6 +293,12 @@ fn distance_km(country: &Country, p: Point<f64>) -> f64 {
     if let Some(km) = country.bands.near_km(p.x(), p.y(), COUNTRY_TOLERANCE_KM) {
         return km;
     }
+    closest_km(country, p)
+}
+
+/// Distance in km from a point to geo's closest point of a country's outline (0 inside):
+/// exact, and a walk over every vertex.
+fn closest_km(country: &Country, p: Point<f64>) -> f64 {
     match country.shape.closest_point(&p) {
         geo::Closest::Intersection(_) => 0.0,
         geo::Closest::SinglePoint(q) => Haversine.distance(p, q) / 1000.0,
@@ -398,11 +404,7 @@ mod tests {
             for i in 0..60 {
                 for j in 0..40 {
                     let p = Point::new(100.0 + f64::from(i) * 0.8, 10.0 + f64::from(j) * 0.9);
-                    let full = match c.shape.closest_point(&p) {
-                        geo::Closest::Intersection(_) => 0.0,
-                        geo::Closest::SinglePoint(q) => Haversine.distance(p, q) / 1000.0,
-                        geo::Closest::Indeterminate => f64::INFINITY,
-                    };
+                    let full = closest_km(c, p);
                     if full == 0.0 {
                         continue;
                     }
