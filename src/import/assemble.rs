@@ -687,7 +687,12 @@ impl Assembler {
 
 /// A theme by its file name (`soviet`), its legend label or its words without hyphens.
 fn theme(text: &str) -> Option<Theme> {
-    let t = text.trim().to_lowercase();
+    let t = text.trim();
+    // Most cells name a theme as its file does: found without lowering the case.
+    if let Some(th) = Theme::ALL.into_iter().find(|th| th.as_str().eq_ignore_ascii_case(t)) {
+        return Some(th);
+    }
+    let t = t.to_lowercase();
     Theme::ALL
         .into_iter()
         .find(|th| th.as_str() == t || th.label().to_lowercase() == t || th.as_str().replace('-', " ") == t)
@@ -735,6 +740,15 @@ mod tests {
         assert_eq!(ids.claim("harbin"), "harbin-2");
         assert_eq!(ids.claim("harbin-3"), "harbin-3");
         assert_eq!(ids.claim("harbin"), "harbin-4");
+    }
+
+    #[test]
+    fn a_theme_is_read_by_its_file_name_its_label_or_its_words_in_any_case() {
+        assert_eq!(theme("soviet"), Some(Theme::Soviet));
+        assert_eq!(theme(" Viet-Minh "), Some(Theme::VietMinh));
+        assert_eq!(theme("eighth route army"), Some(Theme::EighthRouteArmy));
+        assert_eq!(theme(&Theme::EighthRouteArmy.label().to_uppercase()), Some(Theme::EighthRouteArmy));
+        assert_eq!(theme("Soviet captivity, perhaps"), None);
     }
 
     #[test]
