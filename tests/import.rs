@@ -466,6 +466,30 @@ fn a_kml_written_by_libkml_keeps_its_time_spans() {
 }
 
 #[test]
+fn past_the_problem_limit_the_first_problems_by_row_are_listed_whenever_they_were_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("limit.csv");
+    // Row 2's country is wrong (found after all the rows are read); rows 3 to 5 have
+    // unreadable dates (found as each row is read). With room for two, rows 2 and 3 are
+    // listed and the other two counted.
+    std::fs::write(
+        &csv,
+        "place,latitude,longitude,country,date,title\n\
+         Harbin,45.75,126.65,Japan,1945-08,Soviet entry\n\
+         Mukden,41.8,123.4,,sometime,Camp opened\n\
+         Dairen,38.92,121.6,,one day,Port taken\n\
+         Maizuru,35.47,135.33,,whenever,Ships arrive\n",
+    )
+    .unwrap();
+    let mut options = ImportOptions::default();
+    options.limits.problems = 2;
+    let imp = import::import(&csv, &options).unwrap();
+    let rows: Vec<(usize, Option<&str>)> = imp.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+    assert_eq!(rows, [(2, Some("country")), (3, Some("date"))], "{:#?}", imp.problems);
+    assert_eq!(imp.problems_dropped, 2);
+}
+
+#[test]
 fn a_written_country_is_kept_when_the_point_lies_in_it_and_otherwise_left_out_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("countries.csv");

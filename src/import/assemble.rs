@@ -190,6 +190,14 @@ impl Assembler {
             self.problems_dropped += 1;
             return;
         }
+        self.late_problem(row, field, severity, message);
+    }
+
+    /// Records a problem found after the rows (a country, a place named without a point),
+    /// whatever its row: [`Assembler::finish`] keeps the first `problem_limit` by row. Every
+    /// problem [`Assembler::problem`] left out has a row after those it kept (rows come in
+    /// order), so the ones kept are the first by row of them all.
+    fn late_problem(&mut self, row: usize, field: Option<Field>, severity: Severity, message: String) {
         let column = field.and_then(|f| self.map.get(f)).and_then(|i| self.headers.get(i)).cloned();
         self.problems.push(RowProblem { file: self.file.clone(), row, column, message, severity });
     }
@@ -629,19 +637,24 @@ impl Assembler {
                     let msg = format!(
                         "no row gives a point for '{name}': the event is kept without a place (listed, not mapped)"
                     );
-                    self.problem(row, Some(Field::Place), Severity::Warning, msg);
+                    self.late_problem(row, Some(Field::Place), Severity::Warning, msg);
                 }
                 many => {
                     let msg = format!(
                         "'{name}' has {} different points on other rows; the event is kept without a place",
                         many.len()
                     );
-                    self.problem(row, Some(Field::Place), Severity::Warning, msg);
+                    self.late_problem(row, Some(Field::Place), Severity::Warning, msg);
                 }
             }
         }
-        // Problems found after the rows (countries, pending places) go back into row order.
+        // Problems found after the rows (countries, pending places) go back into row order,
+        // and the first by row are kept.
         self.problems.sort_by_key(|p| p.row);
+        if self.problems.len() > self.problem_limit {
+            self.problems_dropped += self.problems.len() - self.problem_limit;
+            self.problems.truncate(self.problem_limit);
+        }
         (self.records, self.problems, self.problems_dropped)
     }
 
@@ -677,7 +690,7 @@ impl Assembler {
                 Ok(country) => self.records.places[ix].country = country,
                 Err(why) => {
                     let msg = format!("{why}; the country is left out (kept in the note)");
-                    self.problem(row, Some(Field::Country), Severity::Warning, msg);
+                    self.late_problem(row, Some(Field::Country), Severity::Warning, msg);
                     self.records.places[ix].note = written.map(|c| format!("Country as written: {c}."));
                 }
             }
