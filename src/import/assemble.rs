@@ -706,9 +706,7 @@ fn theme(text: &str) -> Option<Theme> {
         return Some(th);
     }
     let t = t.to_lowercase();
-    Theme::ALL
-        .into_iter()
-        .find(|th| th.as_str() == t || th.label().to_lowercase() == t || th.as_str().replace('-', " ") == t)
+    Theme::ALL.into_iter().find(|th| th.label().to_lowercase() == t || th.as_str().replace('-', " ") == t)
 }
 
 /// `哈尔滨 [zh-Hans]; ハルビン [ja]` into names (a name without a tag is skipped).
