@@ -88,6 +88,22 @@ fn the_problems_fixture_reports_every_kind_of_problem_exactly() {
 }
 
 #[test]
+fn checking_a_folder_finds_what_loading_it_finds_and_counts_what_it_keeps() {
+    for dir in [common::fixture("problems"), common::fixture("broken-json"), common::root().join("geodata")] {
+        let loaded = common::load_dir(&dir).unwrap();
+        let checked = dataset::check(dataset::Input::Folder(&dir), &dataset::LoadOptions::default()).unwrap();
+        assert_eq!(checked.problems, loaded.problems, "{}", dir.display());
+        assert_eq!(checked.summary(), loaded.summary());
+        let d = &loaded.dataset;
+        let c = checked.counts;
+        assert_eq!(
+            (c.places, c.people, c.events, c.sources),
+            (d.places.len(), d.people.len(), d.events.len(), d.sources.len())
+        );
+    }
+}
+
+#[test]
 fn a_syntax_error_names_its_line_and_column_and_the_other_files_still_load() {
     let dir = common::fixture("broken-json");
     let loaded = common::load_dir(&dir).unwrap();
