@@ -100,21 +100,36 @@ impl Ids {
         }
     }
 
-    fn is_free(&self, id: &str) -> bool {
-        !self.used.contains_key(id)
+    /// The id itself, if no record has it yet (a given id is kept as it is or not at all).
+    fn take(&mut self, id: &str) -> Option<String> {
+        if self.used.contains_key(id) {
+            return None;
+        }
+        self.used.insert(id.to_owned(), 1);
+        Some(id.to_owned())
     }
 }
 
 /// Names compared without case, spaces at the ends or Unicode form differences.
 fn key(name: &str) -> String {
+    let mut out = String::new();
+    key_into(&mut out, name);
+    out
+}
+
+/// [`key`], written into `out` (cleared first): a row's names are looked up without a new
+/// string each, and one is made only for a name not seen before.
+fn key_into(out: &mut String, name: &str) {
+    out.clear();
     let name = name.trim();
     if name.is_ascii() {
-        return name.to_ascii_lowercase();
+        out.push_str(name);
+        out.make_ascii_lowercase();
+    } else if unicode_normalization::is_nfc_quick(name.chars()) == unicode_normalization::IsNormalized::Yes {
+        out.extend(name.chars().flat_map(char::to_lowercase));
+    } else {
+        out.extend(name.nfc().flat_map(char::to_lowercase));
     }
-    if unicode_normalization::is_nfc_quick(name.chars()) == unicode_normalization::IsNormalized::Yes {
-        return name.chars().flat_map(char::to_lowercase).collect();
-    }
-    name.nfc().flat_map(char::to_lowercase).collect()
 }
 
 /// Rows turned into records as they are read.
@@ -132,6 +147,10 @@ pub struct Assembler {
     person_ids: Ids,
     source_ids: Ids,
     place_by_key: HashMap<(String, i64, i64), usize>,
+    /// The key a row's place is looked up by, filled in place (see [`key_into`]).
+    place_key: (String, i64, i64),
+    /// The key a row's person or source is looked up by.
+    name_key: String,
     place_by_id: HashMap<String, usize>,
     place_by_name: HashMap<String, Vec<usize>>,
     person_by_name: HashMap<String, usize>,
@@ -170,6 +189,8 @@ impl Assembler {
             person_ids: Ids::default(),
             source_ids: Ids::default(),
             place_by_key: HashMap::default(),
+            place_key: (String::new(), 0, 0),
+            name_key: String::new(),
             place_by_id: HashMap::default(),
             place_by_name: HashMap::default(),
             person_by_name: HashMap::default(),
@@ -182,6 +203,13 @@ impl Assembler {
             rows_read: 0,
             rows_used: 0,
         }
+    }
+
+    /// Makes room for about `rows` events at once: a million records are then not copied
+    /// into a larger array each time one fills. Room is only reserved (pages are touched as
+    /// records arrive); if the system will not reserve it, the array grows as it goes.
+    pub fn reserve(&mut self, rows: usize) {
+        let _ = self.records.events.try_reserve_exact(rows);
     }
 
     /// Records a problem with a row (the first `problem_limit` are kept, the rest counted).
@@ -262,8 +290,8 @@ impl Assembler {
             return vec![self.default_source()];
         };
         for title in text.split([';', '；', '|', '\n']).map(str::trim).filter(|t| !t.is_empty()) {
-            let k = key(title);
-            let ix = match self.source_by_title.get(&k) {
+            key_into(&mut self.name_key, title);
+            let ix = match self.source_by_title.get(&self.name_key) {
                 Some(&ix) => ix,
                 None => {
                     let base = format!("src-{}", slug(title, 40));
@@ -278,7 +306,7 @@ impl Assembler {
                             self.file_name
                         )),
                     });
-                    self.source_by_title.insert(k, self.records.sources.len() - 1);
+                    self.source_by_title.insert(self.name_key.clone(), self.records.sources.len() - 1);
                     self.records.sources.len() - 1
                 }
             };
@@ -322,11 +350,13 @@ impl Assembler {
     }
 
     fn place(&mut self, row: &Row, name: Option<&str>, at: LonLat, sources: &[u32]) -> usize {
-        let given_id = self.str(row, Field::PlaceId).filter(|id| valid_id(id)).map(|id| id.into_owned());
-        let k = (key(name.unwrap_or("")), (at.lat * 1e6).round() as i64, (at.lon * 1e6).round() as i64);
+        let given_id = self.str(row, Field::PlaceId).filter(|id| valid_id(id));
+        key_into(&mut self.place_key.0, name.unwrap_or(""));
+        self.place_key.1 = (at.lat * 1e6).round() as i64;
+        self.place_key.2 = (at.lon * 1e6).round() as i64;
         let found = match &given_id {
-            Some(id) => self.place_by_id.get(id).copied(),
-            None => self.place_by_key.get(&k).copied(),
+            Some(id) => self.place_by_id.get(id.as_ref()).copied(),
+            None => self.place_by_key.get(&self.place_key).copied(),
         };
         let ix = match found {
             Some(ix) => {
@@ -338,19 +368,21 @@ impl Assembler {
                 }
                 ix
             }
-            None => self.new_place(row, name, at, given_id),
+            None => self.new_place(row, name, at, given_id.as_deref()),
         };
-        self.place_by_key.entry(k).or_insert(ix);
+        if !self.place_by_key.contains_key(&self.place_key) {
+            self.place_by_key.insert(self.place_key.clone(), ix);
+        }
         let Records { places, sources: all, .. } = &mut self.records;
         Self::gather(all, &mut self.place_sources[ix], &mut places[ix].sources, sources);
         ix
     }
 
-    fn new_place(&mut self, row: &Row, name: Option<&str>, at: LonLat, given_id: Option<String>) -> usize {
+    fn new_place(&mut self, row: &Row, name: Option<&str>, at: LonLat, given_id: Option<&str>) -> usize {
         let name = name.map(str::to_owned).unwrap_or_else(|| format!("{:.4}, {:.4}", at.lat, at.lon));
-        let id = match given_id {
-            Some(id) if self.place_ids.is_free(&id) => self.place_ids.claim(&id),
-            _ => {
+        let id = match given_id.and_then(|id| self.place_ids.take(id)) {
+            Some(id) => id,
+            None => {
                 let s = slug(&name, 60);
                 self.place_ids.claim(if s.is_empty() { "place" } else { &s })
             }
@@ -402,8 +434,8 @@ impl Assembler {
     }
 
     fn person(&mut self, name: &str, sources: &[u32]) -> String {
-        let k = key(name);
-        let ix = match self.person_by_name.get(&k) {
+        key_into(&mut self.name_key, name);
+        let ix = match self.person_by_name.get(&self.name_key) {
             Some(&ix) => ix,
             None => {
                 let s = slug(name, 60);
@@ -415,7 +447,7 @@ impl Assembler {
                     biography: String::new(),
                     sources: Vec::new(),
                 });
-                self.person_by_name.insert(k, self.records.people.len() - 1);
+                self.person_by_name.insert(self.name_key.clone(), self.records.people.len() - 1);
                 self.person_sources.push(Vec::new());
                 self.records.people.len() - 1
             }
@@ -562,9 +594,9 @@ impl Assembler {
         };
         let title =
             title.unwrap_or_else(|| name.as_deref().map_or_else(|| format!("Row {}", row.number), str::to_owned));
-        let given = self.text(row, Field::EventId).filter(|id| valid_id(id) && self.event_ids.is_free(id));
+        let given = self.str(row, Field::EventId).filter(|id| valid_id(id)).and_then(|id| self.event_ids.take(&id));
         let id = match given {
-            Some(id) => self.event_ids.claim(&id),
+            Some(id) => id,
             None => {
                 let s = slug(&title, 50);
                 self.event_ids.claim(if s.is_empty() { "event" } else { &s })

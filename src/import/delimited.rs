@@ -103,6 +103,11 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
     let (decoded, _, _) = encoding.decode(&sample);
     let delimiter = detect_delimiter(&decoded, path);
     drop(decoded);
+    // The lines of the first megabyte, scaled to the file (rows with quoted newlines make it
+    // an overestimate, only of room reserved, never touched).
+    let lines_in_sample = memchr::memchr_iter(b'\n', &sample).count().max(1);
+    let rows_hint = (len as f64 * lines_in_sample as f64 / sample.len().max(1) as f64) as usize;
+    let rows_hint = rows_hint.min(limits.rows);
 
     let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
     // UTF-8 is read as it is, without a decoding pass (a stray invalid byte further on becomes
@@ -188,6 +193,7 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
         }
     });
     Ok(Table {
+        rows_hint,
         info: TableInfo {
             file: label.to_owned(),
             kind: FileKind::Delimited,
@@ -299,5 +305,24 @@ mod tests {
         let (sjis, _, _) =
             encoding_rs::SHIFT_JIS.encode("地名,日付,緯度,経度\n舞鶴,昭和20年,35.47,135.33\n引揚者の記録\n");
         assert_eq!(detect_encoding(&sjis, true).0, encoding_rs::SHIFT_JIS);
+    }
+
+    #[test]
+    fn the_rows_are_estimated_from_the_first_megabyte_and_the_file_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rows.csv");
+        // Three megabytes: the first one is sampled, the rest only measured.
+        let rows = 60_000;
+        let mut text = String::from("name,date,latitude,longitude\n");
+        for i in 0..rows {
+            text.push_str(&format!("Place number {i:07} with a long name,1945-08,45.75,126.65\n"));
+        }
+        assert!(text.len() > 3 * SAMPLE_BYTES, "{} bytes", text.len());
+        std::fs::write(&path, &text).unwrap();
+        let limits = ImportLimits::default();
+        let hint = open(&path, "rows.csv", &limits).unwrap().rows_hint;
+        assert!(hint.abs_diff(rows) < rows / 50, "{hint} rows estimated for {rows}");
+        let capped = ImportLimits { rows: 1000, ..limits };
+        assert_eq!(open(&path, "rows.csv", &capped).unwrap().rows_hint, 1000, "never more than the limit");
     }
 }

@@ -64,7 +64,7 @@ impl Features {
             let problem = (!problems.is_empty()).then(|| problems.join("; "));
             Ok(Row { number: i + 1, cells, problem })
         });
-        Table { info, headers, rows: Box::new(rows) }
+        Table { info, headers, rows: Box::new(rows), rows_hint: 0 }
     }
 }
 
@@ -574,7 +574,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
             max_rows: limits.rows,
         };
         let info = info(label, FileKind::GeoPackage, Some("places + events".into()), names);
-        return Ok(Table { info, headers, rows: Box::new(paged.rows()) });
+        return Ok(Table { info, headers, rows: Box::new(paged.rows()), rows_hint: 0 });
     }
     let chosen = match layer {
         Some(name) => layers.iter().find(|l| l.table == name).cloned().ok_or_else(|| ImportError::NoSuchSheet {
@@ -624,6 +624,7 @@ pub fn gpkg(path: &Path, label: &str, layer: Option<&str>, limits: &ImportLimits
     };
     let other = names.into_iter().filter(|n| *n != chosen.table).collect();
     Ok(Table {
+        rows_hint: 0,
         info: info(label, FileKind::GeoPackage, Some(chosen.table.clone()), other),
         headers,
         rows: Box::new(paged.rows()),

@@ -361,6 +361,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
         );
     }
     let mut asm = assemble::Assembler::new(&label, &table.headers, resolved, options.limits.problems);
+    asm.reserve(table.rows_hint);
     let feed = |asm: &mut assemble::Assembler, row: &Row| {
         if let Some(p) = &row.problem {
             asm.problem(row.number, None, Severity::Error, p.clone());

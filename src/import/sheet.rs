@@ -119,6 +119,7 @@ pub fn open(path: &Path, label: &str, sheet: Option<&str>, limits: &ImportLimits
         .collect();
     let other_sheets = names.into_iter().filter(|n| *n != name).collect();
     Ok(Table {
+        rows_hint: 0,
         info: TableInfo {
             file: label.to_owned(),
             kind: FileKind::Spreadsheet,

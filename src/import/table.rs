@@ -157,6 +157,10 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The rows, streamed; an error ends the table (an unreadable file part).
     pub rows: Box<dyn Iterator<Item = Result<Row, super::ImportError>> + Send>,
+    /// About how many rows there are, when the reader can tell without reading them (a
+    /// delimited file's lines, estimated from its first megabyte), else 0. Room for the
+    /// records is made once, not doubled a row at a time.
+    pub rows_hint: usize,
 }
 
 /// A batch of rows read ahead.
