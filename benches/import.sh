@@ -5,13 +5,14 @@
 #   events written as a GeoPackage by `crossings export --format gpkg` and by `ogr2ogr -f GPKG`
 #   from the events GeoJSON export.
 #   bash benches/import.sh [PLACES] [EVENTS]      (REPEAT=N runs crossings N times, median)
-# Needs gdal-bin (ogr2ogr) and GNU time (/usr/bin/time). Builds crossings in release.
+# Needs gdal-bin (ogr2ogr) and GNU time (/usr/bin/time). Builds crossings in release, unless
+# CROSSINGS_BIN names a release binary already built (another target folder's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 places="${1:-100000}"
 events="${2:-1000000}"
-cargo build --release --quiet
-bin=target/release/crossings
+if [ -z "${CROSSINGS_BIN:-}" ]; then cargo build --release --quiet; fi
+bin="${CROSSINGS_BIN:-target/release/crossings}"
 work="target/bench-data/import-p${places}-e${events}"
 mkdir -p "$work"
 # shellcheck source=benches/measure.sh
