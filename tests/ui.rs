@@ -899,6 +899,7 @@ fn a_gbk_table_is_imported_through_the_mapping_step_and_opened() {
     // them from the system's fonts, which this headless harness does not load.
     h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     h.run();
+    let before = all_text(&h);
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Import…").click_accesskit();
@@ -938,6 +939,19 @@ fn a_gbk_table_is_imported_through_the_mapping_step_and_opened() {
     h.get_by_label("Close").click_accesskit();
     h.run();
     assert!(h.state().import_dialog().is_none());
+    // The overview names the user's atlas; the bundled atlas's story is not told of it.
+    let labels = all_text(&h);
+    assert!(labels.iter().any(|l| l == "camps-atlas"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "2 places · 2 people · 2 events · 1 source"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.contains("crossed the lines")), "{labels:?}");
+    assert!(before.iter().any(|l| l.contains("crossed the lines")), "the bundled atlas tells it: {before:?}");
+}
+
+/// Every text the window shows (labels and headings).
+fn all_text(h: &Harness<'_, CrossingsApp>) -> Vec<String> {
+    h.query_all(by().role(Role::Label))
+        .filter_map(|n| n.accesskit_node().value().or(n.accesskit_node().label()).map(|s| s.to_string()))
+        .collect()
 }
 
 /// Opens the import dialog on a file and waits for its preview.

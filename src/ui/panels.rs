@@ -621,19 +621,29 @@ pub fn person_ui(ui: &mut Ui, dataset: &Dataset, vis: &Visibility, person: Perso
     out
 }
 
-/// The right panel with nothing selected: what the atlas is, sources, credits.
-pub fn overview_ui(ui: &mut Ui, dataset: &Dataset, problems: usize) -> Vec<Action> {
+/// The right panel with nothing selected: what the atlas is, sources, credits. `name` is
+/// the name of a user's own dataset (a folder, a database); `None` is the bundled atlas,
+/// the only one whose story the window can tell.
+pub fn overview_ui(ui: &mut Ui, dataset: &Dataset, problems: usize, name: Option<&str>) -> Vec<Action> {
     let mut out = Vec::new();
-    ui.heading("Crossings");
-    ui.label("Japanese soldiers and civilians who crossed the lines, 1931–1958: the Eighth Route Army, the \"Peace Village\" POW camp, the Kwantung Army's surrender and Siberian captivity, repatriation through Maizuru, and the officers who trained the Viet Minh.");
+    match name {
+        None => {
+            ui.heading("Crossings");
+            ui.label("Japanese soldiers and civilians who crossed the lines, 1931–1958: the Eighth Route Army, the \"Peace Village\" POW camp, the Kwantung Army's surrender and Siberian captivity, repatriation through Maizuru, and the officers who trained the Viet Minh.");
+        }
+        Some(name) => _ = ui.heading(name),
+    }
     ui.label("Drag the timeline to watch places light up; click a place to read who was there and what happened.");
     ui.separator();
+    let people = match dataset.people.len() {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    };
     ui.label(format!(
-        "{} places · {} people · {} events · {} sources",
-        dataset.places.len(),
-        dataset.people.len(),
-        dataset.events.len(),
-        dataset.sources.len()
+        "{} · {people} · {} · {}",
+        crate::counted(dataset.places.len(), "place"),
+        crate::counted(dataset.events.len(), "event"),
+        crate::counted(dataset.sources.len(), "source")
     ));
     if problems > 0 && ui.button(format!("⚠ {problems} data problems")).clicked() {
         out.push(Action::ShowProblems(true));

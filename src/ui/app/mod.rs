@@ -1503,7 +1503,18 @@ impl CrossingsApp {
                     a.extend(panels::place_ui(ui, dataset, vis, *p));
                     a
                 }
-                (None, None) => panels::overview_ui(ui, dataset, self.atlas.problems.len()),
+                (None, None) => {
+                    // A folder by its own name; a database by its address, as the title has it.
+                    let name = match (&self.folder, &self.database) {
+                        (Some(dir), _) => Some(
+                            dir.file_name()
+                                .map_or_else(|| self.atlas.label.clone(), |n| n.to_string_lossy().into_owned()),
+                        ),
+                        (None, Some(_)) => Some(self.atlas.label.clone()),
+                        (None, None) => None,
+                    };
+                    panels::overview_ui(ui, dataset, self.atlas.problems.len(), name.as_deref())
+                }
             };
             actions.extend(more);
         });
