@@ -914,10 +914,7 @@ fn a_gbk_table_is_imported_through_the_mapping_step_and_opened() {
     assert_eq!(mapping.get(crossings::import::Field::Start), Some("开始"));
     // How the file was read, and each date as it will be read, are shown before anything is written.
     h.run();
-    let labels: Vec<String> = h
-        .query_all(by().role(Role::Label))
-        .filter_map(|n| n.accesskit_node().value().or(n.accesskit_node().label()).map(|s| s.to_string()))
-        .collect();
+    let labels = all_text(&h);
     let shown = |want: &str| labels.iter().any(|l| l.contains(want));
     assert!(shown("camps.csv: delimited text, GBK/GB18030 (detected), semicolon-separated"), "{labels:?}");
     assert!(shown("1939/1941 (1939–1941)"), "the reading of 1939-41 is shown: {labels:?}");
