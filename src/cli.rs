@@ -502,16 +502,21 @@ pub fn load(cli: &Cli) -> Result<Loaded, CliError> {
 
 /// Loads the bundled dataset (`None`), a folder, or a database (a `postgres://` URL).
 pub fn load_data(data: Option<&std::path::Path>) -> Result<Loaded, CliError> {
-    if let Some(url) = data.and_then(|d| d.to_str()).filter(|d| crate::db::is_url(d)) {
+    if let Some(url) = database_url(data) {
         return Ok(crate::db::load(url, &dataset::LoadOptions::default())?);
     }
     Ok(dataset::load(dataset::Input::folder_or_bundled(data), &dataset::LoadOptions::default())?)
 }
 
+/// `--data` when it names a database (a `postgres://` URL) rather than a folder.
+fn database_url(data: Option<&std::path::Path>) -> Option<&str> {
+    data.and_then(|d| d.to_str()).filter(|d| crate::db::is_url(d))
+}
+
 /// Checks the bundled dataset (`None`), a folder, or a database as [`load_data`] loads it,
 /// without building the dataset's indexes.
 pub fn check_data(data: Option<&std::path::Path>) -> Result<dataset::Checked, CliError> {
-    if let Some(url) = data.and_then(|d| d.to_str()).filter(|d| crate::db::is_url(d)) {
+    if let Some(url) = database_url(data) {
         return Ok(crate::db::load(url, &dataset::LoadOptions::default())?.into());
     }
     Ok(dataset::check(dataset::Input::folder_or_bundled(data), &dataset::LoadOptions::default())?)
