@@ -280,6 +280,7 @@ fn the_command_prints_the_mapping_the_readings_and_the_problems_and_fails_on_unu
             out.to_str().unwrap(),
             "--save-mapping",
             mapping.to_str().unwrap(),
+            "--check",
         ])
         .output()
         .unwrap();
@@ -522,4 +523,124 @@ fn a_written_country_is_kept_when_the_point_lies_in_it_and_otherwise_left_out_wi
         imp.problems
     );
     written_and_valid(&imp);
+}
+
+/// The import writes only what the loader accepts, and says every change on its row: any
+/// table, however its cells are filled (ids repeated or malformed, dates the loader would
+/// refuse beside their bounds, open ends, language tags, texts at the length limit), gives a
+/// folder that loads without an error, and each warning the loader gives was already given
+/// on a row. This is what lets `crossings import` skip reading the folder back.
+mod written_as_the_loader_reads {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADERS: [&str; 19] = [
+        "event_id",
+        "date",
+        "not_before",
+        "not_after",
+        "date_basis",
+        "title",
+        "summary",
+        "theme",
+        "people",
+        "sources",
+        "place_id",
+        "place",
+        "names",
+        "latitude",
+        "longitude",
+        "country",
+        "precision",
+        "place_category",
+        "note",
+    ];
+
+    fn one_of(values: &'static [&'static str]) -> BoxedStrategy<String> {
+        proptest::sample::select(values).prop_map(str::to_owned).boxed()
+    }
+
+    /// A cell for each header, from values people type, good and bad.
+    fn row() -> impl Strategy<Value = Vec<String>> {
+        let long = "long text that runs past the sixty-four bytes a text may hold here";
+        let cells: Vec<BoxedStrategy<String>> = vec![
+            one_of(&["", "e1", "e1", "e-2", "E 3", "ev_4"]),
+            one_of(&[
+                "",
+                "1945-08",
+                "Aug 1945",
+                "昭和20年",
+                "before 1950",
+                "after 1945",
+                "../1942-02",
+                "1945/..",
+                "1939–1941",
+                "c. 1940",
+                "1940s",
+                "spring 1946",
+                "1945-02-30",
+                "not a date",
+                "1946-02-16",
+                "long text that runs past the sixty-four bytes a text may hold here and more",
+            ]),
+            one_of(&["", "", "1932", "1944", "1946", "1950", "1939/1941", "later"]),
+            one_of(&["", "", "1932", "1944", "1946", "1955", "1939/1941"]),
+            one_of(&["", "stated", "inferred", "maybe"]),
+            prop_oneof![one_of(&["", "Surrender", "   "]), Just(long.to_owned())].boxed(),
+            one_of(&["", "Summary."]),
+            one_of(&["", "soviet", "Siberia", "nonsense"]),
+            one_of(&["", "Ono Kenji", "Ono Kenji; Sato", "A|A", "；"]),
+            one_of(&["", "Memoir", "Memoir; Register", " ; "]),
+            one_of(&["", "p1", "p1", "P 2", "p3"]),
+            one_of(&["", "Harbin", "哈尔滨", "Maizuru"]),
+            one_of(&["", "哈尔滨 [zh-Hans]", "Harbin [Chinese!]", "X [ja]; Y [bad tag]", "[ja]", "Z [ru"]),
+            one_of(&["", "45.75", "35.47", "junk", "95"]),
+            one_of(&["", "126.63", "135.38", "-200"]),
+            one_of(&["", "China", "Japan", "Atlantis"]),
+            one_of(&["", "exact", "bogus"]),
+            one_of(&["", "camp", "bogus"]),
+            prop_oneof![one_of(&["", "n"]), Just(long.to_owned())].boxed(),
+        ];
+        cells
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, rng_seed: proptest::test_runner::RngSeed::Fixed(17), ..ProptestConfig::default() })]
+        #[test]
+        fn any_table_imports_to_a_folder_that_loads_without_an_error(rows in proptest::collection::vec(row(), 1..10)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("rows.csv");
+            let mut csv = csv::Writer::from_path(&path).unwrap();
+            csv.write_record(HEADERS).unwrap();
+            for r in &rows {
+                csv.write_record(r).unwrap();
+            }
+            csv.flush().unwrap();
+            drop(csv);
+            let max = 64;
+            let limits = import::ImportLimits { string_bytes: max, ..Default::default() };
+            let imp = import::import(&path, &ImportOptions { limits, ..Default::default() }).unwrap();
+            let out = dir.path().join("atlas");
+            import::write_dataset(&out, &imp).unwrap();
+            let options = crossings::dataset::LoadOptions {
+                limits: crossings::dataset::Limits { string_bytes: max, ..Default::default() },
+                ..Default::default()
+            };
+            let loaded = crossings::dataset::load(crossings::dataset::Input::Folder(&out), &options).unwrap();
+            let errors: Vec<String> = loaded.problems.iter().filter(|p| !p.is_warning()).map(ToString::to_string).collect();
+            prop_assert!(errors.is_empty(), "{errors:#?}\nfrom {rows:#?}");
+            for w in loaded.problems.iter().filter(|p| p.is_warning()) {
+                prop_assert!(
+                    imp.problems.iter().any(|p| p.message == w.message),
+                    "the loader warns '{w}', and the import did not say so on a row: {:#?}", imp.problems
+                );
+            }
+            let d = &loaded.dataset;
+            let r = &imp.records;
+            prop_assert_eq!(
+                (d.events.len(), d.places.len(), d.people.len(), d.sources.len()),
+                (r.events.len(), r.places.len(), r.people.len(), r.sources.len())
+            );
+        }
+    }
 }

@@ -278,6 +278,17 @@ pub enum BoundsError {
     Undated,
 }
 
+impl BoundsError {
+    /// The field at fault: `not_before` or `not_after` (`not_before` when both are, or when
+    /// the date is).
+    pub fn field(&self) -> &'static str {
+        match self {
+            BoundsError::NotAPoint { field, .. } | BoundsError::CutsKnown { field, .. } => field,
+            BoundsError::Crossed(..) | BoundsError::Undated => "not_before",
+        }
+    }
+}
+
 impl FuzzyDate {
     /// A record with no date.
     pub fn undated() -> FuzzyDate {
@@ -497,6 +508,11 @@ impl FuzzyDate {
         } else {
             self.latest
         }
+    }
+
+    /// The EDTF text (normalised: trimmed); empty when undated.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 
     /// The EDTF text (normalised: trimmed), or `None` when undated.

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use super::file::{
-    FileCx, check_lengths, check_texts, duplicate_id, malformed_id, parse_record, raw_array, resolve_sources, valid_id,
+    FileCx, check_lengths, check_texts, duplicate_id, malformed_id, open_end_warnings, parse_record, raw_array,
+    resolve_sources, valid_id,
 };
 use super::ids::IdIndex;
 use super::problem::ProblemLog;
@@ -109,12 +110,7 @@ pub(super) fn parse_event<'a>(
         match date.with_bounds(not_before.as_ref(), not_after.as_ref()) {
             Ok(d) => d,
             Err(e) => {
-                let field = if matches!(e, crate::chronology::BoundsError::CutsKnown { field: "not_after", .. }) {
-                    "not_after"
-                } else {
-                    "not_before"
-                };
-                problems.push(cx.problem(cx.field(raw, field, None), Some(&id), e.to_string()));
+                problems.push(cx.problem(cx.field(raw, e.field(), None), Some(&id), e.to_string()));
                 date
             }
         }
@@ -123,23 +119,9 @@ pub(super) fn parse_event<'a>(
     };
     // An unbounded side is kept, but the event then shows as possible in every window on
     // that side: say so.
-    if !date.is_undated() {
-        let text = rec.date.as_ref().map_or("", AsRef::as_ref);
-        let sides = [
-            (date.earliest == crate::chronology::Day::MIN, "start", "not_before", "earlier"),
-            (date.latest == crate::chronology::Day::MAX, "end", "not_after", "later"),
-        ];
-        for (unbounded, side, field, when) in sides {
-            if unbounded {
-                problems.push(cx.warning(
-                    cx.field(raw, "date", None),
-                    Some(&id),
-                    format!(
-                        "the {side} of '{text}' is open or unknown and has no {field}: it shows as possible in every {when} window (give {field} with the bound the sources allow)"
-                    ),
-                ));
-            }
-        }
+    let text = rec.date.as_ref().map_or("", AsRef::as_ref);
+    for warning in open_end_warnings(&date, text) {
+        problems.push(cx.warning(cx.field(raw, "date", None), Some(&id), warning));
     }
     for a in &rec.after {
         if !valid_id(a.as_ref()) {

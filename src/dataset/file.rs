@@ -120,7 +120,27 @@ pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 200 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-pub(super) fn valid_lang(tag: &str) -> bool {
+/// The warnings for a date whose start or end is open or unknown and not narrowed by a
+/// bound: the event then shows as possible in every window on that side. `date` is the date
+/// with its bounds applied; `text` the date as written. Empty for most dates (no allocation).
+pub(crate) fn open_end_warnings(date: &crate::chronology::FuzzyDate, text: &str) -> Vec<String> {
+    use crate::chronology::Day;
+    if date.is_undated() {
+        return Vec::new();
+    }
+    [(date.earliest == Day::MIN, "start", "not_before", "earlier"), (date.latest == Day::MAX, "end", "not_after", "later")]
+        .into_iter()
+        .filter(|side| side.0)
+        .map(|(_, side, field, when)| {
+            format!(
+                "the {side} of '{text}' is open or unknown and has no {field}: it shows as possible in every {when} window (give {field} with the bound the sources allow)"
+            )
+        })
+        .collect()
+}
+
+/// A language tag as the files allow it: BCP-47's shape (`ja`, `zh-Hans`, `vi`, `ru`).
+pub(crate) fn valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())

@@ -324,6 +324,18 @@ pub enum FolderError {
     /// The target holds files already: nothing is overwritten.
     #[error("{0} already holds files; choose a new or empty folder (nothing was written)")]
     NotEmpty(String),
+    /// A file would be larger than Crossings opens.
+    #[error(
+        "{file} would be {bytes} bytes, and Crossings opens files of up to {limit} bytes: import fewer rows at a time (nothing was written)"
+    )]
+    TooLarge {
+        /// Which of the four files.
+        file: &'static str,
+        /// Its size.
+        bytes: u64,
+        /// The largest file the loader reads.
+        limit: u64,
+    },
     /// The OS refused.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -335,8 +347,9 @@ pub enum FolderError {
 }
 
 /// Writes a dataset folder whole: into a hidden folder beside `dir`, each file synced, then
-/// renamed to `dir`, which must not exist or be empty.
-pub fn write_folder(dir: &Path, records: &Records) -> Result<(), FolderError> {
+/// renamed to `dir`, which must not exist or be empty. A file larger than `max_file_bytes`
+/// (the loader's limit) would not open: then nothing is written.
+pub fn write_folder(dir: &Path, records: &Records, max_file_bytes: u64) -> Result<(), FolderError> {
     let shown = dir.display().to_string();
     let io = |source| FolderError::Io { path: shown.clone(), source };
     if dir.exists() {
@@ -364,6 +377,11 @@ pub fn write_folder(dir: &Path, records: &Records) -> Result<(), FolderError> {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
         records.write_file(name, &mut w).map_err(io)?;
         let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+        let bytes = file.metadata().map_err(io)?.len();
+        if bytes > max_file_bytes {
+            // `tmp` is removed as it drops.
+            return Err(FolderError::TooLarge { file: name, bytes, limit: max_file_bytes });
+        }
         file.sync_all().map_err(io)?;
     }
     if dir.exists() {
@@ -449,5 +467,20 @@ mod tests {
         let mut got = Vec::new();
         records.write_file("people.json", &mut got).unwrap();
         assert_eq!(got, b"[]\n");
+    }
+
+    /// A folder whose file the loader would refuse for its size is not written at all, and
+    /// no temporary folder is left beside it.
+    #[test]
+    fn a_file_larger_than_the_loader_opens_writes_nothing() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("atlas");
+        let records = Records { events: (0..50).map(|i| event(format!("e{i}"))).collect(), ..Records::default() };
+        let err = write_folder(&dir, &records, 2000).unwrap_err();
+        assert!(matches!(err, FolderError::TooLarge { file: "events.json", limit: 2000, .. }), "{err}");
+        assert!(err.to_string().contains("import fewer rows"), "{err}");
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+        write_folder(&dir, &records, 1 << 20).unwrap();
+        assert!(dir.join("events.json").is_file());
     }
 }

@@ -12,7 +12,7 @@ use super::mapping::{Field, Resolved};
 use super::table::Row;
 use crate::chronology::FuzzyDate;
 use crate::dataset::Severity;
-use crate::dataset::file::valid_id;
+use crate::dataset::file::{open_end_warnings, valid_id, valid_lang};
 use crate::dataset::write::{EventRecord, PersonRecord, PlaceRecord, Records, SourceRecord};
 use crate::model::{Basis, LocationPrecision, LonLat, Name, PlaceCategory, Theme};
 
@@ -142,6 +142,8 @@ pub struct Assembler {
     problems: Vec<RowProblem>,
     problem_limit: usize,
     problems_dropped: usize,
+    /// The longest text a record may hold (the loader's limit), for the texts made here.
+    string_bytes: usize,
     place_ids: Ids,
     event_ids: Ids,
     person_ids: Ids,
@@ -172,9 +174,11 @@ pub struct Assembler {
 
 impl Assembler {
     /// An assembler for a table's rows under a resolved mapping.
-    pub fn new(file: &str, headers: &[String], map: Resolved, problem_limit: usize) -> Assembler {
+    pub fn new(file: &str, headers: &[String], map: Resolved, limits: &super::ImportLimits) -> Assembler {
         let file_name =
             std::path::Path::new(file).file_name().map_or(file.to_owned(), |n| n.to_string_lossy().into_owned());
+        // The file's name is each default source's title and file: within a text's limit.
+        let file_name = super::delimited::truncate(&file_name, limits.string_bytes);
         Assembler {
             file: file.to_owned(),
             file_name,
@@ -182,8 +186,9 @@ impl Assembler {
             map,
             records: Records::default(),
             problems: Vec::new(),
-            problem_limit,
+            problem_limit: limits.problems,
             problems_dropped: 0,
+            string_bytes: limits.string_bytes,
             place_ids: Ids::default(),
             event_ids: Ids::default(),
             person_ids: Ids::default(),
@@ -300,10 +305,13 @@ impl Assembler {
                         id,
                         title: title.to_owned(),
                         file: self.file_name.clone(),
-                        note: Some(format!(
-                            "Named in the '{}' column of {}.",
-                            self.column_name(Field::Source),
-                            self.file_name
+                        note: Some(super::delimited::truncate(
+                            &format!(
+                                "Named in the '{}' column of {}.",
+                                self.column_name(Field::Source),
+                                self.file_name
+                            ),
+                            self.string_bytes,
                         )),
                     });
                     self.source_by_title.insert(self.name_key.clone(), self.records.sources.len() - 1);
@@ -414,7 +422,18 @@ impl Assembler {
                 PlaceCategory::City
             }),
         };
-        let names = self.text(row, Field::Names).map(|t| parse_names(&t)).unwrap_or_default();
+        let mut names = self.text(row, Field::Names).map(|t| parse_names(&t)).unwrap_or_default();
+        names.retain(|n| {
+            let valid = valid_lang(&n.lang);
+            if !valid {
+                let msg = format!(
+                    "'{}' is not a language tag (like zh-Hans, ja, vi, ru); the name '{}' is left out",
+                    n.lang, n.text
+                );
+                self.problem(row.number, Some(Field::Names), Severity::Warning, msg);
+            }
+            valid
+        });
         self.records.places.push(PlaceRecord {
             id: id.clone(),
             lon_lat: [at.lon, at.lat],
@@ -604,23 +623,56 @@ impl Assembler {
         };
         let mut note = self.text(row, Field::Note);
         if let Some(d) = date_note {
-            note = Some(match note {
+            let joined = match note {
                 Some(n) => format!("{n} {d}"),
                 None => d,
-            });
+            };
+            // The note and the date as written may together pass the longest text a record
+            // holds: the end is cut, and said.
+            if joined.len() > self.string_bytes {
+                let msg = format!(
+                    "the note with the date as written holds {} bytes; only the first {} are kept",
+                    joined.len(),
+                    self.string_bytes
+                );
+                self.problem(row.number, Some(Field::Note), Severity::Warning, msg);
+                note = Some(super::delimited::truncate(&joined, self.string_bytes));
+            } else {
+                note = Some(joined);
+            }
         }
         let place_id = place.map(|ix| self.records.places[ix].id.clone());
-        let bound = |this: &mut Self, f: Field| -> Option<String> {
+        let bound = |this: &mut Self, f: Field| -> Option<FuzzyDate> {
             match read_date(this.map.cell(row, f)) {
-                Ok(r) => r.map(|r| r.edtf()),
+                Ok(r) => r.map(|r| r.date),
                 Err(e) => {
                     this.problem(row.number, Some(f), Severity::Error, format!("{e}; the bound is left out"));
                     None
                 }
             }
         };
-        let not_before = bound(self, Field::NotBefore);
-        let not_after = bound(self, Field::NotAfter);
+        let mut not_before = bound(self, Field::NotBefore);
+        let mut not_after = bound(self, Field::NotAfter);
+        // The bounds as the loader applies them: one it would refuse is left out here, and an
+        // end left open is said on the row, not first by `validate`.
+        let undated = FuzzyDate::undated();
+        let written = date.as_ref().unwrap_or(&undated);
+        let mut bounded = None;
+        if not_before.is_some() || not_after.is_some() {
+            match written.with_bounds(not_before.as_ref(), not_after.as_ref()) {
+                Ok(d) => bounded = Some(d),
+                Err(e) => {
+                    let f = if e.field() == "not_after" { Field::NotAfter } else { Field::NotBefore };
+                    self.problem(row.number, Some(f), Severity::Error, format!("{e}; the bounds are left out"));
+                    (not_before, not_after) = (None, None);
+                }
+            }
+        }
+        for warning in open_end_warnings(bounded.as_ref().unwrap_or(written), written.as_str()) {
+            let f = [Field::Date, Field::Start, Field::End].into_iter().find(|&f| self.map.get(f).is_some());
+            self.problem(row.number, f, Severity::Warning, warning);
+        }
+        let (not_before, not_after) = (not_before.and_then(|d| d.to_edtf()), not_after.and_then(|d| d.to_edtf()));
         let date_basis = self.basis(row, Field::DateBasis);
         let place_basis = self.basis(row, Field::PlaceBasis);
         let bounds_basis = (not_before.is_some() || not_after.is_some()).then(|| self.basis(row, Field::BoundsBasis));

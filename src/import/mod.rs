@@ -360,7 +360,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
             "no country column: each place's present-day country is taken from the basemap's outlines".to_owned(),
         );
     }
-    let mut asm = assemble::Assembler::new(&label, &table.headers, resolved, options.limits.problems);
+    let mut asm = assemble::Assembler::new(&label, &table.headers, resolved, &options.limits);
     asm.reserve(table.rows_hint);
     let feed = |asm: &mut assemble::Assembler, row: &Row| {
         if let Some(p) = &row.problem {
@@ -408,7 +408,8 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<Imported, ImportEr
     })
 }
 
-/// Writes an import's records as a dataset folder (new or empty), whole or not at all.
+/// Writes an import's records as a dataset folder (new or empty), whole or not at all: not
+/// when a file would be larger than the loader opens.
 pub fn write_dataset(dir: &Path, imported: &Imported) -> Result<(), FolderError> {
-    crate::dataset::write::write_folder(dir, &imported.records)
+    crate::dataset::write::write_folder(dir, &imported.records, crate::dataset::MAX_FILE_BYTES)
 }
