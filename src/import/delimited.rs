@@ -8,7 +8,7 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
-use super::table::{FileKind, Row, Table, TableInfo, Value, clean_headers};
+use super::table::{FileKind, Row, Table, TableInfo, Value, clean_headers, plain_byte, trim};
 use super::{ImportError, ImportLimits};
 
 /// How many bytes are looked at to find the encoding and the delimiter.
@@ -155,7 +155,10 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
                 Err(e) => return Some(Err(csv_error(&label_owned, e))),
                 Ok(true) => {}
             }
-            if record.iter().all(|c| String::from_utf8_lossy(c).trim().is_empty()) {
+            // Blank when no cell has a plain character (the first one answers, in most rows)
+            // and none has another character that is not white space.
+            let blank = |c: &[u8]| !c.iter().copied().any(plain_byte) && String::from_utf8_lossy(c).trim().is_empty();
+            if record.iter().all(blank) {
                 continue;
             }
             rows_read += 1;
@@ -170,7 +173,11 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
                 .take(width.max(1))
                 .enumerate()
                 .map(|(i, c)| {
-                    let c = String::from_utf8_lossy(c);
+                    // std's check of valid UTF-8 is quicker than the lossy reading's.
+                    let c = match std::str::from_utf8(c) {
+                        Ok(text) => std::borrow::Cow::Borrowed(text),
+                        Err(_) => String::from_utf8_lossy(c),
+                    };
                     if matches!(c, std::borrow::Cow::Owned(_)) {
                         let col = super::table::column_letter(i);
                         problem = Some(format!(
@@ -181,7 +188,7 @@ pub fn open(path: &Path, label: &str, limits: &ImportLimits) -> Result<Table, Im
                     if c.len() > max_string {
                         problem = Some(cut_message(i, c.len(), max_string));
                         Value::Text(truncate(&c, max_string))
-                    } else if c.trim().is_empty() {
+                    } else if trim(&c).is_empty() {
                         Value::Empty
                     } else {
                         Value::Text(c.into_owned())
