@@ -538,15 +538,21 @@ pub fn guess(headers: &[String], sample: &[Row]) -> Mapping {
         m.set(Field::Latitude, None);
         m.set(Field::Longitude, None);
     }
-    // "x"/"y" headers must hold degrees to count.
+    // The columns must hold degrees to count: every value under an "x" or "y" header (which
+    // may be anything), and most under a header that says latitude or longitude (one
+    // mistyped cell is that row's problem, not a reason to map no point at all).
     for f in [Field::Latitude, Field::Longitude] {
         if let Some(col) = m.get(f)
             && let Some(i) = headers.iter().position(|h| h == col)
-            && sample.iter().filter_map(|r| r.cells.get(i)).any(|c| read_degrees(c).is_err())
         {
-            m.set(Field::Latitude, None);
-            m.set(Field::Longitude, None);
-            break;
+            let cells: Vec<&Value> = sample.iter().filter_map(|r| r.cells.get(i)).filter(|c| !c.is_empty()).collect();
+            let unread = cells.iter().filter(|c| read_degrees(c).is_err()).count();
+            let loose = matches!(norm[i].as_str(), "x" | "y");
+            if (loose && unread > 0) || unread * 2 > cells.len() {
+                m.set(Field::Latitude, None);
+                m.set(Field::Longitude, None);
+                break;
+            }
         }
     }
     m
@@ -625,6 +631,31 @@ mod tests {
         let m = guess(&headers, &rows);
         assert_eq!(m.get(Field::LatLon), Some("coords"));
         assert_eq!(m.get(Field::Date), Some("when it was"));
+    }
+
+    /// A latitude column with a mistyped cell is still the latitude; an "x" column with a
+    /// word in it is not a longitude; a "latitude" column of words is not one either.
+    #[test]
+    fn coordinate_columns_need_degrees_in_most_cells_and_x_and_y_in_all() {
+        let rows = |cells: &[[&str; 2]]| -> Vec<Row> {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(n, c)| Row {
+                    number: n + 2,
+                    problem: None,
+                    cells: c.iter().map(|t| Value::Text((*t).into())).collect(),
+                })
+                .collect()
+        };
+        let sample = rows(&[["45.75", "126.63"], ["junk", "135.38"], ["41.8", "123.43"], ["", ""]]);
+        let m = guess(&h(&["latitude", "longitude"]), &sample);
+        assert_eq!((m.get(Field::Latitude), m.get(Field::Longitude)), (Some("latitude"), Some("longitude")));
+        let m = guess(&h(&["y", "x"]), &sample);
+        assert_eq!((m.get(Field::Latitude), m.get(Field::Longitude)), (None, None));
+        let words = rows(&[["north", "126.63"], ["south", "135.38"], ["45.0", "1"]]);
+        let m = guess(&h(&["latitude", "longitude"]), &words);
+        assert_eq!((m.get(Field::Latitude), m.get(Field::Longitude)), (None, None));
     }
 
     #[test]
