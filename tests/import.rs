@@ -644,3 +644,37 @@ mod written_as_the_loader_reads {
         }
     }
 }
+
+/// The preview says of each cell what the import will: how a date or bound is read, and what
+/// is changed or cannot be used (a bound that contradicts its date, an end left open, a theme
+/// it does not know), warnings told apart from cells that cannot be used.
+#[test]
+fn the_preview_shows_what_the_import_will_say_of_each_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.csv");
+    std::fs::write(
+        &path,
+        "place,latitude,longitude,date,not_before,theme\n\
+         Harbin,45.75,126.63,before 1950,,soviet\n\
+         Maizuru,35.47,135.38,1946-08,1947,homecoming\n\
+         Mukden,41.8,123.43,1945,,soviet\n",
+    )
+    .unwrap();
+    let preview = import::preview(&path, &ImportOptions::default(), 10).unwrap();
+    let col = |name: &str| preview.headers.iter().position(|h| h == name).unwrap();
+    let cell = |row: usize, name: &str| &preview.rows.iter().find(|(n, _)| *n == row).unwrap().1[col(name)];
+
+    let open = cell(2, "date");
+    assert!(open.problem.as_deref().is_some_and(|p| p.contains("open or unknown and has no not_before")), "{open:?}");
+    assert!(open.warning);
+    let bound = cell(3, "not_before");
+    assert!(bound.reading.as_deref().is_some_and(|r| r.starts_with("1947")), "{bound:?}");
+    assert!(bound.problem.as_deref().is_some_and(|p| p.contains("contradicts the date '1946-08'")), "{bound:?}");
+    assert!(!bound.warning, "a bound left out is a cell not used");
+    let theme = cell(3, "theme");
+    assert!(theme.problem.as_deref().is_some_and(|p| p.contains("unknown theme 'homecoming'")), "{theme:?}");
+    assert!(theme.warning);
+    for name in ["place", "date", "not_before", "theme"] {
+        assert_eq!(cell(4, name).problem, None, "{name}");
+    }
+}

@@ -205,8 +205,10 @@ pub struct PreviewCell {
     pub text: String,
     /// How it is read, for a mapped date or coordinate column (`1945-08 (August 1945)`).
     pub reading: Option<String>,
-    /// What is wrong with it.
+    /// What is wrong with it, or what the import will change.
     pub problem: Option<String>,
+    /// True when the problem is a warning: the cell is used, with the change said.
+    pub warning: bool,
 }
 
 /// The first rows of a table with the mapping applied.
@@ -225,7 +227,9 @@ pub struct Preview {
 }
 
 /// Reads the first rows, guesses a mapping when none is given, and reads each cell of a
-/// mapped date or coordinate column.
+/// mapped date or coordinate column. The rows are also assembled as the import will assemble
+/// them, so a cell shows what the import would say of it (a theme it does not know, a bound
+/// that contradicts the date, an end left open).
 pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Preview, ImportError> {
     let mut table = open(path, options.sheet.as_deref(), &options.limits)?;
     let mut sample = Vec::new();
@@ -236,7 +240,8 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
         Some(m) => (m.clone(), false),
         None => (mapping::guess(&table.headers, &sample), true),
     };
-    let resolved = mapping.resolve(&table.headers).unwrap_or_default();
+    let resolved_for_rows = mapping.resolve(&table.headers);
+    let resolved = resolved_for_rows.clone().unwrap_or_default();
     let field_of = |col: usize| Field::ALL.into_iter().find(|f| resolved.get(*f) == Some(col));
     let rows = sample
         .iter()
@@ -249,11 +254,13 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
                 .map(|(i, v)| {
                     let text = v.text().unwrap_or_default();
                     let (reading, problem) = match field_of(i) {
-                        Some(Field::Date | Field::Start | Field::End) => match read_date(v) {
-                            Ok(Some(d)) => (Some(d.describe()), None),
-                            Ok(None) => (None, None),
-                            Err(e) => (None, Some(e)),
-                        },
+                        Some(Field::Date | Field::Start | Field::End | Field::NotBefore | Field::NotAfter) => {
+                            match read_date(v) {
+                                Ok(Some(d)) => (Some(d.describe()), None),
+                                Ok(None) => (None, None),
+                                Err(e) => (None, Some(e)),
+                            }
+                        }
                         Some(Field::Latitude | Field::Longitude) => match read_degrees(v) {
                             Ok(Some(x)) => (Some(format!("{x}°")), None),
                             Ok(None) => (None, None),
@@ -268,12 +275,31 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
                         },
                         _ => (None, None),
                     };
-                    PreviewCell { text, reading, problem }
+                    PreviewCell { text, reading, problem, warning: false }
                 })
                 .collect();
             (r.number, cells)
         })
-        .collect();
+        .collect::<Vec<(usize, Vec<PreviewCell>)>>();
+    let mut rows = rows;
+    if let Ok(resolved) = &resolved_for_rows {
+        let mut asm = assemble::Assembler::new(&table.info.file, &table.headers, resolved.clone(), &options.limits);
+        for (row, _) in sample.iter().zip(&rows) {
+            asm.add(row);
+        }
+        let (_, said, _) = asm.finish();
+        for (number, cells) in &mut rows {
+            for (cell, header) in cells.iter_mut().zip(&table.headers) {
+                if cell.problem.is_some() {
+                    continue;
+                }
+                if let Some(p) = said.iter().find(|p| p.row == *number && p.column.as_ref() == Some(header)) {
+                    cell.problem = Some(p.message.clone());
+                    cell.warning = p.severity == Severity::Warning;
+                }
+            }
+        }
+    }
     Ok(Preview { info: table.info, headers: table.headers, mapping, guessed, rows })
 }
 

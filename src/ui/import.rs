@@ -328,7 +328,14 @@ impl ImportDialog {
                                 ui.small(RichText::new(truncated(r, 60)).color(Color32::from_rgb(0x20, 0x60, 0x30)));
                             }
                             if let Some(p) = &c.problem {
-                                ui.small(RichText::new(truncated(p, 80)).color(Color32::from_rgb(0xb0, 0x20, 0x20)));
+                                // A warning (the cell is used, changed as said) in amber; a cell
+                                // that cannot be used in red.
+                                let color = if c.warning {
+                                    Color32::from_rgb(0x9a, 0x60, 0x00)
+                                } else {
+                                    Color32::from_rgb(0xb0, 0x20, 0x20)
+                                };
+                                ui.small(RichText::new(truncated(p, 80)).color(color));
                             }
                         });
                     }
