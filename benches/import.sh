@@ -25,7 +25,7 @@ echo "csv: $(du -h "$work/events.csv" | cut -f1), $(($(wc -l < "$work/events.csv
 import_once() { rm -rf "$work/imported"; "$bin" import "$work/events.csv" --out "$work/imported" "$@" || [ $? -eq 1 ]; }
 export -f import_once; export bin work
 measure "crossings import (read, map, write)" "$repeat" bash -c import_once
-measure "crossings import --check (read, map, write, read back as validate)" "$repeat" bash -c 'import_once --check'
+measure "crossings import --validate (read, map, write, read back)" "$repeat" bash -c 'import_once --validate'
 
 rm -f "$work/ogr.geojson"
 measure "ogr2ogr CSV -> GeoJSON (read + write)" 1 ogr2ogr -f GeoJSON "$work/ogr.geojson" "$work/events.csv" \

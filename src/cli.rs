@@ -281,9 +281,9 @@ pub struct ImportArgs {
     pub out: PathBuf,
     /// Then read the folder back as `validate` does and print what it finds. The import
     /// writes only what the loader accepts, and says every change on its row, so this is a
-    /// second look (about 3 s per million events).
+    /// second look (one to three seconds per million events).
     #[arg(long)]
-    pub check: bool,
+    pub validate: bool,
 }
 
 /// What a picture shows and how it looks (shared by `render` and `animate`).
@@ -603,7 +603,7 @@ pub fn export(cli: &Cli, args: &ExportArgs, err: &mut dyn Write) -> Result<ExitC
 }
 
 /// `crossings import FILE --out DIR`: reads the file, prints how it was read and the mapping,
-/// writes the folder, and lists every row not used (or used in part); with `--check`, reads
+/// writes the folder, and lists every row not used (or used in part); with `--validate`, reads
 /// the folder back as `validate` does. Exit status 1 when a row or cell could not be used.
 pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     use crate::import::{ImportOptions, Mapping};
@@ -655,7 +655,7 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
     // never in memory at once.
     drop(imported);
     let mut invalid = 0;
-    if args.check {
+    if args.validate {
         // Read back as `validate` reads it: what it says is what the app will say.
         let loaded = dataset::check(dataset::Input::Folder(&args.out), &dataset::LoadOptions::default())?;
         let (warnings, faults): (Vec<_>, Vec<_>) = loaded.problems.iter().partition(|p| p.is_warning());

@@ -280,7 +280,7 @@ fn the_command_prints_the_mapping_the_readings_and_the_problems_and_fails_on_unu
             out.to_str().unwrap(),
             "--save-mapping",
             mapping.to_str().unwrap(),
-            "--check",
+            "--validate",
         ])
         .output()
         .unwrap();

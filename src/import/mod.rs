@@ -240,10 +240,11 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
         Some(m) => (m.clone(), false),
         None => (mapping::guess(&table.headers, &sample), true),
     };
-    let resolved_for_rows = mapping.resolve(&table.headers);
-    let resolved = resolved_for_rows.clone().unwrap_or_default();
-    let field_of = |col: usize| Field::ALL.into_iter().find(|f| resolved.get(*f) == Some(col));
-    let rows = sample
+    // A mapping that names a missing column still previews the columns it can.
+    let resolved = mapping.resolve(&table.headers);
+    let columns = resolved.clone().unwrap_or_default();
+    let field_of = |col: usize| Field::ALL.into_iter().find(|f| columns.get(*f) == Some(col));
+    let mut rows: Vec<(usize, Vec<PreviewCell>)> = sample
         .iter()
         .take(rows)
         .map(|r| {
@@ -280,10 +281,9 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
                 .collect();
             (r.number, cells)
         })
-        .collect::<Vec<(usize, Vec<PreviewCell>)>>();
-    let mut rows = rows;
-    if let Ok(resolved) = &resolved_for_rows {
-        let mut asm = assemble::Assembler::new(&table.info.file, &table.headers, resolved.clone(), &options.limits);
+        .collect();
+    if let Ok(resolved) = resolved {
+        let mut asm = assemble::Assembler::new(&table.info.file, &table.headers, resolved, &options.limits);
         for (row, _) in sample.iter().zip(&rows) {
             asm.add(row);
         }
