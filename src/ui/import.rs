@@ -335,7 +335,9 @@ impl ImportDialog {
                                 } else {
                                     Color32::from_rgb(0xb0, 0x20, 0x20)
                                 };
-                                ui.small(RichText::new(truncated(p, 80)).color(color));
+                                // Cut as the readings are, so one long message does not
+                                // widen its column; the whole of it on hover.
+                                ui.small(RichText::new(truncated(p, 60)).color(color)).on_hover_text(p);
                             }
                         });
                     }
