@@ -284,7 +284,7 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
         .collect();
     if let Ok(resolved) = resolved {
         let mut asm = assemble::Assembler::new(&table.info.file, &table.headers, resolved, &options.limits);
-        for (row, _) in sample.iter().zip(&rows) {
+        for row in sample.iter().take(rows.len()) {
             asm.add(row);
         }
         let (_, said, _) = asm.finish();
